@@ -1,0 +1,228 @@
+//! The command line: one small file per subcommand, each a thin call into the library.
+//! Exit codes: 0 success, 1 a user error (one line on stderr, in the user's language),
+//! 2 a usage error (clap's own message).
+
+mod demo;
+mod finding;
+mod json;
+mod list;
+mod show;
+mod subject;
+mod topic;
+mod visit;
+
+use crate::i18n::{Lang, Localized};
+use crate::model::{ValidationError, parse_date};
+use crate::store::{Store, StoreError};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Zoufang (走访): record field visits, findings and their rectification, offline.
+#[derive(Debug, Parser)]
+#[command(name = "zoufang", version, about, long_about = None)]
+pub struct Cli {
+    /// The database file (default: the platform's data directory).
+    #[arg(long, global = true, env = "ZOUFANG_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Machine-readable JSON output.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Language of messages and labels (default: the system's).
+    #[arg(long, global = true, value_parser = ["zh", "en"])]
+    pub lang: Option<String>,
+    /// Open the window on the demo database (created on first use).
+    #[arg(long)]
+    pub demo: bool,
+    /// What to do; without one, the window opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Record, change, delete or restore a visit.
+    #[command(subcommand)]
+    Visit(visit::VisitCommand),
+    /// Record, change, delete or restore a finding.
+    #[command(subcommand)]
+    Finding(finding::FindingCommand),
+    /// The topic catalogue.
+    #[command(subcommand)]
+    Topic(topic::TopicCommand),
+    /// Research subjects (调研课题).
+    #[command(subcommand)]
+    Subject(subject::SubjectCommand),
+    /// List visits, findings, topics or subjects.
+    List(list::ListArgs),
+    /// Show any record with its history.
+    Show {
+        /// The record's id.
+        id: String,
+    },
+    /// Search visits, findings and subjects (Chinese substrings of any length).
+    Search {
+        /// What to look for; several words must all match.
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+        /// Results at most.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Fill the database with realistic Chinese demo data.
+    Demo(demo::DemoArgs),
+    /// Show or set the author name written into history and bundles.
+    Author {
+        /// The new name.
+        name: Option<String>,
+    },
+}
+
+/// A user error: printed as one line, exit code 1.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// From the store.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// From validation.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// A value that is not one of the accepted ones.
+    #[error("unknown {what}: {value} (expected one of: {expected})")]
+    BadValue {
+        /// What was given (kind, status …).
+        what: &'static str,
+        /// The value.
+        value: String,
+        /// The accepted codes.
+        expected: String,
+    },
+    /// Writing the output failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// JSON output failed.
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl Localized for CliError {
+    fn localized(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (CliError::Store(e), _) => e.localized(lang),
+            (CliError::Invalid(e), _) => e.localized(lang),
+            (
+                CliError::BadValue {
+                    what,
+                    value,
+                    expected,
+                },
+                Lang::Zh,
+            ) => {
+                let what = match *what {
+                    "kind" => "类型",
+                    "category" => "整改类别",
+                    "status" => "整改状态",
+                    "list" => "列表",
+                    _ => "取值",
+                };
+                format!("未知的{what}：{value}（可选：{expected}）")
+            }
+            (other, _) => other.to_string(),
+        }
+    }
+}
+
+/// What a subcommand needs: the open store, the language, and the output mode.
+pub struct Context {
+    /// The open database.
+    pub store: Store,
+    /// The language of messages.
+    pub lang: Lang,
+    /// Print JSON instead of text.
+    pub json: bool,
+}
+
+impl Context {
+    /// Prints a value as pretty JSON.
+    pub fn print_json(&self, value: &impl serde::Serialize) -> Result<(), CliError> {
+        println!("{}", serde_json::to_string_pretty(value)?);
+        Ok(())
+    }
+}
+
+impl Cli {
+    /// The language chosen by `--lang`, else the system's.
+    pub fn language(&self) -> Lang {
+        self.lang
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or_else(Lang::from_system)
+    }
+
+    /// The database path: `--db`, `ZOUFANG_DB`, the demo database, or the default.
+    pub fn db_path(&self) -> PathBuf {
+        match (&self.db, self.demo) {
+            (Some(path), _) => path.clone(),
+            (None, true) => crate::paths::demo_db(),
+            (None, false) => crate::paths::default_db(),
+        }
+    }
+}
+
+/// Runs a subcommand; the caller prints the error and exits 1 on `Err`.
+pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
+    let mut ctx = Context {
+        store: Store::open(cli.db_path())?,
+        lang: cli.language(),
+        json: cli.json,
+    };
+    match command {
+        Command::Visit(cmd) => visit::run(&mut ctx, cmd),
+        Command::Finding(cmd) => finding::run(&mut ctx, cmd),
+        Command::Topic(cmd) => topic::run(&mut ctx, cmd),
+        Command::Subject(cmd) => subject::run(&mut ctx, cmd),
+        Command::List(args) => list::run(&ctx, args),
+        Command::Show { id } => show::run(&ctx, id),
+        Command::Search { text, limit } => show::search(&ctx, &text.join(" "), *limit),
+        Command::Demo(args) => demo::run(&mut ctx, args),
+        Command::Author { name } => {
+            if let Some(name) = name {
+                ctx.store.set_author(name)?;
+            }
+            if ctx.json {
+                ctx.print_json(&serde_json::json!({ "author": ctx.store.author() }))
+            } else {
+                println!("{}", ctx.store.author());
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Reads an optional date argument.
+fn date_arg(text: Option<&String>) -> Result<Option<NaiveDate>, CliError> {
+    text.map(|t| parse_date(t)).transpose().map_err(Into::into)
+}
+
+/// Reads an enum argument by code or label.
+fn enum_arg<T: Copy>(
+    what: &'static str,
+    text: &str,
+    parse: fn(&str) -> Option<T>,
+    all: &[T],
+    code: fn(T) -> &'static str,
+) -> Result<T, CliError> {
+    parse(text).ok_or_else(|| CliError::BadValue {
+        what,
+        value: text.to_owned(),
+        expected: all.iter().map(|v| code(*v)).collect::<Vec<_>>().join(", "),
+    })
+}
+
+/// Reads a record id of the given type.
+fn id_arg<T: std::str::FromStr>(text: &str) -> Result<T, CliError> {
+    text.trim()
+        .parse()
+        .map_err(|_| CliError::Store(StoreError::BadId(text.to_owned())))
+}

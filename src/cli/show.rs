@@ -1,0 +1,68 @@
+//! `zoufang show ID` and `zoufang search TEXT`.
+
+use super::json::{self, TopicCodes};
+use super::{CliError, Context};
+use crate::model::{Finding, Subject, Topic, Visit};
+use crate::store::{RecordKind, kind_label};
+use serde_json::{Value, json};
+
+/// Prints any record with its history.
+pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
+    let id = id.trim();
+    let stored = ctx.store.load_any(id)?;
+    let codes = TopicCodes::new(&ctx.store.topics()?);
+    let record: Value = match stored.kind {
+        RecordKind::Visit => json::visit(&stored.to_record::<Visit>()?),
+        RecordKind::Finding => json::finding(&stored.to_record::<Finding>()?, &codes),
+        RecordKind::Subject => json::subject(&stored.to_record::<Subject>()?, &codes),
+        RecordKind::Topic => json::topic(&stored.to_record::<Topic>()?, &codes, 0),
+    };
+    let history = ctx.store.history(id)?;
+    if ctx.json {
+        return ctx.print_json(&json!({
+            "kind": stored.kind,
+            "record": record,
+            "history": history,
+        }));
+    }
+    println!("{}", kind_label(stored.kind.table(), ctx.lang));
+    if let Value::Object(fields) = &record {
+        for (key, value) in fields {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            println!("  {key}: {text}");
+        }
+    }
+    println!("{}", ctx.lang.pick("修改记录：", "History:"));
+    for entry in &history {
+        println!(
+            "  {}  {}  {:?}  {}",
+            entry.at,
+            entry.author,
+            entry.action,
+            entry.changed_fields().join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Prints ranked search results.
+pub fn search(ctx: &Context, text: &str, limit: usize) -> Result<(), CliError> {
+    let hits = ctx.store.search(text, limit)?;
+    if ctx.json {
+        return ctx.print_json(&hits);
+    }
+    for hit in &hits {
+        println!(
+            "{}\t{}\t{}\t{}",
+            kind_label(hit.kind.table(), ctx.lang),
+            hit.title,
+            hit.context,
+            hit.id
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,19 @@
+//! Zoufang (走访): an offline recorder for grassroots field visits.
+//!
+//! Investigators record **visits** and their **findings** (problems, typical cases, good
+//! practice), tag them by **topic**, and follow each problem's **rectification** until it is
+//! verified and closed. Everything lives in one SQLite file.
+//!
+//! Layers, data flowing one way (UI/CLI → library → SQLite):
+//! - [`model`]: plain domain types, ids, clocks, validation — no database;
+//! - [`store`]: the only code that speaks SQL — schema, migrations, writes with history, queries,
+//!   Chinese search;
+//! - [`demo`]: a deterministic generator of realistic Chinese demo data;
+//! - [`cli`] and `ui`: thin shells over the same library calls.
+
+pub mod cli;
+pub mod demo;
+pub mod i18n;
+pub mod model;
+pub mod paths;
+pub mod store;

@@ -1,0 +1,231 @@
+//! The records investigators keep. Each travels between laptops with its id and [`RecordMeta`].
+
+use super::enums::{Category, FindingKind, Status};
+use super::ids::{AttachmentId, FindingId, SubjectId, TopicId, VisitId};
+use crate::model::Hlc;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Bookkeeping every synced record carries: when it was made and changed, by whom, its clock,
+/// and its tombstone.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecordMeta {
+    /// When the record was first saved (UTC).
+    pub created_at: Option<DateTime<Utc>>,
+    /// When it was last changed (UTC, from its clock).
+    pub updated_at: Option<DateTime<Utc>>,
+    /// The author of the last change.
+    pub updated_by: String,
+    /// The clock of the last change (the newest field clock).
+    pub clock: Option<Hlc>,
+    /// When it was moved to the Trash; `None` while it is live.
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+impl RecordMeta {
+    /// Whether the record is in the Trash.
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+}
+
+/// A topic of the catalogue (殡葬改革, 养老服务 …); user topics can sit under built-in ones.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Topic {
+    /// Its id (fixed for built-in topics).
+    pub id: TopicId,
+    /// A short stable code such as `elderly-care`.
+    pub code: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// The parent topic, for a subtopic.
+    pub parent_id: Option<TopicId>,
+    /// Archived topics stay on their findings but are not offered for new ones.
+    pub archived: bool,
+    /// Bookkeeping.
+    #[serde(skip)]
+    pub meta: RecordMeta,
+}
+
+impl Topic {
+    /// The name in the user's language (falling back to the other one if empty).
+    pub fn name(&self, lang: crate::i18n::Lang) -> &str {
+        let name = lang.pick(&self.name_zh, &self.name_en);
+        if name.is_empty() { &self.name_zh } else { name }
+    }
+}
+
+/// A research subject (调研课题) led by a bureau leader and carried out by a unit.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Subject {
+    /// Its id.
+    pub id: SubjectId,
+    /// Title, e.g. 殡葬工作现状、堵点与出路.
+    pub title: String,
+    /// The leader who leads it (领衔).
+    pub lead: String,
+    /// The division or unit carrying it out (处室单位).
+    pub unit: String,
+    /// Start of its period.
+    pub start_date: Option<NaiveDate>,
+    /// End of its period.
+    pub end_date: Option<NaiveDate>,
+    /// Topics it covers.
+    pub topics: Vec<TopicId>,
+    /// Free notes.
+    pub notes: String,
+    /// Bookkeeping.
+    #[serde(skip)]
+    pub meta: RecordMeta,
+}
+
+/// One visit to a unit or household.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Visit {
+    /// Its id.
+    pub id: VisitId,
+    /// The day of the visit.
+    pub date: NaiveDate,
+    /// The place or unit visited.
+    pub place: String,
+    /// District, county or township.
+    pub region: String,
+    /// Who went.
+    pub investigators: Vec<String>,
+    /// People (party members and residents) talked to.
+    pub people_met: i64,
+    /// An unannounced visit (四不两直).
+    pub unannounced: bool,
+    /// The research subject it belongs to.
+    pub subject_id: Option<SubjectId>,
+    /// Free notes.
+    pub notes: String,
+    /// Bookkeeping.
+    #[serde(skip)]
+    pub meta: RecordMeta,
+}
+
+impl Visit {
+    /// A new visit on `date` to `place`, every other field empty.
+    pub fn new(date: NaiveDate, place: impl Into<String>) -> Visit {
+        Visit {
+            id: VisitId::new(),
+            date,
+            place: place.into(),
+            region: String::new(),
+            investigators: Vec::new(),
+            people_met: 0,
+            unannounced: false,
+            subject_id: None,
+            notes: String::new(),
+            meta: RecordMeta::default(),
+        }
+    }
+}
+
+/// What was found on a visit: a problem with its rectification, or a typical case.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Its id.
+    pub id: FindingId,
+    /// The visit it was found on.
+    pub visit_id: VisitId,
+    /// Problem, positive or negative case, good practice.
+    pub kind: FindingKind,
+    /// One-line title.
+    pub title: String,
+    /// What was seen.
+    pub detail: String,
+    /// Topics it belongs to.
+    pub topics: Vec<TopicId>,
+    /// People or households affected or covered.
+    pub people_affected: i64,
+    /// How it is rectified (problems only).
+    pub category: Option<Category>,
+    /// Measures (措施).
+    pub measures: String,
+    /// Target (目标).
+    pub target: String,
+    /// Deadline (时限).
+    pub deadline: Option<NaiveDate>,
+    /// Responsible person (责任人).
+    pub owner: String,
+    /// Responsible unit.
+    pub owner_unit: String,
+    /// Where the rectification stands.
+    pub status: Status,
+    /// The day it was closed (销号).
+    pub closed_on: Option<NaiveDate>,
+    /// Who verified the fix.
+    pub verified_by: String,
+    /// The closing note.
+    pub close_note: String,
+    /// Bookkeeping.
+    #[serde(skip)]
+    pub meta: RecordMeta,
+}
+
+impl Finding {
+    /// A new open problem titled `title` on `visit_id`.
+    pub fn new(visit_id: VisitId, title: impl Into<String>) -> Finding {
+        Finding {
+            id: FindingId::new(),
+            visit_id,
+            kind: FindingKind::Problem,
+            title: title.into(),
+            detail: String::new(),
+            topics: Vec::new(),
+            people_affected: 0,
+            category: None,
+            measures: String::new(),
+            target: String::new(),
+            deadline: None,
+            owner: String::new(),
+            owner_unit: String::new(),
+            status: Status::Open,
+            closed_on: None,
+            verified_by: String::new(),
+            close_note: String::new(),
+            meta: RecordMeta::default(),
+        }
+    }
+
+    /// Open past its deadline as of `today` (only problems can be overdue).
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.kind == FindingKind::Problem
+            && self.status.is_pending()
+            && self.deadline.is_some_and(|d| d < today)
+    }
+}
+
+/// Which record an attachment belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "kebab-case")]
+pub enum AttachmentOwner {
+    /// A visit.
+    Visit(VisitId),
+    /// A finding.
+    Finding(FindingId),
+}
+
+/// A photo or document on a visit or finding; its bytes are stored once by SHA-256.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// Its id.
+    pub id: AttachmentId,
+    /// The record it is attached to.
+    pub owner: AttachmentOwner,
+    /// The file name as attached.
+    pub name: String,
+    /// MIME type guessed from the name.
+    pub mime: String,
+    /// Size in bytes.
+    pub size_bytes: u64,
+    /// SHA-256 of the content, lowercase hex.
+    pub sha256: String,
+    /// Bookkeeping.
+    #[serde(skip)]
+    pub meta: RecordMeta,
+}

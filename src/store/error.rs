@@ -1,0 +1,132 @@
+//! The store's one error type, and how each error reads to a user.
+
+use crate::i18n::{Lang, Localized};
+use crate::model::ValidationError;
+use std::path::PathBuf;
+
+/// What can go wrong when reading or writing the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record would not be valid.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The file exists but is not an SQLite database (or is damaged).
+    #[error("not a Zoufang database (or damaged): {0}")]
+    NotADatabase(PathBuf),
+    /// The file was written by a newer Zoufang.
+    #[error(
+        "the database was written by a newer version of Zoufang (schema {found}, this version knows up to {supported}); update Zoufang to open it: {path}"
+    )]
+    NewerSchema {
+        /// Schema version in the file.
+        found: i64,
+        /// Newest schema this build knows.
+        supported: i64,
+        /// The file.
+        path: PathBuf,
+    },
+    /// Another program holds the database and did not let go in time.
+    #[error(
+        "the database is busy (another Zoufang window or command is writing); try again in a moment"
+    )]
+    Busy,
+    /// The database can only be read.
+    #[error("the database is read-only: {0}")]
+    ReadOnly(PathBuf),
+    /// No live record has that id.
+    #[error("no {kind} with id {id}")]
+    NotFound {
+        /// The kind of record looked for.
+        kind: &'static str,
+        /// The id given.
+        id: String,
+    },
+    /// A topic given by code or name that does not exist.
+    #[error("unknown topic: {0}")]
+    UnknownTopic(String),
+    /// Text that should be an id but is not one.
+    #[error("not a record id: {0}")]
+    BadId(String),
+    /// A topic code already taken.
+    #[error("a topic with code {0} already exists")]
+    DuplicateCode(String),
+    /// A parent that would make the topic its own ancestor.
+    #[error("a topic cannot sit under itself or its own subtopic")]
+    TopicCycle,
+    /// Built-in topics keep their names and codes.
+    #[error("built-in topics cannot be renamed or archived")]
+    BuiltinTopic,
+    /// Any other SQLite error.
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+    /// A file-system error.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// Stored JSON that does not decode (a damaged row).
+    #[error("damaged record: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match err.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+                StoreError::NotADatabase(PathBuf::new())
+            }
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::new()),
+            _ => StoreError::Sqlite(err),
+        }
+    }
+}
+
+/// The store's result type.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl Localized for StoreError {
+    fn localized(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            StoreError::Invalid(e) => e.localized(lang),
+            StoreError::NotADatabase(p) => {
+                format!("这不是走访数据库，或文件已损坏：{}", p.display())
+            }
+            StoreError::NewerSchema {
+                found,
+                supported,
+                path,
+            } => format!(
+                "该数据库由更新版本的走访程序写入（结构版本 {found}，本程序最高支持 {supported}），请升级程序后再打开：{}",
+                path.display()
+            ),
+            StoreError::Busy => "数据库正被其他走访窗口或命令写入，请稍后重试".to_owned(),
+            StoreError::ReadOnly(p) => format!("数据库为只读，无法修改：{}", p.display()),
+            StoreError::NotFound { kind, id } => {
+                format!("找不到{}：{id}", kind_label(kind, lang))
+            }
+            StoreError::UnknownTopic(t) => format!("未知专题：{t}"),
+            StoreError::BadId(t) => format!("不是有效的记录编号：{t}"),
+            StoreError::DuplicateCode(c) => format!("专题代码“{c}”已存在"),
+            StoreError::TopicCycle => "专题不能放在自身或其下级专题之下".to_owned(),
+            StoreError::BuiltinTopic => "内置专题不能改名或归档".to_owned(),
+            StoreError::Sqlite(e) => format!("数据库错误：{e}"),
+            StoreError::Io(e) => format!("文件错误：{e}"),
+            StoreError::Json(e) => format!("记录已损坏：{e}"),
+        }
+    }
+}
+
+/// The name of a record kind in the user's language.
+pub fn kind_label(kind: &str, lang: Lang) -> &'static str {
+    match kind {
+        "visit" => lang.pick("走访记录", "visit"),
+        "finding" => lang.pick("发现", "finding"),
+        "topic" => lang.pick("专题", "topic"),
+        "subject" => lang.pick("调研课题", "subject"),
+        "attachment" => lang.pick("附件", "attachment"),
+        _ => lang.pick("记录", "record"),
+    }
+}

@@ -1,0 +1,131 @@
+//! Reading the supervision trail and the Trash.
+
+use super::Store;
+use super::error::Result;
+use super::record::{Action, RecordKind};
+use serde::Serialize;
+
+/// One change to a record.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HistoryEntry {
+    /// What happened.
+    pub action: Action,
+    /// When (UTC, RFC 3339).
+    pub at: String,
+    /// Who.
+    pub author: String,
+    /// On which device.
+    pub device: String,
+    /// The record before (absent for a creation).
+    pub before: Option<serde_json::Value>,
+    /// The record after.
+    pub after: Option<serde_json::Value>,
+}
+
+impl HistoryEntry {
+    /// The fields whose value differs between before and after, in field order.
+    pub fn changed_fields(&self) -> Vec<String> {
+        let empty = serde_json::Map::new();
+        let before = self
+            .before
+            .as_ref()
+            .and_then(|b| b.as_object())
+            .unwrap_or(&empty);
+        let after = self
+            .after
+            .as_ref()
+            .and_then(|a| a.as_object())
+            .unwrap_or(&empty);
+        let mut keys: Vec<&String> = after.keys().chain(before.keys()).collect();
+        keys.dedup();
+        let mut out: Vec<String> = Vec::new();
+        for k in keys {
+            if before.get(k) != after.get(k) && !out.contains(k) {
+                out.push(k.clone());
+            }
+        }
+        out
+    }
+}
+
+/// A record in the Trash.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrashEntry {
+    /// Its kind.
+    pub kind: RecordKind,
+    /// Its id.
+    pub id: String,
+    /// Its title or place.
+    pub title: String,
+    /// When it was deleted (UTC, RFC 3339).
+    pub deleted_at: String,
+}
+
+impl Store {
+    /// Every change to the record with this id, oldest first.
+    pub fn history(&self, id: &str) -> Result<Vec<HistoryEntry>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT action, at, author, device, before, after FROM history
+             WHERE record_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (action, at, author, device, before, after) = row?;
+            let parse = |t: Option<String>| t.and_then(|t| serde_json::from_str(&t).ok());
+            out.push(HistoryEntry {
+                action: Action::from_code(&action).unwrap_or(Action::Update),
+                at,
+                author,
+                device,
+                before: parse(before),
+                after: parse(after),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Deleted visits, findings, subjects and topics, newest first.
+    pub fn trash(&self) -> Result<Vec<TrashEntry>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT 'visit', id, date || ' ' || place, deleted_at FROM visit WHERE deleted_at IS NOT NULL
+             UNION ALL
+             SELECT 'finding', id, title, deleted_at FROM finding WHERE deleted_at IS NOT NULL
+             UNION ALL
+             SELECT 'subject', id, title, deleted_at FROM subject WHERE deleted_at IS NOT NULL
+             UNION ALL
+             SELECT 'topic', id, name_zh, deleted_at FROM topic WHERE deleted_at IS NOT NULL
+             ORDER BY 4 DESC, 1, 2",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (kind, id, title, deleted_at) = row?;
+            if let Some(kind) = RecordKind::from_code(&kind) {
+                out.push(TrashEntry {
+                    kind,
+                    id,
+                    title,
+                    deleted_at,
+                });
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,623 @@
+//! The only code that speaks SQL: the database file, its schema and migrations, every write
+//! (one transaction each, with its history row and clock), the list queries, search and trash.
+
+mod error;
+mod history;
+mod query;
+mod record;
+mod schema;
+pub mod search;
+mod topics;
+
+pub use error::{Result, StoreError, kind_label};
+pub use history::{HistoryEntry, TrashEntry};
+pub use query::{FindingFilter, FindingRow, FindingSort, Page, VisitFilter, VisitRow, VisitSort};
+pub use record::{
+    Action, ColumnType, DELETED_FIELD, Record, RecordKind, Stamp, StoredRecord, load, read_row,
+    select_list, write_history, write_row,
+};
+pub use schema::SCHEMA_VERSION;
+pub use search::SearchHit;
+pub use topics::TopicCount;
+
+use crate::model::{
+    Finding, FindingId, Hlc, Subject, SubjectId, Topic, TopicId, Visit, VisitId, builtin_topics,
+};
+use chrono::Utc;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a write waits for another process to let go of the database.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An open Zoufang database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    device_id: String,
+    author: String,
+}
+
+/// What a save did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new record was written.
+    Created,
+    /// Some fields changed.
+    Updated,
+    /// Nothing differed, nothing was written.
+    Unchanged,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path`, migrating it to the current schema.
+    /// A file that is not a Zoufang database, or one written by a newer version, is refused
+    /// before anything in it changes.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_owned();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn =
+            Connection::open_with_flags(&path, flags).map_err(|e| match StoreError::from(e) {
+                StoreError::NotADatabase(_) => StoreError::NotADatabase(path.clone()),
+                StoreError::ReadOnly(_) => StoreError::ReadOnly(path.clone()),
+                other => other,
+            })?;
+        Store::setup(conn, path)
+    }
+
+    /// A fresh database in memory (for tests and benchmarks).
+    pub fn open_in_memory() -> Result<Store> {
+        Store::setup(Connection::open_in_memory()?, PathBuf::from(":memory:"))
+    }
+
+    fn setup(mut conn: Connection, path: PathBuf) -> Result<Store> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let version = schema::check_version(&conn, &path)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        if path.as_os_str() != ":memory:" {
+            conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+                .map_err(|e| match StoreError::from(e) {
+                    StoreError::ReadOnly(_) => StoreError::ReadOnly(path.clone()),
+                    other => other,
+                })?;
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        schema::migrate(&mut conn, version)?;
+        let mut store = Store {
+            conn,
+            path,
+            device_id: String::new(),
+            author: String::new(),
+        };
+        store.load_identity()?;
+        if version == 0 {
+            store.seed_catalogue()?;
+        }
+        Ok(store)
+    }
+
+    fn load_identity(&mut self) -> Result<()> {
+        let device = self.meta_value("device_id")?;
+        self.device_id = match device {
+            Some(id) => id,
+            None => {
+                let id = uuid::Uuid::now_v7().simple().to_string();
+                self.set_meta_value("device_id", &id)?;
+                id
+            }
+        };
+        self.author = self.meta_value("author")?.unwrap_or_default();
+        Ok(())
+    }
+
+    fn seed_catalogue(&mut self) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for topic in builtin_topics() {
+            let mut rec = StoredRecord::from_record(&topic)?;
+            for (name, _) in RecordKind::Topic.columns() {
+                rec.clocks.insert((*name).to_owned(), Hlc::origin());
+            }
+            write_row(&tx, &rec)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Reads a value of the `meta` table.
+    pub fn meta_value(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Writes a value of the `meta` table.
+    pub fn set_meta_value(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// The file this store reads and writes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This database's device id (ties between clocks are broken by it).
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// The author name written into history and bundles; empty until set.
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+
+    /// Sets the author name.
+    pub fn set_author(&mut self, name: &str) -> Result<()> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(crate::model::ValidationError::Empty {
+                field: crate::model::Field::Author,
+            }
+            .into());
+        }
+        self.set_meta_value("author", name)?;
+        self.author = name.to_owned();
+        Ok(())
+    }
+
+    /// The connection, for the library's other layers (bundles, reports) that read in SQL.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `work` as one write transaction: everything it writes lands, or nothing does.
+    pub fn write<T>(&mut self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let author = if self.author.is_empty() {
+            default_author()
+        } else {
+            self.author.clone()
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let last: Option<Hlc> = tx
+            .query_row("SELECT value FROM meta WHERE key = 'clock'", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+            .and_then(|t| t.parse().ok());
+        let mut writer = Writer {
+            tx,
+            author,
+            device: self.device_id.clone(),
+            last,
+        };
+        let value = work(&mut writer)?;
+        writer.finish()?;
+        Ok(value)
+    }
+
+    /// Saves a visit (creating it or changing the fields that differ).
+    pub fn save_visit(&mut self, visit: &Visit) -> Result<Outcome> {
+        self.write(|w| w.put(visit))
+    }
+
+    /// Saves a finding.
+    pub fn save_finding(&mut self, finding: &Finding) -> Result<Outcome> {
+        self.write(|w| w.put(finding))
+    }
+
+    /// Saves a topic.
+    pub fn save_topic(&mut self, topic: &Topic) -> Result<Outcome> {
+        self.write(|w| w.put(topic))
+    }
+
+    /// Saves a subject.
+    pub fn save_subject(&mut self, subject: &Subject) -> Result<Outcome> {
+        self.write(|w| w.put(subject))
+    }
+
+    /// Moves any record to the Trash (a visit takes its findings along).
+    pub fn delete(&mut self, id: &str) -> Result<RecordKind> {
+        let kind = self.kind_of(id)?;
+        self.write(|w| w.set_deleted(kind, id, true))?;
+        Ok(kind)
+    }
+
+    /// Takes any record back out of the Trash.
+    pub fn restore(&mut self, id: &str) -> Result<RecordKind> {
+        let kind = self.kind_of(id)?;
+        self.write(|w| w.set_deleted(kind, id, false))?;
+        Ok(kind)
+    }
+
+    /// The kind of the record with this id, live or deleted.
+    pub fn kind_of(&self, id: &str) -> Result<RecordKind> {
+        for kind in RecordKind::ALL {
+            let sql = format!("SELECT 1 FROM {} WHERE id = ?1", kind.table());
+            if self
+                .conn
+                .prepare_cached(&sql)?
+                .query_row([id], |_| Ok(()))
+                .optional()?
+                .is_some()
+            {
+                return Ok(kind);
+            }
+        }
+        Err(StoreError::NotFound {
+            kind: "record",
+            id: id.to_owned(),
+        })
+    }
+
+    /// Loads any record, live or deleted, in its stored form.
+    pub fn load_any(&self, id: &str) -> Result<StoredRecord> {
+        let kind = self.kind_of(id)?;
+        load(&self.conn, kind, id)?.ok_or_else(|| StoreError::NotFound {
+            kind: kind.table(),
+            id: id.to_owned(),
+        })
+    }
+
+    fn get<R: Record>(&self, id: &str) -> Result<R> {
+        load(&self.conn, R::KIND, id)?
+            .ok_or_else(|| StoreError::NotFound {
+                kind: R::KIND.table(),
+                id: id.to_owned(),
+            })?
+            .to_record()
+    }
+
+    /// A visit by id (live or deleted).
+    pub fn visit(&self, id: VisitId) -> Result<Visit> {
+        self.get(&id.to_string())
+    }
+
+    /// A finding by id (live or deleted).
+    pub fn finding(&self, id: FindingId) -> Result<Finding> {
+        self.get(&id.to_string())
+    }
+
+    /// A topic by id.
+    pub fn topic(&self, id: TopicId) -> Result<Topic> {
+        self.get(&id.to_string())
+    }
+
+    /// A subject by id.
+    pub fn subject(&self, id: SubjectId) -> Result<Subject> {
+        self.get(&id.to_string())
+    }
+
+    /// Ranked Chinese/English search over visits, findings and subjects.
+    pub fn search(&self, text: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        search::search(&self.conn, text, limit)
+    }
+
+    /// A SHA-256 over every record, its clocks and tombstone, in id order: equal digests mean
+    /// equal data. Used to prove that failed operations changed nothing.
+    pub fn digest(&self) -> Result<String> {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for kind in RecordKind::ALL {
+            let sql = format!(
+                "SELECT {} FROM {} t ORDER BY t.id",
+                select_list(kind, "t"),
+                kind.table()
+            );
+            let mut stmt = self.conn.prepare(&sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let rec = read_row(kind, row, 0)?;
+                hasher.update(kind.table().as_bytes());
+                hasher.update(rec.id.as_bytes());
+                hasher.update(serde_json::to_string(&rec.data)?.as_bytes());
+                hasher.update(serde_json::to_string(&rec.clocks)?.as_bytes());
+                hasher.update(format!("{:?}", rec.meta.deleted_at).as_bytes());
+            }
+        }
+        let history: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM history", [], |r| r.get(0))?;
+        hasher.update(history.to_le_bytes());
+        Ok(hex(&hasher.finalize()))
+    }
+}
+
+/// Lowercase hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// The author used until one is set: the login name, or "?".
+fn default_author() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "?".to_owned())
+}
+
+/// One write transaction in progress, stamping each change with the next clock.
+pub struct Writer<'a> {
+    tx: Transaction<'a>,
+    author: String,
+    device: String,
+    last: Option<Hlc>,
+}
+
+impl Writer<'_> {
+    /// The transaction, for the library's other layers that write in SQL.
+    pub fn tx(&self) -> &Transaction<'_> {
+        &self.tx
+    }
+
+    /// The author of this write.
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+
+    /// This device's id.
+    pub fn device(&self) -> &str {
+        &self.device
+    }
+
+    /// The next clock stamp.
+    pub fn tick(&mut self) -> Hlc {
+        let next = Hlc::tick(
+            self.last.as_ref(),
+            Utc::now().timestamp_millis(),
+            &self.device,
+        );
+        self.last = Some(next.clone());
+        next
+    }
+
+    /// Moves the clock past a stamp seen from another device, so later local edits win over it.
+    pub fn observe(&mut self, seen: &Hlc) {
+        if self.last.as_ref().is_none_or(|last| last < seen) {
+            self.last = Some(Hlc {
+                millis: seen.millis,
+                counter: seen.counter,
+                device: self.device.clone(),
+            });
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        if let Some(last) = &self.last {
+            self.tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('clock', ?1)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [last.to_string()],
+            )?;
+        }
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    /// Saves a record made or changed here: validates it, checks what it refers to, stamps the
+    /// changed fields with a new clock and writes a history row.
+    pub fn put<R: Record>(&mut self, record: &R) -> Result<Outcome> {
+        record.check()?;
+        let mut new = StoredRecord::from_record(record)?;
+        self.check_references(&new)?;
+        let old = load(&self.tx, R::KIND, &new.id)?;
+        let now = Utc::now();
+        let (action, before) = match &old {
+            None => (Action::Create, None),
+            Some(old) => {
+                let changed: Vec<&str> = R::KIND
+                    .columns()
+                    .iter()
+                    .map(|(c, _)| *c)
+                    .filter(|c| old.data.get(*c) != new.data.get(*c))
+                    .collect();
+                if changed.is_empty() {
+                    return Ok(Outcome::Unchanged);
+                }
+                new.clocks = old.clocks.clone();
+                new.meta.created_at = old.meta.created_at;
+                new.meta.deleted_at = old.meta.deleted_at;
+                let clock = self.tick();
+                for c in changed {
+                    new.clocks.insert(c.to_owned(), clock.clone());
+                }
+                (Action::Update, Some(old.snapshot()))
+            }
+        };
+        if old.is_none() {
+            let clock = self.tick();
+            new.clocks = R::KIND
+                .columns()
+                .iter()
+                .map(|(c, _)| ((*c).to_owned(), clock.clone()))
+                .collect::<BTreeMap<_, _>>();
+            new.meta.created_at = Some(now);
+            new.meta.deleted_at = None;
+        }
+        new.meta.updated_at = Some(now);
+        new.meta.updated_by = self.author.clone();
+        let clock = new
+            .clocks
+            .values()
+            .max()
+            .cloned()
+            .unwrap_or_else(|| self.tick());
+        new.meta.clock = Some(clock.clone());
+        write_row(&self.tx, &new)?;
+        let stamp = Stamp {
+            author: &self.author,
+            device: &self.device,
+            clock: &clock,
+        };
+        write_history(
+            &self.tx,
+            R::KIND,
+            &new.id,
+            action,
+            &stamp,
+            before.as_ref(),
+            Some(&new.snapshot()),
+        )?;
+        Ok(if action == Action::Create {
+            Outcome::Created
+        } else {
+            Outcome::Updated
+        })
+    }
+
+    fn exists(&self, kind: RecordKind, id: &str) -> Result<bool> {
+        let sql = format!(
+            "SELECT 1 FROM {} WHERE id = ?1 AND deleted_at IS NULL",
+            kind.table()
+        );
+        Ok(self
+            .tx
+            .prepare_cached(&sql)?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn check_references(&self, rec: &StoredRecord) -> Result<()> {
+        let text = |name: &str| {
+            rec.data
+                .get(name)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        if let Some(visit) = text("visit_id").filter(|_| rec.kind == RecordKind::Finding)
+            && !self.exists(RecordKind::Visit, &visit)?
+        {
+            return Err(StoreError::NotFound {
+                kind: "visit",
+                id: visit,
+            });
+        }
+        if let Some(subject) = text("subject_id")
+            && !self.exists(RecordKind::Subject, &subject)?
+        {
+            return Err(StoreError::NotFound {
+                kind: "subject",
+                id: subject,
+            });
+        }
+        if let Some(serde_json::Value::Array(topics)) = rec.data.get("topics") {
+            for topic in topics.iter().filter_map(|t| t.as_str()) {
+                if !self.exists(RecordKind::Topic, topic)? {
+                    return Err(StoreError::UnknownTopic(topic.to_owned()));
+                }
+            }
+        }
+        if rec.kind == RecordKind::Topic {
+            topics::check_topic(&self.tx, rec)?;
+        }
+        Ok(())
+    }
+
+    /// Moves a record to the Trash (`deleted = true`) or back. A deleted visit takes its live
+    /// findings along, and restoring it brings back those deleted with it; restoring a finding
+    /// of a deleted visit restores the visit too.
+    pub fn set_deleted(&mut self, kind: RecordKind, id: &str, deleted: bool) -> Result<bool> {
+        let rec = load(&self.tx, kind, id)?.ok_or_else(|| StoreError::NotFound {
+            kind: kind.table(),
+            id: id.to_owned(),
+        })?;
+        if rec.meta.deleted_at.is_some() == deleted {
+            return Ok(false);
+        }
+        let when = if deleted { Some(Utc::now()) } else { None };
+        if kind == RecordKind::Visit {
+            let sql = if deleted {
+                "SELECT id FROM finding WHERE visit_id = ?1 AND deleted_at IS NULL"
+            } else {
+                "SELECT id FROM finding WHERE visit_id = ?1 AND deleted_at = ?2"
+            };
+            let was = rec
+                .meta
+                .deleted_at
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+                .unwrap_or_default();
+            let mut stmt = self.tx.prepare(sql)?;
+            let ids: Vec<String> = if deleted {
+                stmt.query_map([id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?
+            } else {
+                stmt.query_map([id, was.as_str()], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            drop(stmt);
+            for finding in ids {
+                self.mark_deleted(RecordKind::Finding, &finding, when)?;
+            }
+        }
+        if kind == RecordKind::Finding
+            && !deleted
+            && let Some(visit) = rec.data.get("visit_id").and_then(|v| v.as_str())
+            && !self.exists(RecordKind::Visit, visit)?
+        {
+            let visit = visit.to_owned();
+            self.mark_deleted(RecordKind::Visit, &visit, None)?;
+        }
+        self.mark_deleted(kind, id, when)?;
+        Ok(true)
+    }
+
+    fn mark_deleted(
+        &mut self,
+        kind: RecordKind,
+        id: &str,
+        when: Option<chrono::DateTime<Utc>>,
+    ) -> Result<()> {
+        let Some(mut rec) = load(&self.tx, kind, id)? else {
+            return Ok(());
+        };
+        let before = rec.snapshot();
+        let clock = self.tick();
+        rec.meta.deleted_at = when;
+        rec.meta.updated_at = Some(Utc::now());
+        rec.meta.updated_by = self.author.clone();
+        rec.meta.clock = Some(clock.clone());
+        rec.clocks.insert(DELETED_FIELD.to_owned(), clock.clone());
+        write_row(&self.tx, &rec)?;
+        let stamp = Stamp {
+            author: &self.author,
+            device: &self.device,
+            clock: &clock,
+        };
+        let action = if when.is_some() {
+            Action::Delete
+        } else {
+            Action::Restore
+        };
+        write_history(
+            &self.tx,
+            kind,
+            id,
+            action,
+            &stamp,
+            Some(&before),
+            Some(&rec.snapshot()),
+        )
+    }
+}

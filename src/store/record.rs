@@ -1,0 +1,464 @@
+//! The generic side of synced records: how each kind maps to its table, how a typed record
+//! becomes a row and back, and how a local edit is stamped field by field and written to history.
+
+use super::error::{Result, StoreError};
+use crate::model::{Finding, Hlc, RecordMeta, Subject, Topic, ValidationError, Visit};
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{OptionalExtension, Transaction, params_from_iter};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// How a field is kept in its column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Text, or NULL for `None`.
+    Text,
+    /// An integer.
+    Int,
+    /// 0 or 1.
+    Bool,
+    /// A JSON array or object, kept as text.
+    Json,
+}
+
+/// The kinds of record that travel between laptops.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordKind {
+    /// A topic of the catalogue.
+    Topic,
+    /// A research subject.
+    Subject,
+    /// A visit.
+    Visit,
+    /// A finding.
+    Finding,
+}
+
+impl RecordKind {
+    /// Every kind, parents before children (the order imports apply them in).
+    pub const ALL: [RecordKind; 4] = [
+        RecordKind::Topic,
+        RecordKind::Subject,
+        RecordKind::Visit,
+        RecordKind::Finding,
+    ];
+
+    /// Its table, which is also its code in files.
+    pub fn table(self) -> &'static str {
+        match self {
+            RecordKind::Topic => "topic",
+            RecordKind::Subject => "subject",
+            RecordKind::Visit => "visit",
+            RecordKind::Finding => "finding",
+        }
+    }
+
+    /// The kind whose table is `code`.
+    pub fn from_code(code: &str) -> Option<RecordKind> {
+        RecordKind::ALL.into_iter().find(|k| k.table() == code)
+    }
+
+    /// The data columns (without id and bookkeeping), in table order.
+    pub fn columns(self) -> &'static [(&'static str, ColumnType)] {
+        use ColumnType::*;
+        match self {
+            RecordKind::Topic => &[
+                ("code", Text),
+                ("name_zh", Text),
+                ("name_en", Text),
+                ("parent_id", Text),
+                ("archived", Bool),
+            ],
+            RecordKind::Subject => &[
+                ("title", Text),
+                ("lead", Text),
+                ("unit", Text),
+                ("start_date", Text),
+                ("end_date", Text),
+                ("topics", Json),
+                ("notes", Text),
+            ],
+            RecordKind::Visit => &[
+                ("date", Text),
+                ("place", Text),
+                ("region", Text),
+                ("investigators", Json),
+                ("people_met", Int),
+                ("unannounced", Bool),
+                ("subject_id", Text),
+                ("notes", Text),
+            ],
+            RecordKind::Finding => &[
+                ("visit_id", Text),
+                ("kind", Text),
+                ("title", Text),
+                ("detail", Text),
+                ("topics", Json),
+                ("people_affected", Int),
+                ("category", Text),
+                ("measures", Text),
+                ("target", Text),
+                ("deadline", Text),
+                ("owner", Text),
+                ("owner_unit", Text),
+                ("status", Text),
+                ("closed_on", Text),
+                ("verified_by", Text),
+                ("close_note", Text),
+            ],
+        }
+    }
+}
+
+/// The name of the clock entry that stamps the tombstone (delete or restore).
+pub const DELETED_FIELD: &str = "deleted_at";
+
+/// A typed record the store can keep.
+pub trait Record: Serialize + DeserializeOwned + Clone {
+    /// Its kind.
+    const KIND: RecordKind;
+    /// Its id as text.
+    fn id_text(&self) -> String;
+    /// Its bookkeeping.
+    fn meta(&self) -> &RecordMeta;
+    /// Its bookkeeping, to fill in after a read.
+    fn meta_mut(&mut self) -> &mut RecordMeta;
+    /// The checks that need no database.
+    fn check(&self) -> Result<(), ValidationError>;
+}
+
+macro_rules! impl_record {
+    ($ty:ty, $kind:expr) => {
+        impl Record for $ty {
+            const KIND: RecordKind = $kind;
+            fn id_text(&self) -> String {
+                self.id.to_string()
+            }
+            fn meta(&self) -> &RecordMeta {
+                &self.meta
+            }
+            fn meta_mut(&mut self) -> &mut RecordMeta {
+                &mut self.meta
+            }
+            fn check(&self) -> Result<(), ValidationError> {
+                self.validate()
+            }
+        }
+    };
+}
+
+impl_record!(Topic, RecordKind::Topic);
+impl_record!(Subject, RecordKind::Subject);
+impl_record!(Visit, RecordKind::Visit);
+impl_record!(Finding, RecordKind::Finding);
+
+/// A record as stored: its data fields as JSON, the clock of each field, and its bookkeeping.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredRecord {
+    /// Its kind.
+    pub kind: RecordKind,
+    /// Its id.
+    pub id: String,
+    /// The data fields (without id).
+    pub data: Map<String, Value>,
+    /// The clock of the last change to each field (and to the tombstone).
+    pub clocks: BTreeMap<String, Hlc>,
+    /// Bookkeeping.
+    pub meta: RecordMeta,
+}
+
+impl StoredRecord {
+    /// Turns a typed record into its stored form (clocks empty).
+    pub fn from_record<R: Record>(record: &R) -> Result<StoredRecord> {
+        let Value::Object(mut data) = serde_json::to_value(record)? else {
+            return Err(StoreError::Json(serde::ser::Error::custom(
+                "record is not an object",
+            )));
+        };
+        data.remove("id");
+        Ok(StoredRecord {
+            kind: R::KIND,
+            id: record.id_text(),
+            data,
+            clocks: BTreeMap::new(),
+            meta: record.meta().clone(),
+        })
+    }
+
+    /// Turns the stored form back into a typed record.
+    pub fn to_record<R: Record>(&self) -> Result<R> {
+        let mut data = self.data.clone();
+        data.insert("id".to_owned(), Value::String(self.id.clone()));
+        let mut record: R = serde_json::from_value(Value::Object(data))?;
+        *record.meta_mut() = self.meta.clone();
+        Ok(record)
+    }
+
+    /// The data plus tombstone, as history keeps it.
+    pub fn snapshot(&self) -> Value {
+        let mut data = self.data.clone();
+        if let Some(deleted) = self.meta.deleted_at {
+            data.insert(
+                DELETED_FIELD.to_owned(),
+                Value::String(deleted.to_rfc3339()),
+            );
+        }
+        Value::Object(data)
+    }
+}
+
+fn to_sql(value: &Value, ty: ColumnType) -> SqlValue {
+    match (value, ty) {
+        (Value::Null, _) => SqlValue::Null,
+        (Value::Bool(b), _) => SqlValue::Integer(i64::from(*b)),
+        (Value::Number(n), _) => n
+            .as_i64()
+            .map(SqlValue::Integer)
+            .or_else(|| n.as_f64().map(SqlValue::Real))
+            .unwrap_or(SqlValue::Null),
+        (Value::String(s), _) => SqlValue::Text(s.clone()),
+        (other, _) => SqlValue::Text(other.to_string()),
+    }
+}
+
+fn from_sql(value: SqlValue, ty: ColumnType) -> Result<Value> {
+    Ok(match (value, ty) {
+        (SqlValue::Null, _) => Value::Null,
+        (SqlValue::Integer(i), ColumnType::Bool) => Value::Bool(i != 0),
+        (SqlValue::Integer(i), _) => Value::from(i),
+        (SqlValue::Real(f), _) => Value::from(f),
+        (SqlValue::Text(s), ColumnType::Json) => serde_json::from_str(&s)?,
+        (SqlValue::Text(s), _) => Value::String(s),
+        (SqlValue::Blob(_), _) => Value::Null,
+    })
+}
+
+fn parse_time(text: Option<String>) -> Option<DateTime<Utc>> {
+    text.and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The SELECT list that [`read_row`] expects, with the table aliased as `alias`.
+pub fn select_list(kind: RecordKind, alias: &str) -> String {
+    let mut cols = vec![format!("{alias}.id")];
+    cols.extend(kind.columns().iter().map(|(c, _)| format!("{alias}.{c}")));
+    for meta in [
+        "created_at",
+        "updated_at",
+        "updated_by",
+        "clock",
+        "clocks",
+        "deleted_at",
+    ] {
+        cols.push(format!("{alias}.{meta}"));
+    }
+    cols.join(", ")
+}
+
+/// Reads a row selected with [`select_list`], starting at column `offset`.
+pub fn read_row(kind: RecordKind, row: &rusqlite::Row<'_>, offset: usize) -> Result<StoredRecord> {
+    let id: String = row.get(offset)?;
+    let mut data = Map::new();
+    let columns = kind.columns();
+    for (i, (name, ty)) in columns.iter().enumerate() {
+        let value: SqlValue = row.get(offset + 1 + i)?;
+        data.insert((*name).to_owned(), from_sql(value, *ty)?);
+    }
+    let base = offset + 1 + columns.len();
+    let clock_text: String = row.get(base + 3)?;
+    let clocks_text: String = row.get(base + 4)?;
+    let meta = RecordMeta {
+        created_at: parse_time(row.get(base)?),
+        updated_at: parse_time(row.get(base + 1)?),
+        updated_by: row.get(base + 2)?,
+        clock: clock_text.parse().ok(),
+        deleted_at: parse_time(row.get(base + 5)?),
+    };
+    let clocks = serde_json::from_str(&clocks_text)?;
+    Ok(StoredRecord {
+        kind,
+        id,
+        data,
+        clocks,
+        meta,
+    })
+}
+
+/// Loads one record by id, live or deleted.
+pub fn load(tx: &rusqlite::Connection, kind: RecordKind, id: &str) -> Result<Option<StoredRecord>> {
+    let sql = format!(
+        "SELECT {} FROM {} t WHERE t.id = ?1",
+        select_list(kind, "t"),
+        kind.table()
+    );
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let row = stmt
+        .query_row([id], |row| Ok(read_row(kind, row, 0)))
+        .optional()?;
+    row.transpose()
+}
+
+/// Writes a stored record as it is (insert or replace its row), keeping derived tables in step.
+pub fn write_row(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
+    let kind = rec.kind;
+    let columns = kind.columns();
+    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+    let all: Vec<String> = std::iter::once("id")
+        .chain(names.iter().copied())
+        .chain([
+            "created_at",
+            "updated_at",
+            "updated_by",
+            "clock",
+            "clocks",
+            "deleted_at",
+        ])
+        .map(str::to_owned)
+        .collect();
+    let placeholders: Vec<String> = (1..=all.len()).map(|i| format!("?{i}")).collect();
+    let updates: Vec<String> = all[1..]
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
+        kind.table(),
+        all.join(", "),
+        placeholders.join(", "),
+        updates.join(", ")
+    );
+    let mut values: Vec<SqlValue> = Vec::with_capacity(all.len());
+    values.push(SqlValue::Text(rec.id.clone()));
+    for (name, ty) in columns {
+        values.push(to_sql(rec.data.get(*name).unwrap_or(&Value::Null), *ty));
+    }
+    let time = |t: Option<DateTime<Utc>>| {
+        t.map_or(SqlValue::Null, |t| {
+            SqlValue::Text(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        })
+    };
+    let clock = rec
+        .clocks
+        .values()
+        .max()
+        .cloned()
+        .or_else(|| rec.meta.clock.clone())
+        .unwrap_or_else(Hlc::origin);
+    values.push(time(rec.meta.created_at));
+    values.push(time(rec.meta.updated_at));
+    values.push(SqlValue::Text(rec.meta.updated_by.clone()));
+    values.push(SqlValue::Text(clock.to_string()));
+    values.push(SqlValue::Text(serde_json::to_string(&rec.clocks)?));
+    values.push(time(rec.meta.deleted_at));
+    tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    if kind == RecordKind::Finding {
+        sync_finding_topics(tx, rec)?;
+    }
+    super::search::reindex(tx, rec)?;
+    Ok(())
+}
+
+fn sync_finding_topics(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
+    tx.prepare_cached("DELETE FROM finding_topic WHERE finding_id = ?1")?
+        .execute([&rec.id])?;
+    if let Some(Value::Array(topics)) = rec.data.get("topics") {
+        let mut insert = tx.prepare_cached(
+            "INSERT OR IGNORE INTO finding_topic (topic_id, finding_id) VALUES (?1, ?2)",
+        )?;
+        for topic in topics.iter().filter_map(Value::as_str) {
+            insert.execute([topic, rec.id.as_str()])?;
+        }
+    }
+    Ok(())
+}
+
+/// What a history row says happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Made here.
+    Create,
+    /// Changed here.
+    Update,
+    /// Moved to the Trash.
+    Delete,
+    /// Taken back out of the Trash.
+    Restore,
+    /// Changed by merging a colleague's bundle.
+    Merge,
+    /// A colleague's version that lost a merge (kept for review).
+    Conflict,
+}
+
+impl Action {
+    /// Its code in the history table.
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::Restore => "restore",
+            Action::Merge => "merge",
+            Action::Conflict => "conflict",
+        }
+    }
+
+    /// Reads a code of the history table.
+    pub fn from_code(code: &str) -> Option<Action> {
+        [
+            Action::Create,
+            Action::Update,
+            Action::Delete,
+            Action::Restore,
+            Action::Merge,
+            Action::Conflict,
+        ]
+        .into_iter()
+        .find(|a| a.code() == code)
+    }
+}
+
+/// Who writes, and the clock they stamp with.
+pub struct Stamp<'a> {
+    /// The author name.
+    pub author: &'a str,
+    /// This device's id.
+    pub device: &'a str,
+    /// The clock of this change.
+    pub clock: &'a Hlc,
+}
+
+/// Appends one history row.
+pub fn write_history(
+    tx: &Transaction<'_>,
+    kind: RecordKind,
+    id: &str,
+    action: Action,
+    stamp: &Stamp<'_>,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> Result<()> {
+    let text = |v: Option<&Value>| v.map(Value::to_string);
+    tx.prepare_cached(
+        "INSERT INTO history (record_id, kind, action, at, author, device, clock, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(rusqlite::params![
+        id,
+        kind.table(),
+        action.code(),
+        Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        stamp.author,
+        stamp.device,
+        stamp.clock.to_string(),
+        text(before),
+        text(after),
+    ])?;
+    Ok(())
+}

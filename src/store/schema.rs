@@ -1,0 +1,199 @@
+//! The schema, as forward-only numbered migrations. `PRAGMA user_version` holds the number of
+//! the last one applied; a file with a higher number was written by a newer Zoufang and is
+//! refused before anything touches it.
+
+use super::error::{Result, StoreError};
+use rusqlite::Connection;
+use std::path::Path;
+
+/// One migration: why it exists, and the SQL that performs it.
+struct Migration {
+    /// Why it exists (kept for readers; not executed).
+    #[allow(dead_code)]
+    why: &'static str,
+    sql: &'static str,
+}
+
+/// Every migration in order; migration `i` brings the schema to version `i + 1`.
+const MIGRATIONS: &[Migration] = &[Migration {
+    why: "The first schema: synced records (topic, subject, visit, finding) with their clocks and \
+          tombstones, the topic join table used by filters, the history trail, and the two search \
+          indexes (trigram for 3+ characters, character grams for 1–2 character Chinese words).",
+    sql: r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE topic (
+    id         TEXT PRIMARY KEY,
+    code       TEXT NOT NULL,
+    name_zh    TEXT NOT NULL,
+    name_en    TEXT NOT NULL DEFAULT '',
+    parent_id  TEXT,
+    archived   INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT,
+    updated_at TEXT,
+    updated_by TEXT NOT NULL DEFAULT '',
+    clock      TEXT NOT NULL,
+    clocks     TEXT NOT NULL DEFAULT '{}',
+    deleted_at TEXT
+) STRICT;
+CREATE INDEX topic_code ON topic(code);
+CREATE INDEX topic_parent ON topic(parent_id);
+
+CREATE TABLE subject (
+    id         TEXT PRIMARY KEY,
+    title      TEXT NOT NULL,
+    lead       TEXT NOT NULL DEFAULT '',
+    unit       TEXT NOT NULL DEFAULT '',
+    start_date TEXT,
+    end_date   TEXT,
+    topics     TEXT NOT NULL DEFAULT '[]',
+    notes      TEXT NOT NULL DEFAULT '',
+    created_at TEXT,
+    updated_at TEXT,
+    updated_by TEXT NOT NULL DEFAULT '',
+    clock      TEXT NOT NULL,
+    clocks     TEXT NOT NULL DEFAULT '{}',
+    deleted_at TEXT
+) STRICT;
+
+CREATE TABLE visit (
+    id            TEXT PRIMARY KEY,
+    date          TEXT NOT NULL,
+    place         TEXT NOT NULL,
+    region        TEXT NOT NULL DEFAULT '',
+    investigators TEXT NOT NULL DEFAULT '[]',
+    people_met    INTEGER NOT NULL DEFAULT 0,
+    unannounced   INTEGER NOT NULL DEFAULT 0,
+    subject_id    TEXT,
+    notes         TEXT NOT NULL DEFAULT '',
+    created_at    TEXT,
+    updated_at    TEXT,
+    updated_by    TEXT NOT NULL DEFAULT '',
+    clock         TEXT NOT NULL,
+    clocks        TEXT NOT NULL DEFAULT '{}',
+    deleted_at    TEXT
+) STRICT;
+CREATE INDEX visit_date ON visit(date);
+CREATE INDEX visit_subject ON visit(subject_id);
+
+CREATE TABLE finding (
+    id              TEXT PRIMARY KEY,
+    visit_id        TEXT NOT NULL REFERENCES visit(id),
+    kind            TEXT NOT NULL,
+    title           TEXT NOT NULL,
+    detail          TEXT NOT NULL DEFAULT '',
+    topics          TEXT NOT NULL DEFAULT '[]',
+    people_affected INTEGER NOT NULL DEFAULT 0,
+    category        TEXT,
+    measures        TEXT NOT NULL DEFAULT '',
+    target          TEXT NOT NULL DEFAULT '',
+    deadline        TEXT,
+    owner           TEXT NOT NULL DEFAULT '',
+    owner_unit      TEXT NOT NULL DEFAULT '',
+    status          TEXT NOT NULL DEFAULT 'open',
+    closed_on       TEXT,
+    verified_by     TEXT NOT NULL DEFAULT '',
+    close_note      TEXT NOT NULL DEFAULT '',
+    created_at      TEXT,
+    updated_at      TEXT,
+    updated_by      TEXT NOT NULL DEFAULT '',
+    clock           TEXT NOT NULL,
+    clocks          TEXT NOT NULL DEFAULT '{}',
+    deleted_at      TEXT
+) STRICT;
+CREATE INDEX finding_visit ON finding(visit_id);
+CREATE INDEX finding_status ON finding(status, deadline);
+
+-- Derived from finding.topics on every write; lets filters walk the topic tree in SQL.
+CREATE TABLE finding_topic (
+    topic_id   TEXT NOT NULL,
+    finding_id TEXT NOT NULL REFERENCES finding(id) ON DELETE CASCADE,
+    PRIMARY KEY (topic_id, finding_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX finding_topic_finding ON finding_topic(finding_id);
+
+-- The supervision trail: every change, with the record before and after.
+CREATE TABLE history (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    record_id TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    author    TEXT NOT NULL,
+    device    TEXT NOT NULL,
+    clock     TEXT NOT NULL,
+    before    TEXT,
+    after     TEXT
+) STRICT;
+CREATE INDEX history_record ON history(record_id, seq);
+
+-- One row per searchable live record; its rowid keys both full-text indexes.
+CREATE TABLE search_doc (
+    rowid     INTEGER PRIMARY KEY,
+    kind      TEXT NOT NULL,
+    record_id TEXT NOT NULL UNIQUE
+) STRICT;
+CREATE VIRTUAL TABLE search_tri USING fts5(
+    title, body, tokenize = 'trigram', content = '', contentless_delete = 1
+);
+CREATE VIRTUAL TABLE search_gram USING fts5(
+    title, body, tokenize = 'unicode61', content = '', contentless_delete = 1
+);
+"#,
+}];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Reads the schema version, refusing files that are not SQLite or are too new, without
+/// changing anything in them.
+pub fn check_version(conn: &Connection, path: &Path) -> Result<i64> {
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::NotADatabase(_) => StoreError::NotADatabase(path.to_owned()),
+            other => other,
+        })?;
+    // Touch the schema too: a damaged or foreign file fails here rather than later.
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| match StoreError::from(e) {
+        StoreError::NotADatabase(_) => StoreError::NotADatabase(path.to_owned()),
+        other => other,
+    })?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            found: version,
+            supported: SCHEMA_VERSION,
+            path: path.to_owned(),
+        });
+    }
+    if version == 0 && !is_empty(conn)? {
+        // An SQLite file of some other program: not ours to change.
+        return Err(StoreError::NotADatabase(path.to_owned()));
+    }
+    Ok(version)
+}
+
+fn is_empty(conn: &Connection) -> Result<bool> {
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    Ok(tables == 0)
+}
+
+/// Applies the migrations after `from`, all in one transaction.
+pub fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
+    if from >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for migration in &MIGRATIONS[from as usize..] {
+        tx.execute_batch(migration.sql)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,293 @@
+//! Chinese full-text search. Two FTS5 indexes share one row per record: a trigram index finds any
+//! substring of three or more characters, and a "gram" index holds every single character and
+//! every pair of neighbouring characters as its own token, so one- and two-character words
+//! (墓地, 低保, 孤) are found too — trigram alone silently returns nothing for them.
+
+use super::error::Result;
+use super::record::{RecordKind, StoredRecord};
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use serde_json::Value;
+
+fn text_field(rec: &StoredRecord, name: &str) -> String {
+    match rec.data.get(name) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => String::new(),
+    }
+}
+
+/// The (title, body) a record is found by, or `None` for kinds that are not searched.
+fn searchable_text(rec: &StoredRecord) -> Option<(String, String)> {
+    let join = |names: &[&str]| {
+        names
+            .iter()
+            .map(|n| text_field(rec, n))
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    match rec.kind {
+        RecordKind::Visit => Some((
+            text_field(rec, "place"),
+            join(&["region", "investigators", "notes"]),
+        )),
+        RecordKind::Finding => Some((
+            text_field(rec, "title"),
+            join(&[
+                "detail",
+                "measures",
+                "target",
+                "owner",
+                "owner_unit",
+                "verified_by",
+                "close_note",
+            ]),
+        )),
+        RecordKind::Subject => Some((text_field(rec, "title"), join(&["lead", "unit", "notes"]))),
+        RecordKind::Topic => None,
+    }
+}
+
+/// How a character takes part in grams.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    /// ASCII letters and digits form words.
+    Word,
+    /// Every other letter (Chinese characters above all) stands on its own.
+    Ideograph,
+    /// Spaces and punctuation separate.
+    Separator,
+}
+
+fn class(c: char) -> CharClass {
+    if c.is_ascii_alphanumeric() {
+        CharClass::Word
+    } else if c.is_alphanumeric() {
+        CharClass::Ideograph
+    } else {
+        CharClass::Separator
+    }
+}
+
+/// Splits text into runs of one class (separators dropped).
+fn runs(text: &str) -> Vec<(CharClass, Vec<char>)> {
+    let mut out: Vec<(CharClass, Vec<char>)> = Vec::new();
+    for c in text.chars() {
+        let k = class(c);
+        if k == CharClass::Separator {
+            out.push((k, Vec::new()));
+            continue;
+        }
+        match out.last_mut() {
+            Some((last, chars)) if *last == k => chars.push(c),
+            _ => out.push((k, vec![c])),
+        }
+    }
+    out.retain(|(k, chars)| *k != CharClass::Separator && !chars.is_empty());
+    out
+}
+
+/// The gram form of a text: lowercase ASCII words, and for Chinese every character and every
+/// neighbouring pair, separated by spaces.
+pub fn grams(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for (k, chars) in runs(text) {
+        match k {
+            CharClass::Word => {
+                out.extend(chars.iter().map(char::to_ascii_lowercase));
+                out.push(' ');
+            }
+            _ => {
+                for (i, c) in chars.iter().enumerate() {
+                    out.push(*c);
+                    out.push(' ');
+                    if let Some(next) = chars.get(i + 1) {
+                        out.push(*c);
+                        out.push(*next);
+                        out.push(' ');
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Brings the search indexes in step with a record that was just written.
+pub fn reindex(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
+    let existing: Option<i64> = tx
+        .prepare_cached("SELECT rowid FROM search_doc WHERE record_id = ?1")?
+        .query_row([&rec.id], |r| r.get(0))
+        .optional()?;
+    if let Some(rowid) = existing {
+        tx.prepare_cached("DELETE FROM search_tri WHERE rowid = ?1")?
+            .execute([rowid])?;
+        tx.prepare_cached("DELETE FROM search_gram WHERE rowid = ?1")?
+            .execute([rowid])?;
+    }
+    let text = searchable_text(rec).filter(|_| rec.meta.deleted_at.is_none());
+    let Some((title, body)) = text else {
+        if let Some(rowid) = existing {
+            tx.prepare_cached("DELETE FROM search_doc WHERE rowid = ?1")?
+                .execute([rowid])?;
+        }
+        return Ok(());
+    };
+    let rowid = match existing {
+        Some(rowid) => rowid,
+        None => {
+            tx.prepare_cached("INSERT INTO search_doc (kind, record_id) VALUES (?1, ?2)")?
+                .execute([rec.kind.table(), rec.id.as_str()])?;
+            tx.last_insert_rowid()
+        }
+    };
+    tx.prepare_cached("INSERT INTO search_tri (rowid, title, body) VALUES (?1, ?2, ?3)")?
+        .execute(rusqlite::params![rowid, title, body])?;
+    tx.prepare_cached("INSERT INTO search_gram (rowid, title, body) VALUES (?1, ?2, ?3)")?
+        .execute(rusqlite::params![rowid, grams(&title), grams(&body)])?;
+    Ok(())
+}
+
+fn quote(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+/// One part of a search: which index, and its FTS5 query.
+struct Part {
+    table: &'static str,
+    query: String,
+}
+
+fn parts(text: &str) -> Vec<Part> {
+    let mut parts = Vec::new();
+    for term in text.split_whitespace() {
+        if term.chars().count() >= 3 {
+            parts.push(Part {
+                table: "search_tri",
+                query: quote(term),
+            });
+            continue;
+        }
+        let pieces: Vec<String> = runs(term)
+            .into_iter()
+            .map(|(k, chars)| {
+                let piece: String = chars.iter().map(char::to_ascii_lowercase).collect();
+                match k {
+                    CharClass::Word => format!("{}*", quote(&piece)),
+                    _ => quote(&piece),
+                }
+            })
+            .collect();
+        if !pieces.is_empty() {
+            parts.push(Part {
+                table: "search_gram",
+                query: pieces.join(" AND "),
+            });
+        }
+    }
+    parts
+}
+
+/// SQL selecting `(rowid, score)` of `search_doc` rows matching every word of `text`, lower
+/// scores better; with its parameters. `None` when the text holds nothing to search for.
+pub fn match_sql(text: &str) -> Option<(String, Vec<String>)> {
+    let parts = parts(text);
+    if parts.is_empty() {
+        return None;
+    }
+    let mut joins = Vec::new();
+    let mut score = Vec::new();
+    let mut params = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        joins.push(format!(
+            "JOIN (SELECT rowid AS r, bm25({t}, 10.0, 1.0) AS s FROM {t} WHERE {t} MATCH ?) q{i} \
+             ON q{i}.r = d.rowid",
+            t = part.table
+        ));
+        score.push(format!("q{i}.s"));
+        params.push(part.query.clone());
+    }
+    let sql = format!(
+        "SELECT d.rowid AS rowid, ({}) AS score FROM search_doc d {}",
+        score.join(" + "),
+        joins.join(" ")
+    );
+    Some((sql, params))
+}
+
+/// One search result.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SearchHit {
+    /// The kind of record.
+    pub kind: RecordKind,
+    /// Its id.
+    pub id: String,
+    /// What to show as its title.
+    pub title: String,
+    /// A second line: the visit's date and place, or the finding's visit.
+    pub context: String,
+}
+
+/// Ranked search over visits, findings and subjects.
+pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<SearchHit>> {
+    let Some((matches, params)) = match_sql(text) else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT d.kind, d.record_id,
+                coalesce(f.title, v.place, s.title, ''),
+                coalesce(v.date || ' ' || v.region, fv.date || ' ' || fv.place, s.lead, '')
+         FROM ({matches}) m
+         JOIN search_doc d ON d.rowid = m.rowid
+         LEFT JOIN finding f ON d.kind = 'finding' AND f.id = d.record_id
+         LEFT JOIN visit fv ON fv.id = f.visit_id
+         LEFT JOIN visit v ON d.kind = 'visit' AND v.id = d.record_id
+         LEFT JOIN subject s ON d.kind = 'subject' AND s.id = d.record_id
+         ORDER BY m.score, d.rowid
+         LIMIT {limit}"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+        let kind: String = r.get(0)?;
+        Ok((kind, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?;
+    let mut hits = Vec::new();
+    for row in rows {
+        let (kind, id, title, context): (String, String, String, String) = row?;
+        if let Some(kind) = RecordKind::from_code(&kind) {
+            hits.push(SearchHit {
+                kind,
+                id,
+                title,
+                context,
+            });
+        }
+    }
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grams_hold_single_characters_and_pairs() {
+        assert_eq!(grams("违建墓地"), "违 违建 建 建墓 墓 墓地 地 ");
+        assert_eq!(grams("ABC养老"), "abc 养 养老 老 ");
+        assert_eq!(grams("低保，孤儿"), "低 低保 保 孤 孤儿 儿 ");
+    }
+
+    #[test]
+    fn short_terms_use_the_gram_index() {
+        let p = parts("墓地 养老院 a");
+        assert_eq!(p[0].table, "search_gram");
+        assert_eq!(p[0].query, "\"墓地\"");
+        assert_eq!(p[1].table, "search_tri");
+        assert_eq!(p[2].query, "\"a\"*");
+        assert!(parts("  ，").is_empty());
+    }
+}
