@@ -135,7 +135,9 @@ impl FindingFields {
                 .iter()
                 .map(|t| ctx.store.resolve_topic(t))
                 .collect::<Result<_, _>>()?;
-            f.topics.dedup();
+            // The same topic given twice (by code and by name) is kept once, in first order.
+            let mut seen = std::collections::HashSet::new();
+            f.topics.retain(|t| seen.insert(*t));
         }
         if let Some(n) = self.people_affected {
             f.people_affected = n;

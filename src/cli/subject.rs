@@ -49,6 +49,12 @@ pub fn run(ctx: &mut Context, cmd: &SubjectCommand) -> Result<(), CliError> {
             topics,
             notes,
         } => {
+            let mut topic_ids: Vec<_> = topics
+                .iter()
+                .map(|t| ctx.store.resolve_topic(t))
+                .collect::<Result<_, _>>()?;
+            let mut seen = std::collections::HashSet::new();
+            topic_ids.retain(|t| seen.insert(*t));
             let subject = Subject {
                 id: SubjectId::new(),
                 title: title.trim().to_owned(),
@@ -56,10 +62,7 @@ pub fn run(ctx: &mut Context, cmd: &SubjectCommand) -> Result<(), CliError> {
                 unit: unit.trim().to_owned(),
                 start_date: date_arg(start.as_ref())?,
                 end_date: date_arg(end.as_ref())?,
-                topics: topics
-                    .iter()
-                    .map(|t| ctx.store.resolve_topic(t))
-                    .collect::<Result<_, _>>()?,
+                topics: topic_ids,
                 notes: notes.clone(),
                 meta: Default::default(),
             };

@@ -164,7 +164,11 @@ struct Part {
 
 fn parts(text: &str) -> Vec<Part> {
     let mut parts = Vec::new();
-    for term in text.split_whitespace() {
+    // Punctuation separates words like spaces do: "低保，" or "“孤儿”" is the word itself.
+    let terms = text
+        .split(|c: char| class(c) == CharClass::Separator)
+        .filter(|t| !t.is_empty());
+    for term in terms {
         if term.chars().count() >= 3 {
             parts.push(Part {
                 table: "search_tri",
@@ -289,5 +293,15 @@ mod tests {
         assert_eq!(p[1].table, "search_tri");
         assert_eq!(p[2].query, "\"a\"*");
         assert!(parts("  ，").is_empty());
+        let p = parts("“低保”，孤儿院。");
+        assert_eq!(p.len(), 2);
+        assert_eq!(
+            (p[0].table, p[0].query.as_str()),
+            ("search_gram", "\"低保\"")
+        );
+        assert_eq!(
+            (p[1].table, p[1].query.as_str()),
+            ("search_tri", "\"孤儿院\"")
+        );
     }
 }
