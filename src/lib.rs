@@ -9,7 +9,7 @@
 //! - [`store`]: the only code that speaks SQL — schema, migrations, writes with history, queries,
 //!   Chinese search;
 //! - [`demo`]: a deterministic generator of realistic Chinese demo data;
-//! - [`cli`] and `ui`: thin shells over the same library calls.
+//! - [`cli`] and [`ui`]: thin shells over the same library calls.
 
 pub mod cli;
 pub mod demo;
@@ -17,3 +17,4 @@ pub mod i18n;
 pub mod model;
 pub mod paths;
 pub mod store;
+pub mod ui;

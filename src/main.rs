@@ -3,23 +3,36 @@
 use clap::Parser;
 use std::process::ExitCode;
 use zoufang::cli::{Cli, run};
-use zoufang::i18n::Localized;
+use zoufang::i18n::{Lang, Localized};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.language();
-    let Some(command) = &cli.command else {
-        eprintln!(
-            "{}",
-            lang.pick("窗口尚未提供", "the window is not available yet")
-        );
-        return ExitCode::from(1);
+    let result = match &cli.command {
+        Some(command) => run(&cli, command).map_err(|e| e.localized(lang)),
+        None => open_window(&cli, lang),
     };
-    match run(&cli, command) {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("zoufang: {}", err.localized(lang));
+        Err(message) => {
+            eprintln!("zoufang: {message}");
             ExitCode::from(1)
         }
     }
+}
+
+/// Opens the window; with `--demo`, on the demo database (made on first use).
+fn open_window(cli: &Cli, lang: Lang) -> Result<(), String> {
+    let db = cli.db_path();
+    if cli.demo && cli.db.is_none() && !db.exists() {
+        let mut store = zoufang::store::Store::open(&db).map_err(|e| e.localized(lang))?;
+        zoufang::demo::generate(&mut store, zoufang::demo::DemoOptions::default())
+            .map_err(|e| e.localized(lang))?;
+    }
+    let explicit_db = cli.db.is_some() || cli.demo;
+    zoufang::ui::run(zoufang::ui::Launch {
+        db: explicit_db.then_some(db),
+        lang: cli.lang.as_deref().and_then(Lang::parse),
+    })
+    .map_err(|e| e.to_string())
 }

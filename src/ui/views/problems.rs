@@ -1,0 +1,261 @@
+//! The problem list (问题清单): every finding in one sortable, filterable, virtual table with the
+//! rectification columns; overdue problems stand out.
+
+use super::{PagedRows, sort_header};
+use crate::i18n::Lang;
+use crate::model::{Category, FindingId, FindingKind, Status, TopicId};
+use crate::store::{FindingFilter, FindingRow, FindingSort, Page};
+use crate::ui::app::{AppCommand, Shared};
+use crate::ui::widgets::{date_edit, enum_combo, topic_path};
+use chrono::NaiveDate;
+use egui::RichText;
+use egui_extras::{Column, TableBuilder};
+
+/// State of the problem list.
+#[derive(Default)]
+pub struct ProblemsView {
+    /// Topic filter (includes its subtopics).
+    pub topic: Option<TopicId>,
+    /// Kind filter.
+    pub kind: Option<FindingKind>,
+    /// Status filter.
+    pub status: Option<Status>,
+    /// Category filter.
+    pub category: Option<Category>,
+    /// Only overdue problems.
+    pub overdue: bool,
+    /// Responsible person or unit contains.
+    pub owner: String,
+    /// Visits from.
+    pub since: Option<NaiveDate>,
+    /// Visits until.
+    pub until: Option<NaiveDate>,
+    sort: FindingSort,
+    ascending: bool,
+    rows: PagedRows<(u64, FindingFilter, FindingSort, bool), FindingRow>,
+}
+
+impl ProblemsView {
+    /// The filter the controls describe.
+    pub fn filter(&self) -> FindingFilter {
+        FindingFilter {
+            topics: self.topic.into_iter().collect(),
+            kinds: self.kind.into_iter().collect(),
+            statuses: self.status.into_iter().collect(),
+            categories: self.category.into_iter().collect(),
+            overdue: self.overdue,
+            owner: Some(self.owner.trim().to_owned()).filter(|o| !o.is_empty()),
+            since: self.since,
+            until: self.until,
+            ..FindingFilter::default()
+        }
+    }
+
+    fn filters_ui(&mut self, ui: &mut egui::Ui, shared: &Shared<'_>) {
+        let lang = shared.lang;
+        let any = lang.pick("全部", "All");
+        ui.horizontal_wrapped(|ui| {
+            ui.label(lang.pick("专题", "Topic"));
+            let shown = self
+                .topic
+                .map_or_else(|| any.to_owned(), |t| topic_path(shared.topics, t, lang));
+            egui::ComboBox::from_id_salt("problems-topic")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.topic, None, any);
+                    for t in shared.topics.iter().filter(|t| !t.meta.is_deleted()) {
+                        let indent = if t.parent_id.is_some() { "    " } else { "" };
+                        ui.selectable_value(
+                            &mut self.topic,
+                            Some(t.id),
+                            format!("{indent}{}", t.name(lang)),
+                        );
+                    }
+                });
+            ui.label(lang.pick("类型", "Kind"));
+            enum_combo(
+                ui,
+                "problems-kind",
+                &mut self.kind,
+                FindingKind::ALL,
+                |k| k.label(lang),
+                Some(any),
+            );
+            ui.label(lang.pick("状态", "Status"));
+            enum_combo(
+                ui,
+                "problems-status",
+                &mut self.status,
+                Status::ALL,
+                |s| s.label(lang),
+                Some(any),
+            );
+            ui.label(lang.pick("类别", "Category"));
+            enum_combo(
+                ui,
+                "problems-category",
+                &mut self.category,
+                Category::ALL,
+                |c| c.label(lang),
+                Some(any),
+            );
+            ui.checkbox(&mut self.overdue, lang.pick("仅逾期", "Overdue only"));
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label(lang.pick("责任人/单位", "Owner"));
+            ui.add(egui::TextEdit::singleline(&mut self.owner).desired_width(110.0));
+            ui.label(lang.pick("走访日期从", "Visited from"));
+            date_edit(ui, "problems-since", &mut self.since, true, lang);
+            ui.label(lang.pick("至", "to"));
+            date_edit(ui, "problems-until", &mut self.until, true, lang);
+            if ui.button(lang.pick("清除筛选", "Clear filters")).clicked() {
+                let (sort, ascending) = (self.sort, self.ascending);
+                *self = ProblemsView {
+                    sort,
+                    ascending,
+                    ..ProblemsView::default()
+                };
+            }
+        });
+    }
+
+    /// The view; `selected` is highlighted.
+    pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared<'_>, selected: Option<FindingId>) {
+        let lang = shared.lang;
+        ui.heading(lang.pick("问题清单", "Problem list"));
+        self.filters_ui(ui, shared);
+        let filter = self.filter();
+        let store = &*shared.store;
+        self.rows.refresh(
+            (shared.revision, filter.clone(), self.sort, self.ascending),
+            || store.count_findings(&filter).unwrap_or(0),
+        );
+        ui.label(
+            RichText::new(match lang {
+                Lang::Zh => format!("共 {} 条", self.rows.total()),
+                Lang::En => format!("{} findings", self.rows.total()),
+            })
+            .weak(),
+        );
+        let (sort, ascending) = (self.sort, self.ascending);
+        let mut new_sort = (sort, ascending);
+        let total = self.rows.total();
+        let height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+        let error = ui.visuals().error_fg_color;
+        let mut open = None;
+        let topics = shared.topics;
+        TableBuilder::new(ui)
+            .id_salt("problems-table")
+            .striped(true)
+            .resizable(true)
+            .sense(egui::Sense::click())
+            .column(Column::initial(90.0).at_least(80.0))
+            .column(Column::initial(150.0).clip(true))
+            .column(Column::initial(64.0).clip(true))
+            .column(Column::initial(200.0).at_least(90.0).clip(true))
+            .column(Column::initial(90.0).clip(true))
+            .column(Column::initial(80.0).clip(true))
+            .column(Column::initial(84.0).clip(true))
+            .column(Column::initial(90.0))
+            .column(Column::initial(70.0).clip(true))
+            .column(Column::remainder().at_least(60.0).clip(true))
+            .header(height + 4.0, |mut header| {
+                let (s, a) = &mut new_sort;
+                for (label, this) in [
+                    (lang.pick("走访日期", "Visited"), Some(FindingSort::Date)),
+                    (lang.pick("地点", "Place"), Some(FindingSort::Place)),
+                    (lang.pick("类型", "Kind"), Some(FindingSort::Kind)),
+                    (lang.pick("标题", "Title"), Some(FindingSort::Title)),
+                    (lang.pick("专题", "Topics"), None),
+                    (lang.pick("类别", "Category"), Some(FindingSort::Category)),
+                    (lang.pick("状态", "Status"), Some(FindingSort::Status)),
+                    (lang.pick("时限", "Deadline"), Some(FindingSort::Deadline)),
+                    (lang.pick("责任人", "Owner"), Some(FindingSort::Owner)),
+                    (lang.pick("责任单位", "Unit"), None),
+                ] {
+                    header.col(|ui| match this {
+                        Some(this) => {
+                            sort_header(ui, label, this, s, a);
+                        }
+                        None => {
+                            ui.label(RichText::new(label).strong());
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(height, total, |mut row| {
+                    let index = row.index();
+                    let Some(r) = self.rows.get(index, |offset, limit| {
+                        store
+                            .list_findings(&filter, sort, ascending, Page { offset, limit })
+                            .unwrap_or_default()
+                    }) else {
+                        return;
+                    };
+                    let f = &r.finding;
+                    let paint = |text: String| {
+                        if r.overdue {
+                            RichText::new(text).color(error)
+                        } else {
+                            RichText::new(text)
+                        }
+                    };
+                    row.set_selected(selected == Some(f.id));
+                    row.col(|ui| {
+                        ui.label(paint(r.visit_date.to_string()));
+                    });
+                    row.col(|ui| {
+                        ui.label(paint(r.place.clone()));
+                    });
+                    row.col(|ui| {
+                        ui.label(paint(f.kind.label(lang).to_owned()));
+                    });
+                    row.col(|ui| {
+                        ui.label(paint(f.title.clone()));
+                    });
+                    row.col(|ui| {
+                        let names: Vec<String> = f
+                            .topics
+                            .iter()
+                            .map(|t| topic_path(topics, *t, lang))
+                            .collect();
+                        ui.label(names.join("、"));
+                    });
+                    row.col(|ui| {
+                        ui.label(f.category.map(|c| c.label(lang)).unwrap_or_default());
+                    });
+                    row.col(|ui| {
+                        if f.kind == FindingKind::Problem {
+                            let text = if r.overdue {
+                                format!(
+                                    "{}（{}）",
+                                    f.status.label(lang),
+                                    lang.pick("逾期", "overdue")
+                                )
+                            } else {
+                                f.status.label(lang).to_owned()
+                            };
+                            ui.label(paint(text));
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(paint(f.deadline.map(|d| d.to_string()).unwrap_or_default()));
+                    });
+                    row.col(|ui| {
+                        ui.label(&f.owner);
+                    });
+                    row.col(|ui| {
+                        ui.label(&f.owner_unit);
+                    });
+                    if row.response().clicked() {
+                        open = Some(f.id);
+                    }
+                });
+            });
+        (self.sort, self.ascending) = new_sort;
+        if let Some(id) = open {
+            shared.send(AppCommand::OpenFinding(id));
+        }
+    }
+}

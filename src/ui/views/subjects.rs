@@ -1,0 +1,158 @@
+//! Research subjects (调研课题): the list, and the editor of one (lead, unit, period, topics).
+
+use crate::model::{Subject, SubjectId};
+use crate::ui::app::{AppCommand, Shared};
+use crate::ui::draft::{Draft, field_error_ui};
+use crate::ui::widgets::{date_edit, topic_chips, topic_path};
+use egui::RichText;
+
+/// The Subjects view.
+#[derive(Default)]
+pub struct SubjectsView;
+
+impl SubjectsView {
+    /// The view; `selected` is highlighted.
+    pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared<'_>, selected: Option<SubjectId>) {
+        let lang = shared.lang;
+        ui.horizontal(|ui| {
+            ui.heading(lang.pick("调研课题", "Research subjects"));
+            if ui
+                .button(lang.pick("＋ 新建课题", "+ New subject"))
+                .clicked()
+            {
+                shared.send(AppCommand::NewSubject);
+            }
+        });
+        if shared.subjects.is_empty() {
+            ui.label(RichText::new(lang.pick("还没有调研课题", "No subjects yet")).weak());
+        }
+        let mut open = None;
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for s in shared.subjects {
+                ui.horizontal(|ui| {
+                    if ui
+                        .selectable_label(selected == Some(s.id), RichText::new(&s.title).strong())
+                        .clicked()
+                    {
+                        open = Some(s.id);
+                    }
+                });
+                let topics: Vec<String> = s
+                    .topics
+                    .iter()
+                    .map(|t| topic_path(shared.topics, *t, lang))
+                    .collect();
+                let period = match (s.start_date, s.end_date) {
+                    (Some(a), Some(b)) => format!("{a} – {b}"),
+                    (Some(a), None) => format!("{a} –"),
+                    _ => String::new(),
+                };
+                ui.label(
+                    RichText::new(format!(
+                        "{}：{}　{}：{}　{}　{}",
+                        lang.pick("领衔", "Lead"),
+                        s.lead,
+                        lang.pick("承办", "Unit"),
+                        s.unit,
+                        period,
+                        topics.join("、")
+                    ))
+                    .weak(),
+                );
+                ui.separator();
+            }
+        });
+        if let Some(id) = open {
+            shared.send(AppCommand::OpenSubject(id));
+        }
+    }
+}
+
+/// Edits a research subject.
+pub struct SubjectEditor {
+    /// The subject under edit.
+    pub draft: Draft<Subject>,
+}
+
+impl SubjectEditor {
+    /// Edits a saved subject.
+    pub fn existing(subject: Subject) -> Self {
+        SubjectEditor {
+            draft: Draft::existing(subject),
+        }
+    }
+
+    /// Edits a new subject (saved once it has a title).
+    pub fn new(subject: Subject) -> Self {
+        SubjectEditor {
+            draft: Draft::new(subject),
+        }
+    }
+
+    /// Writes pending changes now.
+    pub fn flush(&mut self, shared: &mut Shared<'_>, ctx: &egui::Context) {
+        if self.draft.autosave(shared.store, shared.lang, ctx, true) {
+            shared.data_changed();
+        }
+    }
+
+    /// The editor.
+    pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared<'_>) {
+        let lang = shared.lang;
+        let s = &mut self.draft.draft;
+        ui.heading(lang.pick("调研课题", "Research subject"));
+        let mut typing = false;
+        let mut other = false;
+        egui::Grid::new("subject-editor")
+            .num_columns(2)
+            .spacing([10.0, 8.0])
+            .show(ui, |ui| {
+                ui.label(lang.pick("课题名称", "Title"));
+                ui.vertical(|ui| {
+                    typing |= ui
+                        .add(egui::TextEdit::singleline(&mut s.title).desired_width(f32::INFINITY))
+                        .changed();
+                    field_error_ui(ui, &self.draft.error, "title");
+                });
+                ui.end_row();
+                ui.label(lang.pick("领衔领导", "Led by"));
+                typing |= ui
+                    .add(egui::TextEdit::singleline(&mut s.lead).desired_width(f32::INFINITY))
+                    .changed();
+                ui.end_row();
+                ui.label(lang.pick("承办处室单位", "Unit"));
+                typing |= ui
+                    .add(egui::TextEdit::singleline(&mut s.unit).desired_width(f32::INFINITY))
+                    .changed();
+                ui.end_row();
+                ui.label(lang.pick("开始日期", "Start"));
+                other |= date_edit(ui, "subject-start", &mut s.start_date, true, lang);
+                ui.end_row();
+                ui.label(lang.pick("结束日期", "End"));
+                ui.vertical(|ui| {
+                    other |= date_edit(ui, "subject-end", &mut s.end_date, true, lang);
+                    field_error_ui(ui, &self.draft.error, "end_date");
+                });
+                ui.end_row();
+                ui.label(lang.pick("专题", "Topics"));
+                other |= topic_chips(ui, "subject-topics", &mut s.topics, shared.topics, lang);
+                ui.end_row();
+                ui.label(lang.pick("备注", "Notes"));
+                typing |= ui
+                    .add(
+                        egui::TextEdit::multiline(&mut s.notes)
+                            .desired_rows(3)
+                            .desired_width(f32::INFINITY),
+                    )
+                    .changed();
+                ui.end_row();
+            });
+        self.draft.general_error_ui(ui);
+        if typing || other {
+            self.draft.changed(typing && !other);
+        }
+        if self.draft.autosave(shared.store, lang, ui.ctx(), false) {
+            shared.data_changed();
+        }
+    }
+}

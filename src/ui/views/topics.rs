@@ -1,0 +1,264 @@
+//! The topic catalogue as a tree with finding counts; add a subtopic, rename or archive a user
+//! topic (built-in topics keep their names, so bundles line up on every laptop).
+
+use crate::i18n::{Lang, Localized};
+use crate::model::{Topic, TopicId, is_builtin_topic};
+use crate::store::TopicCount;
+use crate::ui::app::{AppCommand, Shared};
+use crate::ui::draft::{Draft, field_error_ui};
+use egui::RichText;
+
+/// State of the Topics view.
+#[derive(Default)]
+pub struct TopicsView {
+    counts: Option<(u64, Vec<TopicCount>)>,
+    new_topic: Option<NewTopic>,
+}
+
+struct NewTopic {
+    parent: Option<TopicId>,
+    code: String,
+    name_zh: String,
+    name_en: String,
+    error: Option<String>,
+}
+
+impl TopicsView {
+    /// The view; `selected` is highlighted.
+    pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared<'_>, selected: Option<TopicId>) {
+        let lang = shared.lang;
+        ui.horizontal(|ui| {
+            ui.heading(lang.pick("专题目录", "Topic catalogue"));
+            if ui.button(lang.pick("＋ 新建专题", "+ New topic")).clicked() {
+                self.new_topic = Some(NewTopic::under(None));
+            }
+        });
+        ui.label(
+            RichText::new(lang.pick(
+                "专题包含其下级专题的发现；内置专题在所有电脑上一致。",
+                "A topic counts the findings of its subtopics; built-in topics are the same on every laptop.",
+            ))
+            .weak(),
+        );
+        if self
+            .counts
+            .as_ref()
+            .is_none_or(|(rev, _)| *rev != shared.revision)
+        {
+            self.counts = Some((
+                shared.revision,
+                shared.store.topic_counts().unwrap_or_default(),
+            ));
+        }
+        let counts = self
+            .counts
+            .as_ref()
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default();
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            self.level_ui(ui, shared, &counts, None, selected, 0);
+        });
+        self.new_topic_ui(ui, shared);
+    }
+
+    fn level_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        shared: &mut Shared<'_>,
+        counts: &[TopicCount],
+        parent: Option<TopicId>,
+        selected: Option<TopicId>,
+        depth: usize,
+    ) {
+        let lang = shared.lang;
+        for c in counts.iter().filter(|c| c.topic.parent_id == parent) {
+            let t = &c.topic;
+            ui.horizontal(|ui| {
+                ui.add_space(depth as f32 * 22.0);
+                let mut text = RichText::new(t.name(lang));
+                if t.archived {
+                    text = text.weak().italics();
+                }
+                if ui.selectable_label(selected == Some(t.id), text).clicked() {
+                    shared.send(AppCommand::OpenTopic(t.id));
+                }
+                ui.label(RichText::new(format!("{}", c.findings)).weak())
+                    .on_hover_text(
+                        lang.pick("发现条数（含下级）", "Findings (subtopics included)"),
+                    );
+                if t.archived {
+                    ui.label(RichText::new(lang.pick("已归档", "archived")).weak());
+                }
+                if ui
+                    .small_button(lang.pick("＋ 下级", "+ Sub"))
+                    .on_hover_text(lang.pick("添加下级专题", "Add a subtopic"))
+                    .clicked()
+                {
+                    self.new_topic = Some(NewTopic::under(Some(t.id)));
+                }
+            });
+            self.level_ui(ui, shared, counts, Some(t.id), selected, depth + 1);
+        }
+    }
+
+    fn new_topic_ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared<'_>) {
+        let lang = shared.lang;
+        let Some(new) = &mut self.new_topic else {
+            return;
+        };
+        let mut create = false;
+        let mut cancel = false;
+        let modal = egui::Modal::new(egui::Id::unique("new-topic")).show(ui.ctx(), |ui| {
+            ui.set_width(360.0);
+            let parent = new
+                .parent
+                .and_then(|p| shared.topics.iter().find(|t| t.id == p))
+                .map(|p| p.name(lang).to_owned());
+            ui.heading(match &parent {
+                Some(p) => match lang {
+                    Lang::Zh => format!("在“{p}”下添加专题"),
+                    Lang::En => format!("New subtopic of {p}"),
+                },
+                None => lang.pick("新建专题", "New topic").to_owned(),
+            });
+            egui::Grid::new("new-topic-grid")
+                .num_columns(2)
+                .spacing([10.0, 8.0])
+                .show(ui, |ui| {
+                    ui.label(lang.pick("中文名称", "Chinese name"));
+                    ui.text_edit_singleline(&mut new.name_zh);
+                    ui.end_row();
+                    ui.label(lang.pick("英文名称", "English name"));
+                    ui.text_edit_singleline(&mut new.name_en);
+                    ui.end_row();
+                    ui.label(lang.pick("代码", "Code"));
+                    ui.add(
+                        egui::TextEdit::singleline(&mut new.code).hint_text("e.g. home-retrofit"),
+                    );
+                    ui.end_row();
+                });
+            if let Some(err) = &new.error {
+                crate::ui::widgets::error_label(ui, err);
+            }
+            ui.horizontal(|ui| {
+                if ui.button(lang.pick("添加", "Add")).clicked() {
+                    create = true;
+                }
+                if ui.button(lang.pick("取消", "Cancel")).clicked() {
+                    cancel = true;
+                }
+            });
+        });
+        if modal.should_close() {
+            cancel = true;
+        }
+        if create {
+            let topic = Topic {
+                id: TopicId::new(),
+                code: new.code.trim().to_owned(),
+                name_zh: new.name_zh.trim().to_owned(),
+                name_en: new.name_en.trim().to_owned(),
+                parent_id: new.parent,
+                archived: false,
+                meta: Default::default(),
+            };
+            match shared.store.save_topic(&topic) {
+                Ok(_) => {
+                    shared.data_changed();
+                    shared.send(AppCommand::OpenTopic(topic.id));
+                    self.new_topic = None;
+                }
+                Err(err) => new.error = Some(err.localized(lang)),
+            }
+        } else if cancel {
+            self.new_topic = None;
+        }
+    }
+}
+
+impl NewTopic {
+    fn under(parent: Option<TopicId>) -> NewTopic {
+        NewTopic {
+            parent,
+            code: String::new(),
+            name_zh: String::new(),
+            name_en: String::new(),
+            error: None,
+        }
+    }
+}
+
+/// Renames or archives a user topic; shows a built-in one.
+pub struct TopicEditor {
+    /// The topic under edit.
+    pub draft: Draft<Topic>,
+}
+
+impl TopicEditor {
+    /// Edits a saved topic.
+    pub fn new(topic: Topic) -> Self {
+        TopicEditor {
+            draft: Draft::existing(topic),
+        }
+    }
+
+    /// Writes pending changes now.
+    pub fn flush(&mut self, shared: &mut Shared<'_>, ctx: &egui::Context) {
+        if self.draft.autosave(shared.store, shared.lang, ctx, true) {
+            shared.data_changed();
+        }
+    }
+
+    /// The editor.
+    pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared<'_>) {
+        let lang = shared.lang;
+        let t = &mut self.draft.draft;
+        ui.heading(lang.pick("专题", "Topic"));
+        if is_builtin_topic(t.id) {
+            ui.label(RichText::new(t.name(lang)).strong());
+            ui.label(format!("{}: {}", lang.pick("代码", "Code"), t.code));
+            ui.label(
+                RichText::new(lang.pick(
+                    "内置专题不能改名或归档，可添加下级专题。",
+                    "Built-in topics cannot be renamed or archived; add subtopics instead.",
+                ))
+                .weak(),
+            );
+            return;
+        }
+        let mut typing = false;
+        let mut other = false;
+        egui::Grid::new("topic-editor")
+            .num_columns(2)
+            .spacing([10.0, 8.0])
+            .show(ui, |ui| {
+                ui.label(lang.pick("中文名称", "Chinese name"));
+                ui.vertical(|ui| {
+                    typing |= ui.text_edit_singleline(&mut t.name_zh).changed();
+                    field_error_ui(ui, &self.draft.error, "name_zh");
+                });
+                ui.end_row();
+                ui.label(lang.pick("英文名称", "English name"));
+                typing |= ui.text_edit_singleline(&mut t.name_en).changed();
+                ui.end_row();
+                ui.label(lang.pick("代码", "Code"));
+                ui.label(&t.code);
+                ui.end_row();
+                ui.label(lang.pick("归档", "Archived"));
+                other |= ui
+                    .checkbox(
+                        &mut t.archived,
+                        lang.pick("不再用于新的发现", "No longer offered for new findings"),
+                    )
+                    .changed();
+                ui.end_row();
+            });
+        self.draft.general_error_ui(ui);
+        if typing || other {
+            self.draft.changed(typing && !other);
+        }
+        if self.draft.autosave(shared.store, lang, ui.ctx(), false) {
+            shared.data_changed();
+        }
+    }
+}

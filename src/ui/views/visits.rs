@@ -1,0 +1,143 @@
+//! The Visits view: a sortable, virtual list of visits.
+
+use super::{PagedRows, sort_header};
+use crate::i18n::Lang;
+use crate::model::VisitId;
+use crate::store::{Page, VisitFilter, VisitRow, VisitSort};
+use crate::ui::app::{AppCommand, Shared};
+use egui_extras::{Column, TableBuilder};
+
+/// State of the Visits view.
+#[derive(Default)]
+pub struct VisitsView {
+    /// Filter on region or text.
+    pub text: String,
+    /// Only unannounced visits.
+    pub unannounced_only: bool,
+    sort: VisitSort,
+    ascending: bool,
+    rows: PagedRows<(u64, VisitFilter, VisitSort, bool), VisitRow>,
+}
+
+impl VisitsView {
+    fn filter(&self) -> VisitFilter {
+        VisitFilter {
+            text: Some(self.text.trim().to_owned()).filter(|t| !t.is_empty()),
+            unannounced: self.unannounced_only.then_some(true),
+            ..VisitFilter::default()
+        }
+    }
+
+    /// The view; `selected` is highlighted.
+    pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared<'_>, selected: Option<VisitId>) {
+        let lang = shared.lang;
+        ui.horizontal(|ui| {
+            ui.heading(lang.pick("走访记录", "Visits"));
+            if ui.button(lang.pick("＋ 新建走访", "+ New visit")).clicked() {
+                shared.send(AppCommand::NewVisit);
+            }
+            ui.add(
+                egui::TextEdit::singleline(&mut self.text)
+                    .hint_text(lang.pick("筛选地点、区域、人员…", "Filter place, region, people…"))
+                    .desired_width(220.0),
+            );
+            ui.checkbox(
+                &mut self.unannounced_only,
+                lang.pick("仅四不两直", "Unannounced only"),
+            );
+        });
+        let filter = self.filter();
+        let store = &*shared.store;
+        self.rows.refresh(
+            (shared.revision, filter.clone(), self.sort, self.ascending),
+            || store.count_visits(&filter).unwrap_or(0),
+        );
+        ui.label(
+            egui::RichText::new(match lang {
+                Lang::Zh => format!("共 {} 次走访", self.rows.total()),
+                Lang::En => format!("{} visits", self.rows.total()),
+            })
+            .weak(),
+        );
+        let (sort, ascending) = (self.sort, self.ascending);
+        let mut new_sort = (self.sort, self.ascending);
+        let total = self.rows.total();
+        let text_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+        let mut open = None;
+        TableBuilder::new(ui)
+            .id_salt("visits-table")
+            .striped(true)
+            .resizable(true)
+            .sense(egui::Sense::click())
+            .column(Column::initial(90.0).at_least(80.0))
+            .column(Column::initial(190.0).at_least(80.0).clip(true))
+            .column(Column::initial(130.0).clip(true))
+            .column(Column::initial(120.0).clip(true))
+            .column(Column::initial(48.0))
+            .column(Column::initial(64.0))
+            .column(Column::remainder().at_least(50.0))
+            .header(text_height + 4.0, |mut header| {
+                let (s, a) = &mut new_sort;
+                for (label, this) in [
+                    (lang.pick("日期", "Date"), VisitSort::Date),
+                    (lang.pick("地点", "Place"), VisitSort::Place),
+                    (lang.pick("区域", "Region"), VisitSort::Region),
+                    (
+                        lang.pick("走访人员", "Investigators"),
+                        VisitSort::Investigators,
+                    ),
+                    (lang.pick("人数", "People"), VisitSort::PeopleMet),
+                    (lang.pick("四不两直", "Unannounced"), VisitSort::Unannounced),
+                    (lang.pick("发现", "Findings"), VisitSort::Findings),
+                ] {
+                    header.col(|ui| {
+                        sort_header(ui, label, this, s, a);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(text_height, total, |mut row| {
+                    let index = row.index();
+                    let Some(r) = self.rows.get(index, |offset, limit| {
+                        store
+                            .list_visits(&filter, sort, ascending, Page { offset, limit })
+                            .unwrap_or_default()
+                    }) else {
+                        return;
+                    };
+                    let v = &r.visit;
+                    row.set_selected(selected == Some(v.id));
+                    row.col(|ui| {
+                        ui.label(v.date.to_string());
+                    });
+                    row.col(|ui| {
+                        ui.label(&v.place);
+                    });
+                    row.col(|ui| {
+                        ui.label(&v.region);
+                    });
+                    row.col(|ui| {
+                        ui.label(v.investigators.join("、"));
+                    });
+                    row.col(|ui| {
+                        ui.label(v.people_met.to_string());
+                    });
+                    row.col(|ui| {
+                        if v.unannounced {
+                            ui.label(lang.pick("是", "yes"));
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(r.findings.to_string());
+                    });
+                    if row.response().clicked() {
+                        open = Some(v.id);
+                    }
+                });
+            });
+        (self.sort, self.ascending) = new_sort;
+        if let Some(id) = open {
+            shared.send(AppCommand::OpenVisit(id));
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! The window as a user drives it, headless (egui_kittest): record a visit and a finding, find it
+//! in the problem list by topic, close-out rules, language switch, search, Trash. The bundled
+//! font is loaded and missing glyphs panic, so every string drawn here must render.
+#![allow(clippy::unwrap_used)]
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::time::Duration;
+use zoufang::demo::{DemoOptions, generate};
+use zoufang::i18n::Lang;
+use zoufang::model::{FindingKind, Status, builtin_topic_id};
+use zoufang::store::{FindingFilter, Store};
+use zoufang::ui::app::AppCommand;
+use zoufang::ui::{Settings, View, ZoufangApp, fonts};
+
+fn app_on(path: &std::path::Path, lang: Lang) -> ZoufangApp {
+    let settings = Settings {
+        lang,
+        ..Settings::default()
+    };
+    ZoufangApp::new(settings, path.to_owned())
+}
+
+fn harness(app: ZoufangApp) -> Harness<'static, ZoufangApp> {
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        // Field labels sit in a grid beside the widgets; the accessible-name check wants each
+        // widget labelled directly, which only the fields tests drive by label are so far.
+        .with_accessibility_check(false)
+        .with_context_setup(|ctx| fonts::install(ctx, false))
+        .build_ui_state(|ui, app: &mut ZoufangApp| app.ui(ui), app)
+}
+
+/// Focuses the text field labelled `label` and types `text` into it, as a user would.
+fn type_into(h: &mut Harness<'static, ZoufangApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.run();
+}
+
+/// Lets the typing pause pass so the edit is written.
+fn let_autosave_run(h: &mut Harness<'static, ZoufangApp>) {
+    std::thread::sleep(Duration::from_millis(600));
+    h.run();
+    h.run();
+}
+
+fn named_db(dir: &tempfile::TempDir, author: Option<&str>) -> std::path::PathBuf {
+    let path = dir.path().join("ui.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    if let Some(author) = author {
+        store.set_author(author).unwrap();
+    }
+    path
+}
+
+#[test]
+fn record_a_visit_and_a_finding_then_find_it_in_the_problem_list_by_topic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = named_db(&dir, Some("王敏"));
+    let mut h = harness(app_on(&path, Lang::Zh));
+    h.run();
+
+    h.get_by_label("＋ 新建走访").click();
+    h.run();
+    type_into(&mut h, "走访地点", "城西养老院");
+    h.run();
+    let_autosave_run(&mut h);
+    let store = Store::open(&path).unwrap();
+    let visits = store
+        .list_visits(
+            &Default::default(),
+            Default::default(),
+            true,
+            zoufang::store::Page::ALL,
+        )
+        .unwrap();
+    assert_eq!(
+        visits.len(),
+        1,
+        "the visit is saved as soon as it has a place"
+    );
+    assert_eq!(visits[0].visit.place, "城西养老院");
+    assert_eq!(visits[0].visit.investigators, ["王敏"]);
+
+    h.get_by_label("＋ 添加发现").click();
+    h.run();
+    type_into(&mut h, "标题", "护理员配备不足");
+    h.run();
+    h.get_by_label("＋ 添加专题").click();
+    h.run();
+    h.get_by_label("养老服务").click();
+    h.run();
+    let_autosave_run(&mut h);
+
+    let filter = FindingFilter {
+        topics: vec![builtin_topic_id(1)],
+        ..FindingFilter::default()
+    };
+    let found = store
+        .list_findings(&filter, Default::default(), true, zoufang::store::Page::ALL)
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].finding.title, "护理员配备不足");
+    assert_eq!(found[0].finding.kind, FindingKind::Problem);
+
+    h.get_by_label("问题清单").click();
+    h.run();
+    assert_eq!(h.state().view(), View::Problems);
+    h.get_by_label("共 1 条");
+    // The problem list shows it under its topic filter.
+    h.state_mut().command(AppCommand::ShowView(View::Problems));
+    h.run();
+    assert!(h.query_by_label("护理员配备不足").is_some());
+}
+
+#[test]
+fn closing_a_problem_without_a_verifier_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = named_db(&dir, Some("王敏"));
+    let mut store = Store::open(&path).unwrap();
+    let visit = zoufang::model::Visit::new(
+        chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(),
+        "城郊公益性公墓",
+    );
+    store.save_visit(&visit).unwrap();
+    let finding = zoufang::model::Finding::new(visit.id, "山林地新增违建墓地");
+    store.save_finding(&finding).unwrap();
+
+    let mut app = app_on(&path, Lang::Zh);
+    app.command(AppCommand::OpenFinding(finding.id));
+    let mut h = harness(app);
+    h.run();
+    h.get_by_label("销号…").click();
+    h.run();
+    h.get_by_label("确认销号").click();
+    h.run();
+    assert!(
+        h.query_by_label("销号需要填写验收人").is_some(),
+        "the dialog says what is missing"
+    );
+    assert_eq!(store.finding(finding.id).unwrap().status, Status::Open);
+
+    type_into(&mut h, "验收人", "李强");
+    h.run();
+    h.get_by_label("确认销号").click();
+    h.run();
+    let closed = store.finding(finding.id).unwrap();
+    assert_eq!(closed.status, Status::Closed);
+    assert_eq!(closed.verified_by, "李强");
+    assert!(closed.closed_on.is_some());
+}
+
+#[test]
+fn switching_language_relabels_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = named_db(&dir, Some("王敏"));
+    let mut h = harness(app_on(&path, Lang::En));
+    h.run();
+    assert!(h.query_by_label("Problem list").is_some());
+    h.get_by_label("中文").click();
+    h.run();
+    assert!(h.query_by_label("问题清单").is_some());
+    assert!(h.query_by_label("Problem list").is_none());
+    assert_eq!(h.state().settings.lang, Lang::Zh);
+    h.get_by_label("English").click();
+    h.run();
+    assert!(h.query_by_label("Problem list").is_some());
+}
+
+#[test]
+fn search_a_two_character_word_and_open_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = named_db(&dir, None);
+    let mut store = Store::open(&path).unwrap();
+    generate(
+        &mut store,
+        DemoOptions {
+            visits: 60,
+            seed: 3,
+        },
+    )
+    .unwrap();
+    let mut h = harness(app_on(&path, Lang::Zh));
+    h.run();
+    type_into(&mut h, "搜索", "低保");
+    h.run();
+    let hit = store.search("低保", 30).unwrap().remove(0);
+    let label = format!(
+        "[{}] {}",
+        zoufang::store::kind_label(hit.kind.table(), Lang::Zh),
+        hit.title
+    );
+    h.get_all_by_label(&label)
+        .next()
+        .unwrap_or_else(|| panic!("{label} not shown: {h:#?}"))
+        .click();
+    h.run();
+    assert_eq!(h.state().selected_id().as_deref(), Some(hit.id.as_str()));
+}
+
+#[test]
+fn delete_and_restore_from_the_trash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = named_db(&dir, Some("王敏"));
+    let mut store = Store::open(&path).unwrap();
+    let visit = zoufang::model::Visit::new(
+        chrono::NaiveDate::from_ymd_opt(2026, 6, 2).unwrap(),
+        "市儿童福利院",
+    );
+    store.save_visit(&visit).unwrap();
+    let mut app = app_on(&path, Lang::Zh);
+    app.command(AppCommand::OpenVisit(visit.id));
+    let mut h = harness(app);
+    h.run();
+    h.get_by_label("移入回收站").click();
+    h.run();
+    assert!(store.visit(visit.id).unwrap().meta.is_deleted());
+    h.get_by_label("回收站").click();
+    h.run();
+    h.get_by_label("恢复").click();
+    h.run();
+    assert!(!store.visit(visit.id).unwrap().meta.is_deleted());
+}
+
+#[test]
+fn first_run_asks_for_the_author_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = named_db(&dir, None);
+    let mut h = harness(app_on(&path, Lang::Zh));
+    h.run();
+    h.get_by_label("欢迎使用走访");
+    type_into(&mut h, "姓名", "陈珺");
+    h.run();
+    h.get_by_label("开始使用").click();
+    h.run();
+    assert_eq!(Store::open(&path).unwrap().author(), "陈珺");
+    assert!(h.query_by_label("欢迎使用走访").is_none());
+}
+
+#[test]
+fn a_file_that_is_not_a_database_gets_a_clear_message_and_stays_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.sqlite");
+    std::fs::write(&path, "这不是数据库".repeat(100)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let mut h = harness(app_on(&path, Lang::Zh));
+    h.run();
+    h.get_by_label("无法打开数据库");
+    assert!(h.state().db_error().unwrap().contains("不是走访数据库"));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn the_bundled_font_covers_the_interface_and_the_demo_data() {
+    let ctx = egui::Context::default();
+    fonts::install(&ctx, false);
+    let mut output = ctx.run_ui(Default::default(), |_| {});
+    output.textures_delta.clear();
+    let mut text = String::new();
+    let mut stack = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                for line in std::fs::read_to_string(&path).unwrap().lines() {
+                    if !line.trim_start().starts_with("//") {
+                        text.push_str(line);
+                    }
+                }
+            }
+        }
+    }
+    let mut missing: Vec<char> = text
+        .chars()
+        .filter(|c| !c.is_ascii())
+        .filter(|c| !ctx.fonts_mut(|f| f.has_glyph(&egui::FontId::proportional(14.0), *c)))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    assert!(
+        missing.is_empty(),
+        "characters without a glyph: {missing:?}"
+    );
+    let chinese = text
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .count();
+    assert!(
+        chinese > 1000,
+        "the scan saw the interface strings ({chinese} hanzi)"
+    );
+}
