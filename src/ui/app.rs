@@ -468,8 +468,8 @@ impl ZoufangApp {
         let mut changed = false;
         egui::Panel::right("editor")
             .resizable(true)
-            .default_size(440.0)
-            .min_size(340.0)
+            .default_size(400.0)
+            .min_size(320.0)
             .show(ui, |ui| {
                 let Some(store) = self.store.as_mut() else {
                     return;

@@ -144,20 +144,22 @@ impl ProblemsView {
         let error = ui.visuals().error_fg_color;
         let mut open = None;
         let topics = shared.topics;
+        // Rows are clicked, not text-selected.
+        ui.style_mut().interaction.selectable_labels = false;
         TableBuilder::new(ui)
             .id_salt("problems-table")
             .striped(true)
             .resizable(true)
             .sense(egui::Sense::click())
-            .column(Column::initial(90.0).at_least(80.0))
-            .column(Column::initial(150.0).clip(true))
+            .column(Column::initial(84.0).at_least(80.0))
+            .column(Column::initial(120.0).clip(true))
+            .column(Column::initial(58.0).clip(true))
+            .column(Column::initial(170.0).at_least(90.0).clip(true))
             .column(Column::initial(64.0).clip(true))
-            .column(Column::initial(200.0).at_least(90.0).clip(true))
-            .column(Column::initial(90.0).clip(true))
-            .column(Column::initial(80.0).clip(true))
-            .column(Column::initial(84.0).clip(true))
-            .column(Column::initial(90.0))
-            .column(Column::initial(70.0).clip(true))
+            .column(Column::initial(66.0).clip(true))
+            .column(Column::initial(76.0).clip(true))
+            .column(Column::initial(84.0))
+            .column(Column::initial(54.0).clip(true))
             .column(Column::remainder().at_least(60.0).clip(true))
             .header(height + 4.0, |mut header| {
                 let (s, a) = &mut new_sort;

@@ -64,6 +64,8 @@ impl VisitsView {
         let total = self.rows.total();
         let text_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         let mut open = None;
+        // Rows are clicked, not text-selected.
+        ui.style_mut().interaction.selectable_labels = false;
         TableBuilder::new(ui)
             .id_salt("visits-table")
             .striped(true)
