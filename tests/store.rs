@@ -1024,3 +1024,80 @@ fn demo_data_covers_every_topic_kind_category_and_status() {
     };
     assert_eq!(records(&store), records(&again));
 }
+
+#[test]
+fn a_record_stays_editable_when_something_it_refers_to_is_deleted() {
+    // A user topic or a subject goes to the Trash: the findings and visits that name it must
+    // still be editable (only a *new* reference has to point at a live record).
+    let mut store = Store::open_in_memory().unwrap();
+    let own = Topic {
+        id: TopicId::new(),
+        code: "night-care".into(),
+        name_zh: "夜间照护".into(),
+        parent_id: Some(topic(&store, "elderly-care")),
+        ..Default::default()
+    };
+    store.save_topic(&own).unwrap();
+    let subject = Subject {
+        id: SubjectId::new(),
+        title: "养老服务体系建设调研".into(),
+        ..Default::default()
+    };
+    store.save_subject(&subject).unwrap();
+    let mut visit = full_visit();
+    visit.subject_id = Some(subject.id);
+    store.save_visit(&visit).unwrap();
+    let mut finding = Finding::new(visit.id, "夜班护理员不足");
+    finding.topics = vec![own.id];
+    store.save_finding(&finding).unwrap();
+
+    store.delete(&own.id.to_string()).unwrap();
+    store.delete(&subject.id.to_string()).unwrap();
+
+    finding.detail = "夜间仅一人值守".into();
+    assert_eq!(store.save_finding(&finding).unwrap(), Outcome::Updated);
+    visit.notes = "补充：已约谈院长".into();
+    assert_eq!(store.save_visit(&visit).unwrap(), Outcome::Updated);
+    // A new reference to the deleted topic is still refused.
+    let mut other = Finding::new(visit.id, "呼叫系统未覆盖");
+    other.topics = vec![own.id];
+    assert!(matches!(
+        store.save_finding(&other),
+        Err(StoreError::UnknownTopic(_))
+    ));
+}
+
+#[test]
+fn built_in_topics_cannot_be_deleted() {
+    let mut store = Store::open_in_memory().unwrap();
+    let funeral = topic(&store, "funeral").to_string();
+    let before = store.digest().unwrap();
+    assert!(matches!(
+        store.delete(&funeral),
+        Err(StoreError::BuiltinTopic)
+    ));
+    assert_eq!(store.digest().unwrap(), before);
+    assert!(store.resolve_topic("funeral").is_ok());
+}
+
+#[test]
+fn a_finding_deleted_in_the_same_millisecond_as_its_visit_stays_in_the_trash() {
+    // Restoring a visit brings back the findings deleted *with* it; one deleted on its own just
+    // before (here: in the same transaction, so the same millisecond) must stay in the Trash.
+    let mut store = Store::open_in_memory().unwrap();
+    let visit = full_visit();
+    store.save_visit(&visit).unwrap();
+    let alone = Finding::new(visit.id, "床位空置率高");
+    let along = Finding::new(visit.id, "消防通道堵塞");
+    store.save_finding(&alone).unwrap();
+    store.save_finding(&along).unwrap();
+    store
+        .write(|w| {
+            w.set_deleted(RecordKind::Finding, &alone.id.to_string(), true)?;
+            w.set_deleted(RecordKind::Visit, &visit.id.to_string(), true)
+        })
+        .unwrap();
+    store.restore(&visit.id.to_string()).unwrap();
+    assert!(!store.finding(along.id).unwrap().meta.is_deleted());
+    assert!(store.finding(alone.id).unwrap().meta.is_deleted());
+}

@@ -54,7 +54,7 @@ pub enum StoreError {
     #[error("a topic cannot sit under itself or its own subtopic")]
     TopicCycle,
     /// Built-in topics keep their names and codes.
-    #[error("built-in topics cannot be renamed or archived")]
+    #[error("built-in topics cannot be renamed, archived or deleted")]
     BuiltinTopic,
     /// Any other SQLite error.
     #[error("database error: {0}")]
@@ -111,7 +111,7 @@ impl Localized for StoreError {
             StoreError::BadId(t) => format!("不是有效的记录编号：{t}"),
             StoreError::DuplicateCode(c) => format!("专题代码“{c}”已存在"),
             StoreError::TopicCycle => "专题不能放在自身或其下级专题之下".to_owned(),
-            StoreError::BuiltinTopic => "内置专题不能改名或归档".to_owned(),
+            StoreError::BuiltinTopic => "内置专题不能改名、归档或删除".to_owned(),
             StoreError::Sqlite(e) => format!("数据库错误：{e}"),
             StoreError::Io(e) => format!("文件错误：{e}"),
             StoreError::Json(e) => format!("记录已损坏：{e}"),

@@ -420,8 +420,8 @@ impl Writer<'_> {
     pub fn put<R: Record>(&mut self, record: &R) -> Result<Outcome> {
         record.check()?;
         let mut new = StoredRecord::from_record(record)?;
-        self.check_references(&new)?;
         let old = load(&self.tx, R::KIND, &new.id)?;
+        self.check_references(&new, old.as_ref())?;
         let now = Utc::now();
         let (action, before) = match &old {
             None => (Action::Create, None),
@@ -499,13 +499,23 @@ impl Writer<'_> {
             .is_some())
     }
 
-    fn check_references(&self, rec: &StoredRecord) -> Result<()> {
+    /// Checks that what `rec` refers to exists and is live. Only references new in this save
+    /// are checked against `old`: a finding tagged with a topic that has since gone to the Trash
+    /// (or a visit of a deleted subject) stays editable.
+    fn check_references(&self, rec: &StoredRecord, old: Option<&StoredRecord>) -> Result<()> {
+        let unchanged = |name: &str| old.is_some_and(|o| o.data.get(name) == rec.data.get(name));
         let text = |name: &str| {
             rec.data
                 .get(name)
+                .filter(|_| !unchanged(name))
                 .and_then(|v| v.as_str())
                 .map(str::to_owned)
         };
+        let old_topics: Vec<&str> = old
+            .and_then(|o| o.data.get("topics"))
+            .and_then(|t| t.as_array())
+            .map(|t| t.iter().filter_map(|t| t.as_str()).collect())
+            .unwrap_or_default();
         if let Some(visit) = text("visit_id").filter(|_| rec.kind == RecordKind::Finding)
             && !self.exists(RecordKind::Visit, &visit)?
         {
@@ -524,7 +534,7 @@ impl Writer<'_> {
         }
         if let Some(serde_json::Value::Array(topics)) = rec.data.get("topics") {
             for topic in topics.iter().filter_map(|t| t.as_str()) {
-                if !self.exists(RecordKind::Topic, topic)? {
+                if !old_topics.contains(&topic) && !self.exists(RecordKind::Topic, topic)? {
                     return Err(StoreError::UnknownTopic(topic.to_owned()));
                 }
             }
@@ -546,7 +556,20 @@ impl Writer<'_> {
         if rec.meta.deleted_at.is_some() == deleted {
             return Ok(false);
         }
-        let when = if deleted { Some(Utc::now()) } else { None };
+        if deleted
+            && kind == RecordKind::Topic
+            && rec
+                .id
+                .parse::<TopicId>()
+                .is_ok_and(crate::model::is_builtin_topic)
+        {
+            return Err(StoreError::BuiltinTopic);
+        }
+        let when = if deleted {
+            Some(self.tombstone_time(kind, id)?)
+        } else {
+            None
+        };
         if kind == RecordKind::Visit {
             let sql = if deleted {
                 "SELECT id FROM finding WHERE visit_id = ?1 AND deleted_at IS NULL"
@@ -581,6 +604,29 @@ impl Writer<'_> {
         }
         self.mark_deleted(kind, id, when)?;
         Ok(true)
+    }
+
+    /// The time to stamp a delete with. Restoring a visit brings back the findings whose
+    /// tombstone has exactly the visit's time, so a visit's tombstone is made later than any of
+    /// its findings deleted before it (even within the same millisecond).
+    fn tombstone_time(&self, kind: RecordKind, id: &str) -> Result<chrono::DateTime<Utc>> {
+        let now = Utc::now();
+        if kind != RecordKind::Visit {
+            return Ok(now);
+        }
+        let latest: Option<String> = self
+            .tx
+            .prepare_cached("SELECT max(deleted_at) FROM finding WHERE visit_id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        let latest = latest
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| t.with_timezone(&Utc));
+        Ok(match latest {
+            Some(t) if t.timestamp_millis() >= now.timestamp_millis() => {
+                t + chrono::Duration::milliseconds(1)
+            }
+            _ => now,
+        })
     }
 
     fn mark_deleted(
