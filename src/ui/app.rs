@@ -737,6 +737,10 @@ impl ZoufangApp {
 
     fn drain_commands(&mut self, ctx: &egui::Context) {
         let commands = std::mem::take(&mut self.commands);
+        if !commands.is_empty() {
+            // What a command changes is drawn in the next frame.
+            ctx.request_repaint();
+        }
         for command in commands {
             self.run_command(command, ctx);
         }

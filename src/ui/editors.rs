@@ -19,14 +19,9 @@ pub fn split_names(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// A labelled row of the editor grid.
-fn row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui)) {
-    labelled_row(ui, label, |ui, _| add(ui));
-}
-
-/// A labelled row whose content gets the label's id, so a text field can be labelled by it
-/// (screen readers and UI tests find the field by its label).
-fn labelled_row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui, egui::Id)) {
+/// A labelled row of the editor grid. Its content gets the label's id so each widget can be
+/// labelled by it (screen readers and UI tests find a field by its label).
+pub(crate) fn row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui, egui::Id)) {
     let label = ui.label(label);
     ui.vertical(|ui| add(ui, label.id));
     ui.end_row();
@@ -82,14 +77,14 @@ impl VisitEditor {
             .num_columns(2)
             .spacing([10.0, 8.0])
             .show(ui, |ui| {
-                row(ui, lang.pick("走访日期", "Date"), |ui| {
+                row(ui, lang.pick("走访日期", "Date"), |ui, label| {
                     let mut date = Some(v.date);
-                    if date_edit(ui, "visit-date", &mut date, false, lang) {
+                    if date_edit(ui, "visit-date", &mut date, false, lang, Some(label)) {
                         v.date = date.unwrap_or(v.date);
                         other = true;
                     }
                 });
-                labelled_row(ui, lang.pick("走访地点", "Place"), |ui, label| {
+                row(ui, lang.pick("走访地点", "Place"), |ui, label| {
                     typing |= ui
                         .add(
                             egui::TextEdit::singleline(&mut v.place)
@@ -100,41 +95,48 @@ impl VisitEditor {
                         .changed();
                     field_error_ui(ui, &self.draft.error, "place");
                 });
-                row(ui, lang.pick("所在区域", "Region"), |ui| {
+                row(ui, lang.pick("所在区域", "Region"), |ui, label| {
                     typing |= ui
                         .add(
                             egui::TextEdit::singleline(&mut v.region)
                                 .hint_text(lang.pick("区县、乡镇街道", "District, township"))
                                 .desired_width(f32::INFINITY),
                         )
+                        .labelled_by(label)
                         .changed();
-                });
-                row(ui, lang.pick("走访人员", "Investigators"), |ui| {
-                    if ui
-                        .add(
-                            egui::TextEdit::singleline(&mut self.investigators)
-                                .hint_text(
-                                    lang.pick("多人用顿号分隔", "Separate names with commas"),
-                                )
-                                .desired_width(f32::INFINITY),
-                        )
-                        .changed()
-                    {
-                        v.investigators = split_names(&self.investigators);
-                        typing = true;
-                    }
                 });
                 row(
                     ui,
+                    lang.pick("走访人员", "Investigators"),
+                    |ui, label| {
+                        if ui
+                            .add(
+                                egui::TextEdit::singleline(&mut self.investigators)
+                                    .hint_text(
+                                        lang.pick("多人用顿号分隔", "Separate names with commas"),
+                                    )
+                                    .desired_width(f32::INFINITY),
+                            )
+                            .labelled_by(label)
+                            .changed()
+                        {
+                            v.investigators = split_names(&self.investigators);
+                            typing = true;
+                        }
+                    },
+                );
+                row(
+                    ui,
                     lang.pick("走访党员群众（人）", "People met"),
-                    |ui| {
+                    |ui, label| {
                         other |= ui
                             .add(egui::DragValue::new(&mut v.people_met).range(0..=1_000_000))
+                            .labelled_by(label)
                             .changed();
                         field_error_ui(ui, &self.draft.error, "people_met");
                     },
                 );
-                row(ui, lang.pick("四不两直", "Unannounced"), |ui| {
+                row(ui, lang.pick("四不两直", "Unannounced"), |ui, label| {
                     other |= ui
                         .checkbox(
                             &mut v.unannounced,
@@ -143,9 +145,10 @@ impl VisitEditor {
                                 "No notice, straight to the site",
                             ),
                         )
+                        .labelled_by(label)
                         .changed();
                 });
-                row(ui, lang.pick("调研课题", "Subject"), |ui| {
+                row(ui, lang.pick("调研课题", "Subject"), |ui, label| {
                     let shown = v
                         .subject_id
                         .and_then(|id| shared.subjects.iter().find(|s| s.id == id))
@@ -176,15 +179,18 @@ impl VisitEditor {
                                     other = true;
                                 }
                             }
-                        });
+                        })
+                        .response
+                        .labelled_by(label);
                 });
-                row(ui, lang.pick("备注", "Notes"), |ui| {
+                row(ui, lang.pick("备注", "Notes"), |ui, label| {
                     typing |= ui
                         .add(
                             egui::TextEdit::multiline(&mut v.notes)
                                 .desired_rows(3)
                                 .desired_width(f32::INFINITY),
                         )
+                        .labelled_by(label)
                         .changed();
                 });
             });
@@ -353,7 +359,7 @@ impl FindingEditor {
             .num_columns(2)
             .spacing([10.0, 8.0])
             .show(ui, |ui| {
-                labelled_row(ui, lang.pick("标题", "Title"), |ui, label| {
+                row(ui, lang.pick("标题", "Title"), |ui, label| {
                     typing |= ui
                         .add(
                             egui::TextEdit::singleline(&mut f.title)
@@ -371,10 +377,11 @@ impl FindingEditor {
             .num_columns(2)
             .spacing([10.0, 8.0])
             .show(ui, |ui| {
-                row(ui, lang.pick("类型", "Kind"), |ui| {
+                row(ui, lang.pick("类型", "Kind"), |ui, label| {
                     let mut kind = Some(f.kind);
                     if enum_combo(
                         ui,
+                        Some(label),
                         "finding-kind",
                         &mut kind,
                         FindingKind::ALL,
@@ -385,24 +392,26 @@ impl FindingEditor {
                         other = true;
                     }
                 });
-                row(ui, lang.pick("专题", "Topics"), |ui| {
+                row(ui, lang.pick("专题", "Topics"), |ui, _label| {
                     other |= topic_chips(ui, "finding-topics", &mut f.topics, shared.topics, lang);
                 });
-                row(ui, lang.pick("具体情况", "Detail"), |ui| {
+                row(ui, lang.pick("具体情况", "Detail"), |ui, label| {
                     typing |= ui
                         .add(
                             egui::TextEdit::multiline(&mut f.detail)
                                 .desired_rows(3)
                                 .desired_width(f32::INFINITY),
                         )
+                        .labelled_by(label)
                         .changed();
                 });
                 row(
                     ui,
                     lang.pick("涉及人数（户）", "People affected"),
-                    |ui| {
+                    |ui, label| {
                         other |= ui
                             .add(egui::DragValue::new(&mut f.people_affected).range(0..=10_000_000))
+                            .labelled_by(label)
                             .changed();
                     },
                 );
@@ -414,9 +423,10 @@ impl FindingEditor {
                 .num_columns(2)
                 .spacing([10.0, 8.0])
                 .show(ui, |ui| {
-                    row(ui, lang.pick("整改类别", "Category"), |ui| {
+                    row(ui, lang.pick("整改类别", "Category"), |ui, label| {
                         other |= enum_combo(
                             ui,
+                            Some(label),
                             "finding-category",
                             &mut f.category,
                             Category::ALL,
@@ -428,41 +438,60 @@ impl FindingEditor {
                         (lang.pick("整改措施", "Measures"), &mut f.measures),
                         (lang.pick("整改目标", "Target"), &mut f.target),
                     ] {
-                        row(ui, label, |ui| {
+                        row(ui, label, |ui, label| {
                             typing |= ui
                                 .add(
                                     egui::TextEdit::multiline(value)
                                         .desired_rows(2)
                                         .desired_width(f32::INFINITY),
                                 )
+                                .labelled_by(label)
                                 .changed();
                         });
                     }
-                    row(ui, lang.pick("整改时限", "Deadline"), |ui| {
-                        other |= date_edit(ui, "finding-deadline", &mut f.deadline, true, lang);
+                    row(ui, lang.pick("整改时限", "Deadline"), |ui, label| {
+                        other |= date_edit(
+                            ui,
+                            "finding-deadline",
+                            &mut f.deadline,
+                            true,
+                            lang,
+                            Some(label),
+                        );
                     });
-                    row(ui, lang.pick("责任人", "Responsible person"), |ui| {
-                        typing |= ui
-                            .add(
-                                egui::TextEdit::singleline(&mut f.owner)
-                                    .desired_width(f32::INFINITY),
-                            )
-                            .changed();
-                    });
-                    row(ui, lang.pick("责任单位", "Responsible unit"), |ui| {
-                        typing |= ui
-                            .add(
-                                egui::TextEdit::singleline(&mut f.owner_unit)
-                                    .desired_width(f32::INFINITY),
-                            )
-                            .changed();
-                    });
-                    row(ui, lang.pick("整改状态", "Status"), |ui| {
+                    row(
+                        ui,
+                        lang.pick("责任人", "Responsible person"),
+                        |ui, label| {
+                            typing |= ui
+                                .add(
+                                    egui::TextEdit::singleline(&mut f.owner)
+                                        .desired_width(f32::INFINITY),
+                                )
+                                .labelled_by(label)
+                                .changed();
+                        },
+                    );
+                    row(
+                        ui,
+                        lang.pick("责任单位", "Responsible unit"),
+                        |ui, label| {
+                            typing |= ui
+                                .add(
+                                    egui::TextEdit::singleline(&mut f.owner_unit)
+                                        .desired_width(f32::INFINITY),
+                                )
+                                .labelled_by(label)
+                                .changed();
+                        },
+                    );
+                    row(ui, lang.pick("整改状态", "Status"), |ui, label| {
                         ui.horizontal(|ui| {
                             let before = f.status;
                             let mut status = Some(f.status);
                             if enum_combo(
                                 ui,
+                                Some(label),
                                 "finding-status",
                                 &mut status,
                                 Status::ALL,
@@ -485,9 +514,15 @@ impl FindingEditor {
                         });
                     });
                     if f.status == Status::Closed {
-                        row(ui, lang.pick("销号日期", "Closed on"), |ui| {
-                            other |=
-                                date_edit(ui, "finding-closed-on", &mut f.closed_on, true, lang);
+                        row(ui, lang.pick("销号日期", "Closed on"), |ui, label| {
+                            other |= date_edit(
+                                ui,
+                                "finding-closed-on",
+                                &mut f.closed_on,
+                                true,
+                                lang,
+                                Some(label),
+                            );
                             field_error_ui(ui, &self.draft.error, "closed_on");
                         });
                     }
@@ -498,23 +533,29 @@ impl FindingEditor {
                     .num_columns(2)
                     .spacing([10.0, 8.0])
                     .show(ui, |ui| {
-                        row(ui, lang.pick("验收人", "Verified by"), |ui| {
+                        row(ui, lang.pick("验收人", "Verified by"), |ui, label| {
                             typing |= ui
                                 .add(
                                     egui::TextEdit::singleline(&mut f.verified_by)
                                         .desired_width(f32::INFINITY),
                                 )
+                                .labelled_by(label)
                                 .changed();
                         });
-                        row(ui, lang.pick("销号说明", "Closing note"), |ui| {
-                            typing |= ui
-                                .add(
-                                    egui::TextEdit::multiline(&mut f.close_note)
-                                        .desired_rows(2)
-                                        .desired_width(f32::INFINITY),
-                                )
-                                .changed();
-                        });
+                        row(
+                            ui,
+                            lang.pick("销号说明", "Closing note"),
+                            |ui, label| {
+                                typing |= ui
+                                    .add(
+                                        egui::TextEdit::multiline(&mut f.close_note)
+                                            .desired_rows(2)
+                                            .desired_width(f32::INFINITY),
+                                    )
+                                    .labelled_by(label)
+                                    .changed();
+                            },
+                        );
                     });
                 field_error_ui(ui, &self.draft.error, "verified_by");
             }
@@ -550,15 +591,16 @@ impl FindingEditor {
                 "A problem is closed only once the fix is verified: who verified it, when, and a note.",
             ));
             egui::Grid::new("close-out-grid").num_columns(2).spacing([10.0, 8.0]).show(ui, |ui| {
-                labelled_row(ui, lang.pick("验收人", "Verified by"), |ui, label| {
+                row(ui, lang.pick("验收人", "Verified by"), |ui, label| {
                     ui.add(egui::TextEdit::singleline(&mut close.verified_by).desired_width(220.0))
                         .labelled_by(label);
                 });
-                row(ui, lang.pick("销号日期", "Closed on"), |ui| {
-                    date_edit(ui, "close-out-date", &mut close.closed_on, true, lang);
+                row(ui, lang.pick("销号日期", "Closed on"), |ui, label| {
+                    date_edit(ui, "close-out-date", &mut close.closed_on, true, lang, Some(label));
                 });
-                row(ui, lang.pick("销号说明", "Closing note"), |ui| {
-                    ui.add(egui::TextEdit::multiline(&mut close.note).desired_rows(3).desired_width(220.0));
+                row(ui, lang.pick("销号说明", "Closing note"), |ui, label| {
+                    ui.add(egui::TextEdit::multiline(&mut close.note).desired_rows(3).desired_width(220.0))
+                        .labelled_by(label);
                 });
             });
             if let Some(error) = &close.error {

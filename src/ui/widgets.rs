@@ -18,6 +18,7 @@ pub fn date_edit(
     date: &mut Option<NaiveDate>,
     optional: bool,
     lang: Lang,
+    label: Option<Id>,
 ) -> bool {
     let id = ui.make_persistent_id(id_salt);
     let mut changed = false;
@@ -30,7 +31,10 @@ pub fn date_edit(
             .id(id.with("text"))
             .desired_width(92.0)
             .hint_text(lang.pick("年-月-日", "YYYY-MM-DD"));
-        let response = ui.add(edit);
+        let mut response = ui.add(edit);
+        if let Some(label) = label {
+            response = response.labelled_by(label);
+        }
         if response.changed() {
             let trimmed = text.trim();
             if trimmed.is_empty() && optional {
@@ -177,6 +181,7 @@ fn calendar_ui(ui: &mut Ui, id: Id, selected: Option<NaiveDate>, lang: Lang) -> 
 /// A combo box over a labelled enum (with an optional "none" entry). Returns whether it changed.
 pub fn enum_combo<T: Copy + PartialEq>(
     ui: &mut Ui,
+    label_id: Option<Id>,
     id_salt: impl std::hash::Hash + std::fmt::Debug,
     value: &mut Option<T>,
     all: &[T],
@@ -188,7 +193,7 @@ pub fn enum_combo<T: Copy + PartialEq>(
         || none.unwrap_or_default().to_owned(),
         |v| label(v).to_owned(),
     );
-    egui::ComboBox::from_id_salt(id_salt)
+    let combo = egui::ComboBox::from_id_salt(id_salt)
         .selected_text(shown)
         .show_ui(ui, |ui| {
             if let Some(none) = none
@@ -204,6 +209,9 @@ pub fn enum_combo<T: Copy + PartialEq>(
                 }
             }
         });
+    if let Some(label_id) = label_id {
+        let _ = combo.response.labelled_by(label_id);
+    }
     changed
 }
 

@@ -55,7 +55,7 @@ impl ProblemsView {
         let lang = shared.lang;
         let any = lang.pick("全部", "All");
         ui.horizontal_wrapped(|ui| {
-            ui.label(lang.pick("专题", "Topic"));
+            let topic_label = ui.label(lang.pick("专题", "Topic")).id;
             let shown = self
                 .topic
                 .map_or_else(|| any.to_owned(), |t| topic_path(shared.topics, t, lang));
@@ -71,28 +71,33 @@ impl ProblemsView {
                             format!("{indent}{}", t.name(lang)),
                         );
                     }
-                });
-            ui.label(lang.pick("类型", "Kind"));
+                })
+                .response
+                .labelled_by(topic_label);
+            let label = ui.label(lang.pick("类型", "Kind")).id;
             enum_combo(
                 ui,
+                Some(label),
                 "problems-kind",
                 &mut self.kind,
                 FindingKind::ALL,
                 |k| k.label(lang),
                 Some(any),
             );
-            ui.label(lang.pick("状态", "Status"));
+            let label = ui.label(lang.pick("状态", "Status")).id;
             enum_combo(
                 ui,
+                Some(label),
                 "problems-status",
                 &mut self.status,
                 Status::ALL,
                 |s| s.label(lang),
                 Some(any),
             );
-            ui.label(lang.pick("类别", "Category"));
+            let label = ui.label(lang.pick("类别", "Category")).id;
             enum_combo(
                 ui,
+                Some(label),
                 "problems-category",
                 &mut self.category,
                 Category::ALL,
@@ -102,12 +107,27 @@ impl ProblemsView {
             ui.checkbox(&mut self.overdue, lang.pick("仅逾期", "Overdue only"));
         });
         ui.horizontal_wrapped(|ui| {
-            ui.label(lang.pick("责任人/单位", "Owner"));
-            ui.add(egui::TextEdit::singleline(&mut self.owner).desired_width(110.0));
-            ui.label(lang.pick("走访日期从", "Visited from"));
-            date_edit(ui, "problems-since", &mut self.since, true, lang);
-            ui.label(lang.pick("至", "to"));
-            date_edit(ui, "problems-until", &mut self.until, true, lang);
+            let label = ui.label(lang.pick("责任人/单位", "Owner")).id;
+            ui.add(egui::TextEdit::singleline(&mut self.owner).desired_width(110.0))
+                .labelled_by(label);
+            let label = ui.label(lang.pick("走访日期从", "Visited from")).id;
+            date_edit(
+                ui,
+                "problems-since",
+                &mut self.since,
+                true,
+                lang,
+                Some(label),
+            );
+            let label = ui.label(lang.pick("至", "to")).id;
+            date_edit(
+                ui,
+                "problems-until",
+                &mut self.until,
+                true,
+                lang,
+                Some(label),
+            );
             if ui.button(lang.pick("清除筛选", "Clear filters")).clicked() {
                 let (sort, ascending) = (self.sort, self.ascending);
                 *self = ProblemsView {

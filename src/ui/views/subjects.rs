@@ -3,6 +3,7 @@
 use crate::model::{Subject, SubjectId};
 use crate::ui::app::{AppCommand, Shared};
 use crate::ui::draft::{Draft, field_error_ui};
+use crate::ui::editors::row;
 use crate::ui::widgets::{date_edit, topic_chips, topic_path};
 use egui::RichText;
 
@@ -107,45 +108,52 @@ impl SubjectEditor {
             .num_columns(2)
             .spacing([10.0, 8.0])
             .show(ui, |ui| {
-                ui.label(lang.pick("课题名称", "Title"));
-                ui.vertical(|ui| {
+                row(ui, lang.pick("课题名称", "Title"), |ui, label| {
                     typing |= ui
                         .add(egui::TextEdit::singleline(&mut s.title).desired_width(f32::INFINITY))
+                        .labelled_by(label)
                         .changed();
                     field_error_ui(ui, &self.draft.error, "title");
                 });
-                ui.end_row();
-                ui.label(lang.pick("领衔领导", "Led by"));
-                typing |= ui
-                    .add(egui::TextEdit::singleline(&mut s.lead).desired_width(f32::INFINITY))
-                    .changed();
-                ui.end_row();
-                ui.label(lang.pick("承办处室单位", "Unit"));
-                typing |= ui
-                    .add(egui::TextEdit::singleline(&mut s.unit).desired_width(f32::INFINITY))
-                    .changed();
-                ui.end_row();
-                ui.label(lang.pick("开始日期", "Start"));
-                other |= date_edit(ui, "subject-start", &mut s.start_date, true, lang);
-                ui.end_row();
-                ui.label(lang.pick("结束日期", "End"));
-                ui.vertical(|ui| {
-                    other |= date_edit(ui, "subject-end", &mut s.end_date, true, lang);
+                row(ui, lang.pick("领衔领导", "Led by"), |ui, label| {
+                    typing |= ui
+                        .add(egui::TextEdit::singleline(&mut s.lead).desired_width(f32::INFINITY))
+                        .labelled_by(label)
+                        .changed();
+                });
+                row(ui, lang.pick("承办处室单位", "Unit"), |ui, label| {
+                    typing |= ui
+                        .add(egui::TextEdit::singleline(&mut s.unit).desired_width(f32::INFINITY))
+                        .labelled_by(label)
+                        .changed();
+                });
+                row(ui, lang.pick("开始日期", "Start"), |ui, label| {
+                    other |= date_edit(
+                        ui,
+                        "subject-start",
+                        &mut s.start_date,
+                        true,
+                        lang,
+                        Some(label),
+                    );
+                });
+                row(ui, lang.pick("结束日期", "End"), |ui, label| {
+                    other |= date_edit(ui, "subject-end", &mut s.end_date, true, lang, Some(label));
                     field_error_ui(ui, &self.draft.error, "end_date");
                 });
-                ui.end_row();
-                ui.label(lang.pick("专题", "Topics"));
-                other |= topic_chips(ui, "subject-topics", &mut s.topics, shared.topics, lang);
-                ui.end_row();
-                ui.label(lang.pick("备注", "Notes"));
-                typing |= ui
-                    .add(
-                        egui::TextEdit::multiline(&mut s.notes)
-                            .desired_rows(3)
-                            .desired_width(f32::INFINITY),
-                    )
-                    .changed();
-                ui.end_row();
+                row(ui, lang.pick("专题", "Topics"), |ui, _label| {
+                    other |= topic_chips(ui, "subject-topics", &mut s.topics, shared.topics, lang);
+                });
+                row(ui, lang.pick("备注", "Notes"), |ui, label| {
+                    typing |= ui
+                        .add(
+                            egui::TextEdit::multiline(&mut s.notes)
+                                .desired_rows(3)
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label)
+                        .changed();
+                });
             });
         self.draft.general_error_ui(ui);
         if typing || other {

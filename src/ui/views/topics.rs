@@ -6,6 +6,7 @@ use crate::model::{Topic, TopicId, is_builtin_topic};
 use crate::store::TopicCount;
 use crate::ui::app::{AppCommand, Shared};
 use crate::ui::draft::{Draft, field_error_ui};
+use crate::ui::editors::row;
 use egui::RichText;
 
 /// State of the Topics view.
@@ -125,17 +126,26 @@ impl TopicsView {
                 .num_columns(2)
                 .spacing([10.0, 8.0])
                 .show(ui, |ui| {
-                    ui.label(lang.pick("中文名称", "Chinese name"));
-                    ui.text_edit_singleline(&mut new.name_zh);
-                    ui.end_row();
-                    ui.label(lang.pick("英文名称", "English name"));
-                    ui.text_edit_singleline(&mut new.name_en);
-                    ui.end_row();
-                    ui.label(lang.pick("代码", "Code"));
-                    ui.add(
-                        egui::TextEdit::singleline(&mut new.code).hint_text("e.g. home-retrofit"),
+                    row(
+                        ui,
+                        lang.pick("中文名称", "Chinese name"),
+                        |ui, label| {
+                            ui.text_edit_singleline(&mut new.name_zh).labelled_by(label);
+                        },
                     );
-                    ui.end_row();
+                    row(
+                        ui,
+                        lang.pick("英文名称", "English name"),
+                        |ui, label| {
+                            ui.text_edit_singleline(&mut new.name_en).labelled_by(label);
+                        },
+                    );
+                    row(ui, lang.pick("代码", "Code"), |ui, label| {
+                        ui.add(
+                            egui::TextEdit::singleline(&mut new.code).hint_text("home-retrofit"),
+                        )
+                        .labelled_by(label);
+                    });
                 });
             if let Some(err) = &new.error {
                 crate::ui::widgets::error_label(ui, err);
@@ -232,15 +242,27 @@ impl TopicEditor {
             .num_columns(2)
             .spacing([10.0, 8.0])
             .show(ui, |ui| {
-                ui.label(lang.pick("中文名称", "Chinese name"));
-                ui.vertical(|ui| {
-                    typing |= ui.text_edit_singleline(&mut t.name_zh).changed();
-                    field_error_ui(ui, &self.draft.error, "name_zh");
-                });
-                ui.end_row();
-                ui.label(lang.pick("英文名称", "English name"));
-                typing |= ui.text_edit_singleline(&mut t.name_en).changed();
-                ui.end_row();
+                row(
+                    ui,
+                    lang.pick("中文名称", "Chinese name"),
+                    |ui, label| {
+                        typing |= ui
+                            .text_edit_singleline(&mut t.name_zh)
+                            .labelled_by(label)
+                            .changed();
+                        field_error_ui(ui, &self.draft.error, "name_zh");
+                    },
+                );
+                row(
+                    ui,
+                    lang.pick("英文名称", "English name"),
+                    |ui, label| {
+                        typing |= ui
+                            .text_edit_singleline(&mut t.name_en)
+                            .labelled_by(label)
+                            .changed();
+                    },
+                );
                 ui.label(lang.pick("代码", "Code"));
                 ui.label(&t.code);
                 ui.end_row();
