@@ -844,3 +844,92 @@ fn help_and_version_succeed() {
             .success()
     );
 }
+
+#[test]
+fn a_database_path_that_cannot_be_made_names_the_folder() {
+    let db = Db::new();
+    recorded(&db);
+    // A database "inside" a file: its folder cannot be created.
+    let inside = db.path.join("zoufang.sqlite");
+    let out = zoufang()
+        .arg("--db")
+        .arg(&inside)
+        .args(["--lang", "en", "list", "visits"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    assert!(
+        err.trim_end().ends_with(db.path.to_str().unwrap()),
+        "names the folder last: {err:?}"
+    );
+}
+
+#[test]
+fn show_prints_the_record_and_its_history_in_the_users_language() {
+    let db = Db::new();
+    let (_, finding) = recorded(&db);
+    db.ok(&["finding", "edit", &finding, "--owner", "张伟"]);
+    let zh = stdout(&db.cmd("zh", &["show", &finding]));
+    assert!(zh.starts_with("发现\n"), "{zh}");
+    assert!(zh.contains("title: 护理员配备不足"));
+    assert!(zh.contains("修改记录："));
+    assert!(zh.contains("新建") && zh.contains("修改  owner"), "{zh}");
+    let en = stdout(&db.cmd("en", &["show", &finding]));
+    assert!(en.contains("History:") && en.contains("created") && en.contains("changed  owner"));
+}
+
+#[test]
+fn topic_subject_and_author_mistakes_are_refused() {
+    let db = Db::new();
+    let (visit, _) = recorded(&db);
+    refused(
+        &db,
+        &["topic", "add", "--code", "funeral", "--zh", "重复"],
+        "专题代码“funeral”已存在",
+        "a topic with code funeral already exists",
+    );
+    refused(
+        &db,
+        &["topic", "add", "--code", "Bad Code", "--zh", "坏"],
+        "只能包含小写字母",
+        "may hold only lowercase letters",
+    );
+    refused(
+        &db,
+        &[
+            "topic", "add", "--code", "x1", "--zh", "子", "--parent", "nope",
+        ],
+        "未知专题：nope",
+        "unknown topic: nope",
+    );
+    refused(
+        &db,
+        &[
+            "subject",
+            "add",
+            "--title",
+            "课题",
+            "--start",
+            "2026-05-01",
+            "--end",
+            "2026-04-01",
+        ],
+        "结束日期早于开始日期",
+        "the end date is before the start date",
+    );
+    let ghost = uuid::Uuid::now_v7().to_string();
+    refused(
+        &db,
+        &["visit", "edit", &visit, "--subject", &ghost],
+        "找不到调研课题",
+        "no subject with id",
+    );
+    refused(
+        &db,
+        &["author", " "],
+        "姓名不能为空",
+        "name must not be empty",
+    );
+}

@@ -2,8 +2,9 @@
 
 use super::json::{self, TopicCodes};
 use super::{CliError, Context};
+use crate::i18n::Lang;
 use crate::model::{Finding, Subject, Topic, Visit};
-use crate::store::{RecordKind, kind_label};
+use crate::store::{Action, RecordKind, kind_label};
 use serde_json::{Value, json};
 
 /// Prints any record with its history.
@@ -39,14 +40,26 @@ pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
     println!("{}", ctx.lang.pick("修改记录：", "History:"));
     for entry in &history {
         println!(
-            "  {}  {}  {:?}  {}",
+            "  {}  {}  {}  {}",
             entry.at,
             entry.author,
-            entry.action,
+            action_label(entry.action, ctx.lang),
             entry.changed_fields().join(", ")
         );
     }
     Ok(())
+}
+
+/// What a history entry did, in the user's language.
+fn action_label(action: Action, lang: Lang) -> &'static str {
+    match action {
+        Action::Create => lang.pick("新建", "created"),
+        Action::Update => lang.pick("修改", "changed"),
+        Action::Delete => lang.pick("删除", "deleted"),
+        Action::Restore => lang.pick("恢复", "restored"),
+        Action::Merge => lang.pick("合并", "merged"),
+        Action::Conflict => lang.pick("冲突", "conflict"),
+    }
 }
 
 /// Prints ranked search results.
