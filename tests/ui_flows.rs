@@ -347,3 +347,45 @@ fn every_view_and_editor_renders_in_both_languages() {
         assert!(h.state().db_error().is_none());
     }
 }
+
+#[test]
+fn keyboard_shortcuts_start_records_and_move_them_to_the_trash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = named_db(&dir, Some("王敏"));
+    let mut store = Store::open(&path).unwrap();
+    let visit = zoufang::model::Visit::new(
+        chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+        "街道综合养老服务中心",
+    );
+    store.save_visit(&visit).unwrap();
+    let mut app = app_on(&path, Lang::Zh);
+    app.command(AppCommand::OpenVisit(visit.id));
+    let mut h = harness(app);
+    h.run();
+
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::N,
+    );
+    h.run();
+    assert!(
+        h.query_by_label("新建发现").is_some(),
+        "Ctrl+Shift+N starts a finding on the visit"
+    );
+
+    h.state_mut().command(AppCommand::OpenVisit(visit.id));
+    h.run();
+    h.key_press(egui::Key::Delete);
+    h.run();
+    assert!(
+        store.visit(visit.id).unwrap().meta.is_deleted(),
+        "Delete moves the visit to the Trash"
+    );
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    h.run();
+    assert!(
+        h.query_by_label("新建走访").is_some(),
+        "Ctrl+N starts a visit"
+    );
+}
