@@ -1101,3 +1101,32 @@ fn a_finding_deleted_in_the_same_millisecond_as_its_visit_stays_in_the_trash() {
     assert!(!store.finding(along.id).unwrap().meta.is_deleted());
     assert!(store.finding(alone.id).unwrap().meta.is_deleted());
 }
+
+#[test]
+fn two_programs_opening_a_new_database_at_once_both_succeed() {
+    // The window and a command started together on a fresh machine both see an empty file.
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..20 {
+        let path = dir.path().join(format!("race-{round}.sqlite"));
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    Store::open(&path)
+                        .map(|s| (s.topics().unwrap().len(), s.device_id().to_owned()))
+                })
+            })
+            .collect();
+        let opened: Vec<(usize, String)> = handles
+            .into_iter()
+            .map(|h| h.join().unwrap().unwrap())
+            .collect();
+        assert_eq!(opened[0].0, 11, "round {round}: the catalogue is there");
+        assert_eq!(
+            opened[0], opened[1],
+            "round {round}: one catalogue, one device id"
+        );
+    }
+}

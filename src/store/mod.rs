@@ -85,14 +85,10 @@ impl Store {
         let version = schema::check_version(&conn, &path)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         if path.as_os_str() != ":memory:" {
-            conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
-                .map_err(|e| match StoreError::from(e) {
-                    StoreError::ReadOnly(_) => StoreError::ReadOnly(path.clone()),
-                    other => other,
-                })?;
+            set_wal(&conn, &path)?;
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        schema::migrate(&mut conn, version)?;
+        schema::migrate(&mut conn, version, seed_catalogue)?;
         let mut store = Store {
             conn,
             path,
@@ -100,38 +96,18 @@ impl Store {
             author: String::new(),
         };
         store.load_identity()?;
-        if version == 0 {
-            store.seed_catalogue()?;
-        }
         Ok(store)
     }
 
     fn load_identity(&mut self) -> Result<()> {
-        let device = self.meta_value("device_id")?;
-        self.device_id = match device {
-            Some(id) => id,
-            None => {
-                let id = uuid::Uuid::now_v7().simple().to_string();
-                self.set_meta_value("device_id", &id)?;
-                id
-            }
-        };
+        // INSERT OR IGNORE: a program opening the same new file at the same moment keeps the
+        // id it made first, and both then use it.
+        self.conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('device_id', ?1)",
+            [uuid::Uuid::now_v7().simple().to_string()],
+        )?;
+        self.device_id = self.meta_value("device_id")?.unwrap_or_default();
         self.author = self.meta_value("author")?.unwrap_or_default();
-        Ok(())
-    }
-
-    fn seed_catalogue(&mut self) -> Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for topic in builtin_topics() {
-            let mut rec = StoredRecord::from_record(&topic)?;
-            for (name, _) in RecordKind::Topic.columns() {
-                rec.clocks.insert((*name).to_owned(), Hlc::origin());
-            }
-            write_row(&tx, &rec)?;
-        }
-        tx.commit()?;
         Ok(())
     }
 
@@ -339,6 +315,38 @@ impl Store {
         hasher.update(history.to_le_bytes());
         Ok(hex(&hasher.finalize()))
     }
+}
+
+/// Switches the file to WAL. SQLite answers "busy" at once, without waiting, when another
+/// program is writing the file in rollback mode (two programs opening a new file together), so
+/// this waits and tries again; once either has switched, the switch is a no-op for the other.
+fn set_wal(conn: &Connection, path: &Path) -> Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())) {
+            Ok(()) => return Ok(()),
+            Err(e) => match StoreError::from(e) {
+                StoreError::Busy if started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                StoreError::ReadOnly(_) => return Err(StoreError::ReadOnly(path.to_owned())),
+                other => return Err(other),
+            },
+        }
+    }
+}
+
+/// Writes the built-in topic catalogue into a new database (inside its first migration, so a
+/// database never exists without it).
+fn seed_catalogue(tx: &Transaction<'_>) -> Result<()> {
+    for topic in builtin_topics() {
+        let mut rec = StoredRecord::from_record(&topic)?;
+        for (name, _) in RecordKind::Topic.columns() {
+            rec.clocks.insert((*name).to_owned(), Hlc::origin());
+        }
+        write_row(tx, &rec)?;
+    }
+    Ok(())
 }
 
 /// Lowercase hex of bytes.

@@ -3,7 +3,7 @@
 //! refused before anything touches it.
 
 use super::error::{Result, StoreError};
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 use std::path::Path;
 
 /// One migration: why it exists, and the SQL that performs it.
@@ -151,20 +151,19 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// Reads the schema version, refusing files that are not SQLite or are too new, without
 /// changing anything in them.
 pub fn check_version(conn: &Connection, path: &Path) -> Result<i64> {
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
+    // One statement, so both numbers come from the same moment even while another program is
+    // migrating the file; touching the schema makes a damaged or foreign file fail here.
+    let (version, tables): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version),
+                    (SELECT count(*) FROM sqlite_schema)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .map_err(|e| match StoreError::from(e) {
             StoreError::NotADatabase(_) => StoreError::NotADatabase(path.to_owned()),
             other => other,
         })?;
-    // Touch the schema too: a damaged or foreign file fails here rather than later.
-    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map_err(|e| match StoreError::from(e) {
-        StoreError::NotADatabase(_) => StoreError::NotADatabase(path.to_owned()),
-        other => other,
-    })?;
     if version > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema {
             found: version,
@@ -172,26 +171,34 @@ pub fn check_version(conn: &Connection, path: &Path) -> Result<i64> {
             path: path.to_owned(),
         });
     }
-    if version == 0 && !is_empty(conn)? {
+    if version == 0 && tables > 0 {
         // An SQLite file of some other program: not ours to change.
         return Err(StoreError::NotADatabase(path.to_owned()));
     }
     Ok(version)
 }
 
-fn is_empty(conn: &Connection) -> Result<bool> {
-    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
-    Ok(tables == 0)
-}
-
-/// Applies the migrations after `from`, all in one transaction.
-pub fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
+/// Applies the migrations after `from`, all in one transaction; a new database (`from` 0) is
+/// given its first records by `seed` in the same transaction.
+pub fn migrate(
+    conn: &mut Connection,
+    from: i64,
+    seed: impl FnOnce(&Transaction<'_>) -> Result<()>,
+) -> Result<()> {
     if from >= SCHEMA_VERSION {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // Another program may have migrated the file while this one waited for the write lock.
+    let from: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if from >= SCHEMA_VERSION {
+        return Ok(());
+    }
     for migration in &MIGRATIONS[from as usize..] {
         tx.execute_batch(migration.sql)?;
+    }
+    if from == 0 {
+        seed(&tx)?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
