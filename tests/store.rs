@@ -1130,3 +1130,44 @@ fn two_programs_opening_a_new_database_at_once_both_succeed() {
         );
     }
 }
+
+#[test]
+fn two_programs_writing_at_once_both_land_with_ordered_clocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.sqlite");
+    Store::open(&path).unwrap();
+    let handles: Vec<_> = ["王敏", "李强"]
+        .into_iter()
+        .map(|who| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path).unwrap();
+                for i in 0..40 {
+                    let mut v = full_visit();
+                    v.place = format!("{who}走访点{i}");
+                    store.save_visit(&v).unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.count_visits(&VisitFilter::default()).unwrap(), 80);
+    let clocks: Vec<String> = {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT clock FROM history ORDER BY seq")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(clocks.len(), 80);
+    assert!(
+        clocks.windows(2).all(|w| w[0] < w[1]),
+        "the clock never goes backwards, whoever writes"
+    );
+}
