@@ -370,13 +370,6 @@ impl FindingEditor {
                         .changed();
                     field_error_ui(ui, &self.draft.error, "title");
                 });
-            });
-        // The grid borrows the draft; reborrow for the rest.
-        let f = &mut self.draft.draft;
-        egui::Grid::new("finding-editor-2")
-            .num_columns(2)
-            .spacing([10.0, 8.0])
-            .show(ui, |ui| {
                 row(ui, lang.pick("类型", "Kind"), |ui, label| {
                     let mut kind = Some(f.kind);
                     if enum_combo(

@@ -239,29 +239,33 @@ pub fn topic_chips(
     lang: Lang,
 ) -> bool {
     let mut changed = false;
-    ui.horizontal_wrapped(|ui| {
-        let mut remove = None;
-        for id in chosen.iter() {
-            let frame = egui::Frame::new()
-                .fill(ui.visuals().selection.bg_fill.gamma_multiply(0.35))
-                .corner_radius(8.0)
-                .inner_margin(egui::Margin::symmetric(6, 2));
-            frame.show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    ui.label(topic_path(topics, *id, lang));
-                    if ui
-                        .small_button("×")
-                        .on_hover_text(lang.pick("移除专题", "Remove topic"))
-                        .clicked()
-                    {
-                        remove = Some(*id);
-                    }
-                });
+    ui.vertical(|ui| {
+        if !chosen.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                let mut remove = None;
+                for id in chosen.iter() {
+                    let frame = egui::Frame::new()
+                        .fill(ui.visuals().selection.bg_fill.gamma_multiply(0.35))
+                        .corner_radius(8.0)
+                        .inner_margin(egui::Margin::symmetric(6, 2));
+                    frame.show(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            ui.label(topic_path(topics, *id, lang));
+                            if ui
+                                .small_button("×")
+                                .on_hover_text(lang.pick("移除专题", "Remove topic"))
+                                .clicked()
+                            {
+                                remove = Some(*id);
+                            }
+                        });
+                    });
+                }
+                if let Some(id) = remove {
+                    chosen.retain(|t| *t != id);
+                    changed = true;
+                }
             });
-        }
-        if let Some(id) = remove {
-            chosen.retain(|t| *t != id);
-            changed = true;
         }
         ui.push_id(id_salt, |ui| {
             ui.menu_button(lang.pick("＋ 添加专题", "+ Add topic"), |ui| {

@@ -166,115 +166,118 @@ impl ProblemsView {
         let topics = shared.topics;
         // Rows are clicked, not text-selected.
         ui.style_mut().interaction.selectable_labels = false;
-        TableBuilder::new(ui)
-            .id_salt("problems-table")
-            .striped(true)
-            .resizable(true)
-            .sense(egui::Sense::click())
-            .column(Column::initial(84.0).at_least(80.0))
-            .column(Column::initial(120.0).clip(true))
-            .column(Column::initial(58.0).clip(true))
-            .column(Column::initial(170.0).at_least(90.0).clip(true))
-            .column(Column::initial(64.0).clip(true))
-            .column(Column::initial(66.0).clip(true))
-            .column(Column::initial(76.0).clip(true))
-            .column(Column::initial(84.0))
-            .column(Column::initial(54.0).clip(true))
-            .column(Column::remainder().at_least(60.0).clip(true))
-            .header(height + 4.0, |mut header| {
-                let (s, a) = &mut new_sort;
-                for (label, this) in [
-                    (lang.pick("走访日期", "Visited"), Some(FindingSort::Date)),
-                    (lang.pick("地点", "Place"), Some(FindingSort::Place)),
-                    (lang.pick("类型", "Kind"), Some(FindingSort::Kind)),
-                    (lang.pick("标题", "Title"), Some(FindingSort::Title)),
-                    (lang.pick("专题", "Topics"), None),
-                    (lang.pick("类别", "Category"), Some(FindingSort::Category)),
-                    (lang.pick("状态", "Status"), Some(FindingSort::Status)),
-                    (lang.pick("时限", "Deadline"), Some(FindingSort::Deadline)),
-                    (lang.pick("责任人", "Owner"), Some(FindingSort::Owner)),
-                    (lang.pick("责任单位", "Unit"), None),
-                ] {
-                    header.col(|ui| match this {
-                        Some(this) => {
-                            sort_header(ui, label, this, s, a);
-                        }
-                        None => {
-                            ui.label(RichText::new(label).strong());
-                        }
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(height, total, |mut row| {
-                    let index = row.index();
-                    let Some(r) = self.rows.get(index, |offset, limit| {
-                        store
-                            .list_findings(&filter, sort, ascending, Page { offset, limit })
-                            .unwrap_or_default()
-                    }) else {
-                        return;
-                    };
-                    let f = &r.finding;
-                    let paint = |text: String| {
-                        if r.overdue {
-                            RichText::new(text).color(error)
-                        } else {
-                            RichText::new(text)
-                        }
-                    };
-                    row.set_selected(selected == Some(f.id));
-                    row.col(|ui| {
-                        ui.label(paint(r.visit_date.to_string()));
-                    });
-                    row.col(|ui| {
-                        ui.label(paint(r.place.clone()));
-                    });
-                    row.col(|ui| {
-                        ui.label(paint(f.kind.label(lang).to_owned()));
-                    });
-                    row.col(|ui| {
-                        ui.label(paint(f.title.clone()));
-                    });
-                    row.col(|ui| {
-                        let names: Vec<String> = f
-                            .topics
-                            .iter()
-                            .map(|t| topic_path(topics, *t, lang))
-                            .collect();
-                        ui.label(names.join("、"));
-                    });
-                    row.col(|ui| {
-                        ui.label(f.category.map(|c| c.label(lang)).unwrap_or_default());
-                    });
-                    row.col(|ui| {
-                        if f.kind == FindingKind::Problem {
-                            let text = if r.overdue {
-                                format!(
-                                    "{}（{}）",
-                                    f.status.label(lang),
-                                    lang.pick("逾期", "overdue")
-                                )
-                            } else {
-                                f.status.label(lang).to_owned()
-                            };
-                            ui.label(paint(text));
-                        }
-                    });
-                    row.col(|ui| {
-                        ui.label(paint(f.deadline.map(|d| d.to_string()).unwrap_or_default()));
-                    });
-                    row.col(|ui| {
-                        ui.label(&f.owner);
-                    });
-                    row.col(|ui| {
-                        ui.label(&f.owner_unit);
-                    });
-                    if row.response().clicked() {
-                        open = Some(f.id);
+        // Ten columns outgrow a narrow window: scroll sideways rather than hide the last ones.
+        egui::ScrollArea::horizontal().show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("problems-table")
+                .striped(true)
+                .resizable(true)
+                .sense(egui::Sense::click())
+                .column(Column::initial(84.0).at_least(80.0))
+                .column(Column::initial(120.0).clip(true))
+                .column(Column::initial(58.0).clip(true))
+                .column(Column::initial(170.0).at_least(90.0).clip(true))
+                .column(Column::initial(64.0).clip(true))
+                .column(Column::initial(66.0).clip(true))
+                .column(Column::initial(76.0).clip(true))
+                .column(Column::initial(84.0))
+                .column(Column::initial(54.0).clip(true))
+                .column(Column::remainder().at_least(60.0).clip(true))
+                .header(height + 4.0, |mut header| {
+                    let (s, a) = &mut new_sort;
+                    for (label, this) in [
+                        (lang.pick("走访日期", "Visited"), Some(FindingSort::Date)),
+                        (lang.pick("地点", "Place"), Some(FindingSort::Place)),
+                        (lang.pick("类型", "Kind"), Some(FindingSort::Kind)),
+                        (lang.pick("标题", "Title"), Some(FindingSort::Title)),
+                        (lang.pick("专题", "Topics"), None),
+                        (lang.pick("类别", "Category"), Some(FindingSort::Category)),
+                        (lang.pick("状态", "Status"), Some(FindingSort::Status)),
+                        (lang.pick("时限", "Deadline"), Some(FindingSort::Deadline)),
+                        (lang.pick("责任人", "Owner"), Some(FindingSort::Owner)),
+                        (lang.pick("责任单位", "Unit"), None),
+                    ] {
+                        header.col(|ui| match this {
+                            Some(this) => {
+                                sort_header(ui, label, this, s, a);
+                            }
+                            None => {
+                                ui.label(RichText::new(label).strong());
+                            }
+                        });
                     }
+                })
+                .body(|body| {
+                    body.rows(height, total, |mut row| {
+                        let index = row.index();
+                        let Some(r) = self.rows.get(index, |offset, limit| {
+                            store
+                                .list_findings(&filter, sort, ascending, Page { offset, limit })
+                                .unwrap_or_default()
+                        }) else {
+                            return;
+                        };
+                        let f = &r.finding;
+                        let paint = |text: String| {
+                            if r.overdue {
+                                RichText::new(text).color(error)
+                            } else {
+                                RichText::new(text)
+                            }
+                        };
+                        row.set_selected(selected == Some(f.id));
+                        row.col(|ui| {
+                            ui.label(paint(r.visit_date.to_string()));
+                        });
+                        row.col(|ui| {
+                            ui.label(paint(r.place.clone()));
+                        });
+                        row.col(|ui| {
+                            ui.label(paint(f.kind.label(lang).to_owned()));
+                        });
+                        row.col(|ui| {
+                            ui.label(paint(f.title.clone()));
+                        });
+                        row.col(|ui| {
+                            let names: Vec<String> = f
+                                .topics
+                                .iter()
+                                .map(|t| topic_path(topics, *t, lang))
+                                .collect();
+                            ui.label(names.join("、"));
+                        });
+                        row.col(|ui| {
+                            ui.label(f.category.map(|c| c.label(lang)).unwrap_or_default());
+                        });
+                        row.col(|ui| {
+                            if f.kind == FindingKind::Problem {
+                                let text = if r.overdue {
+                                    format!(
+                                        "{}（{}）",
+                                        f.status.label(lang),
+                                        lang.pick("逾期", "overdue")
+                                    )
+                                } else {
+                                    f.status.label(lang).to_owned()
+                                };
+                                ui.label(paint(text));
+                            }
+                        });
+                        row.col(|ui| {
+                            ui.label(paint(f.deadline.map(|d| d.to_string()).unwrap_or_default()));
+                        });
+                        row.col(|ui| {
+                            ui.label(&f.owner);
+                        });
+                        row.col(|ui| {
+                            ui.label(&f.owner_unit);
+                        });
+                        if row.response().clicked() {
+                            open = Some(f.id);
+                        }
+                    });
                 });
-            });
+        });
         (self.sort, self.ascending) = new_sort;
         if let Some(id) = open {
             shared.send(AppCommand::OpenFinding(id));
