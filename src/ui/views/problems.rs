@@ -179,7 +179,7 @@ impl ProblemsView {
                 .column(Column::initial(170.0).at_least(90.0).clip(true))
                 .column(Column::initial(64.0).clip(true))
                 .column(Column::initial(66.0).clip(true))
-                .column(Column::initial(76.0).clip(true))
+                .column(Column::initial(104.0).clip(true))
                 .column(Column::initial(84.0))
                 .column(Column::initial(54.0).clip(true))
                 .column(Column::remainder().at_least(60.0).clip(true))
