@@ -1171,3 +1171,38 @@ fn two_programs_writing_at_once_both_land_with_ordered_clocks() {
         "the clock never goes backwards, whoever writes"
     );
 }
+
+#[test]
+fn lists_sort_chinese_titles_and_places_by_pinyin() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut visit_ids = Vec::new();
+    for place in ["岳麓区敬老院", "北湖区殡仪馆", "芙蓉区养老院"] {
+        let visit = Visit::new(day("2026-05-01"), place);
+        store.save_visit(&visit).unwrap();
+        visit_ids.push(visit.id);
+    }
+    for title in ["违建墓地", "安全隐患", "殡仪馆收费公示不全"] {
+        store
+            .save_finding(&Finding::new(visit_ids[0], title))
+            .unwrap();
+    }
+    let titles: Vec<String> = store
+        .list_findings(
+            &FindingFilter::default(),
+            FindingSort::Title,
+            true,
+            Page::ALL,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|r| r.finding.title)
+        .collect();
+    assert_eq!(titles, ["安全隐患", "殡仪馆收费公示不全", "违建墓地"]);
+    let places: Vec<String> = store
+        .list_visits(&VisitFilter::default(), VisitSort::Place, true, Page::ALL)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.visit.place)
+        .collect();
+    assert_eq!(places, ["北湖区殡仪馆", "芙蓉区养老院", "岳麓区敬老院"]);
+}

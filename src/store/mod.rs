@@ -1,6 +1,7 @@
 //! The only code that speaks SQL: the database file, its schema and migrations, every write
 //! (one transaction each, with its history row and clock), the list queries, search and trash.
 
+pub mod collation;
 mod error;
 mod history;
 mod query;
@@ -82,6 +83,7 @@ impl Store {
 
     fn setup(mut conn: Connection, path: PathBuf) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        collation::register(&conn)?;
         let version = schema::check_version(&conn, &path)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         if path.as_os_str() != ":memory:" {

@@ -67,7 +67,7 @@ pub enum FindingSort {
     /// By visit date.
     #[default]
     Date,
-    /// By title (Chinese sorts by its code points, i.e. by the GB-ordered Unicode blocks).
+    /// By title (Chinese by pinyin).
     Title,
     /// By kind.
     Kind,
@@ -317,13 +317,13 @@ impl Store {
         let w = self.finding_where(filter)?;
         let order = match sort {
             FindingSort::Date => "v.date",
-            FindingSort::Title => "f.title",
+            FindingSort::Title => "f.title COLLATE PINYIN",
             FindingSort::Kind => "f.kind",
             FindingSort::Status => "f.status",
             FindingSort::Category => "f.category",
             FindingSort::Deadline => "f.deadline",
-            FindingSort::Owner => "f.owner",
-            FindingSort::Place => "v.place",
+            FindingSort::Owner => "f.owner COLLATE PINYIN",
+            FindingSort::Place => "v.place COLLATE PINYIN",
             FindingSort::Updated => "f.clock",
         };
         let dir = if ascending { "ASC" } else { "DESC" };
@@ -429,9 +429,9 @@ impl Store {
         let w = self.visit_where(filter)?;
         let order = match sort {
             VisitSort::Date => "v.date",
-            VisitSort::Place => "v.place",
-            VisitSort::Region => "v.region",
-            VisitSort::Investigators => "v.investigators",
+            VisitSort::Place => "v.place COLLATE PINYIN",
+            VisitSort::Region => "v.region COLLATE PINYIN",
+            VisitSort::Investigators => "v.investigators COLLATE PINYIN",
             VisitSort::PeopleMet => "v.people_met",
             VisitSort::Unannounced => "v.unannounced",
             VisitSort::Findings => "findings",
@@ -478,7 +478,7 @@ impl Store {
     /// Subjects, live (or deleted with `deleted`), by title.
     pub fn subjects(&self, deleted: bool) -> Result<Vec<Subject>> {
         let sql = format!(
-            "SELECT {} FROM subject s WHERE (s.deleted_at IS NOT NULL) = ?1 ORDER BY s.title, s.id",
+            "SELECT {} FROM subject s WHERE (s.deleted_at IS NOT NULL) = ?1 ORDER BY s.title COLLATE PINYIN, s.id",
             select_list(RecordKind::Subject, "s")
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
