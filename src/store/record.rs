@@ -280,7 +280,7 @@ pub fn read_row(kind: RecordKind, row: &rusqlite::Row<'_>, offset: usize) -> Res
         clock: clock_text.parse().ok(),
         deleted_at: parse_time(row.get(base + 5)?),
     };
-    let clocks = serde_json::from_str(&clocks_text)?;
+    let clocks = expand_clocks(&clocks_text, meta.clock.as_ref())?;
     Ok(StoredRecord {
         kind,
         id,
@@ -288,6 +288,43 @@ pub fn read_row(kind: RecordKind, row: &rusqlite::Row<'_>, offset: usize) -> Res
         clocks,
         meta,
     })
+}
+
+/// Marks a field clock equal to the record's own clock. Most fields share it (all of them, for
+/// a record never edited), so this keeps a 16-field row from carrying 16 copies of a 45-byte
+/// stamp; the map keeps exactly the same keys.
+const SAME_AS_RECORD: &str = "=";
+
+/// The stored text of a clock map: stamps equal to the record clock written as `"="`.
+fn compact_clocks(clocks: &BTreeMap<String, Hlc>, record: &Hlc) -> Result<String> {
+    let compact: BTreeMap<&str, String> = clocks
+        .iter()
+        .map(|(field, clock)| {
+            let text = if clock == record {
+                SAME_AS_RECORD.to_owned()
+            } else {
+                clock.to_string()
+            };
+            (field.as_str(), text)
+        })
+        .collect();
+    Ok(serde_json::to_string(&compact)?)
+}
+
+/// Reads a clock map written by [`compact_clocks`] (or in full).
+fn expand_clocks(text: &str, record: Option<&Hlc>) -> Result<BTreeMap<String, Hlc>> {
+    let raw: BTreeMap<String, String> = serde_json::from_str(text)?;
+    raw.into_iter()
+        .map(|(field, stamp)| {
+            let clock = match (stamp.as_str(), record) {
+                (SAME_AS_RECORD, Some(record)) => record.clone(),
+                _ => stamp.parse().map_err(|e: crate::model::BadHlc| {
+                    StoreError::Json(serde::de::Error::custom(e))
+                })?,
+            };
+            Ok((field, clock))
+        })
+        .collect()
 }
 
 /// Loads one record by id, live or deleted.
@@ -354,7 +391,7 @@ pub fn write_row(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
     values.push(time(rec.meta.updated_at));
     values.push(SqlValue::Text(rec.meta.updated_by.clone()));
     values.push(SqlValue::Text(clock.to_string()));
-    values.push(SqlValue::Text(serde_json::to_string(&rec.clocks)?));
+    values.push(SqlValue::Text(compact_clocks(&rec.clocks, &clock)?));
     values.push(time(rec.meta.deleted_at));
     tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     if kind == RecordKind::Finding {
@@ -461,4 +498,26 @@ pub fn write_history(
         text(after),
     ])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_maps_keep_their_keys_and_stamps_when_compacted() {
+        let old = Hlc::tick(None, 1_000, "aaa");
+        let new = Hlc::tick(None, 2_000, "bbb");
+        let clocks: BTreeMap<String, Hlc> = [
+            ("title".to_owned(), new.clone()),
+            ("detail".to_owned(), old.clone()),
+            (DELETED_FIELD.to_owned(), new.clone()),
+        ]
+        .into();
+        let text = compact_clocks(&clocks, &new).unwrap();
+        assert_eq!(text.matches(&new.to_string()).count(), 0, "{text}");
+        assert_eq!(expand_clocks(&text, Some(&new)).unwrap(), clocks);
+        let full = serde_json::to_string(&clocks).unwrap();
+        assert_eq!(expand_clocks(&full, Some(&new)).unwrap(), clocks);
+    }
 }
