@@ -252,11 +252,10 @@ impl ProblemsView {
                         row.col(|ui| {
                             if f.kind == FindingKind::Problem {
                                 let text = if r.overdue {
-                                    format!(
-                                        "{}（{}）",
-                                        f.status.label(lang),
-                                        lang.pick("逾期", "overdue")
-                                    )
+                                    match lang {
+                                        Lang::Zh => format!("{}（逾期）", f.status.label(lang)),
+                                        Lang::En => format!("{} (overdue)", f.status.label(lang)),
+                                    }
                                 } else {
                                     f.status.label(lang).to_owned()
                                 };
