@@ -105,7 +105,7 @@ fn en(s: &Summary) -> String {
     }
     out.push_str(&format!(
         ". {} {} been fixed at once, {} {} reached the stage target of a phased rectification, \
-         and {} {} rectified over the long term; {} closed, {} overdue. ",
+         and {} {} being rectified over the long term; {} closed, {} overdue. ",
         t.immediate_done,
         has(t.immediate_done),
         t.phased_stage_reached,
