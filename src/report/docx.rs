@@ -256,7 +256,7 @@ fn problem_table(problems: &[&FindingRow], lang: Lang) -> String {
             ]
         })
         .collect();
-    table(&header, &[1, 5, 4, 2, 7, 3, 3, 2], &rows)
+    table(&header, &[1, 5, 4, 2, 6, 3, 3, 3], &rows)
 }
 
 /// "（一）" / "3.1 ".

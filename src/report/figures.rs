@@ -10,10 +10,9 @@
 //! (`vk`); the aggregation over those is shared.
 
 use super::{Figures, Result, SummaryFilter, TopicFigures};
-use crate::model::{Topic, TopicId};
+use crate::model::{Category, FindingKind, Status, Topic, TopicId};
 use crate::store::Store;
 use chrono::NaiveDate;
-use rusqlite::types::Value as SqlValue;
 use std::collections::{HashMap, HashSet};
 
 /// One figure: its JSON key, its labels and how to read it from [`Figures`]. The writers list
@@ -85,219 +84,264 @@ pub const FIGURES: &[FigureDef] = &[
     ),
 ];
 
-/// The filtered visits (`vs`) and findings (`fs`) as CTEs, with their parameters.
-pub(super) struct Scope {
-    ctes: String,
-    params: Vec<SqlValue>,
-    today: NaiveDate,
+/// The figure groups of one summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Group {
+    Total = 0,
+    Region = 1,
+    Unit = 2,
+    Topic = 3,
 }
 
-impl Scope {
-    /// The scope of `filter`, with "overdue" judged as of `today`.
-    pub(super) fn new(store: &Store, filter: &SummaryFilter, today: NaiveDate) -> Result<Scope> {
-        let (visit_where, mut params) = store.visit_filter_sql(&filter.visit_filter())?;
-        let (finding_where, finding_params) =
-            store.finding_filter_sql(&filter.finding_filter(&[], today))?;
-        params.extend(finding_params);
-        let ctes = format!(
-            "WITH RECURSIVE
-             vs AS (SELECT v.id, v.place, v.region, v.people_met, v.unannounced
-                    FROM visit v {visit_where}),
-             fs AS (SELECT f.id, f.visit_id, f.kind, f.category, f.status, f.deadline,
-                           f.people_affected, f.owner_unit,
-                           v.place, v.region, v.people_met, v.unannounced
-                    FROM finding f JOIN visit v ON v.id = f.visit_id {finding_where})"
-        );
-        Ok(Scope {
-            ctes,
-            params,
-            today,
-        })
+impl Group {
+    fn from_code(code: i64) -> Option<Group> {
+        [Group::Total, Group::Region, Group::Unit, Group::Topic]
+            .into_iter()
+            .find(|g| *g as i64 == code)
     }
+}
 
-    /// Runs one figure group: `extra` adds CTEs, `fk` selects `(key, <fs columns>)` rows (one
-    /// per key and finding), `vk` selects `(key, visit_id, place, people_met, unannounced)` rows
-    /// (one per key and visit). Returns the figures per key.
-    fn grouped(
-        &self,
-        store: &Store,
-        extra: &str,
-        fk: &str,
-        vk: &str,
-    ) -> Result<Vec<(String, Figures)>> {
-        // `today` is a date we formatted ourselves (YYYY-MM-DD), never user text, so it can sit
-        // in the SQL as a literal and the positional parameters stay those of the filters.
-        let today = self.today.format("%Y-%m-%d");
-        let sql = format!(
-            "{ctes}{extra},
-             fk AS ({fk}),
-             vk AS ({vk}),
-             va AS (SELECT key,
-                           count(*) AS visits,
-                           coalesce(sum(unannounced <> 0), 0) AS unannounced_visits,
-                           count(DISTINCT place) AS units_visited,
-                           coalesce(sum(people_met), 0) AS people_interviewed
-                    FROM vk GROUP BY key),
-             fa AS (SELECT key,
-                           count(*) AS findings,
-                           coalesce(sum(kind = 'problem'), 0) AS problems,
-                           coalesce(sum(kind = 'problem' AND category = 'immediate'), 0),
-                           coalesce(sum(kind = 'problem' AND category = 'phased'), 0),
-                           coalesce(sum(kind = 'problem' AND category = 'long-term'), 0),
-                           coalesce(sum(kind = 'problem' AND category IS NULL), 0),
-                           coalesce(sum(kind = 'problem' AND category = 'immediate'
-                                        AND status = 'closed'), 0),
-                           coalesce(sum(kind = 'problem' AND category = 'phased'
-                                        AND status IN ('stage-done', 'closed')), 0),
-                           coalesce(sum(kind = 'problem' AND status = 'open'), 0),
-                           coalesce(sum(kind = 'problem' AND status = 'in-progress'), 0),
-                           coalesce(sum(kind = 'problem' AND status = 'stage-done'), 0),
-                           coalesce(sum(kind = 'problem' AND status = 'closed'), 0),
-                           coalesce(sum(kind = 'problem' AND status IN ('open', 'in-progress')
-                                        AND deadline < '{today}'), 0),
-                           coalesce(sum(kind = 'positive-case'), 0),
-                           coalesce(sum(kind = 'negative-case'), 0),
-                           coalesce(sum(kind = 'practice'), 0),
-                           coalesce(sum(CASE WHEN kind = 'problem' THEN people_affected END), 0)
-                    FROM fk GROUP BY key),
-             keys AS (SELECT key FROM va UNION SELECT key FROM fa)
-             SELECT keys.key,
-                    coalesce(va.visits, 0), coalesce(va.unannounced_visits, 0),
-                    coalesce(va.units_visited, 0), coalesce(va.people_interviewed, 0),
-                    fa.*
-             FROM keys
-             LEFT JOIN va ON va.key IS keys.key
-             LEFT JOIN fa ON fa.key IS keys.key",
-            ctes = self.ctes
-        );
-        let mut stmt = store.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(self.params.iter()), |row| {
-            // Column 5 is fa.key; the finding figures follow it.
-            let f = |i: usize| -> rusqlite::Result<i64> {
-                Ok(row.get::<_, Option<i64>>(i)?.unwrap_or(0))
+/// Every group's figures, by key (region, unit, topic id; "" for the totals).
+pub(super) struct Groups(HashMap<(Group, String), Figures>);
+
+/// Counts every figure group in one statement over the scope of `filter`, "overdue" judged as
+/// of `today`.
+///
+/// The statement reads the tables once. `vs` (the live visits in scope; with a topic filter,
+/// those with a finding in scope) and `fs` (the live findings in scope, of live visits) are
+/// materialized from the store's own list filters, so a summary and a list with the same filter
+/// see the same records. `under` pairs each finding in scope with every topic it counts for (a
+/// topic counts its subtopics) exactly once, keyed by rowids so the sorting stays cheap.
+///
+/// Findings are counted by group key and (kind, category, status, overdue): a small cube that
+/// [`Figures::add_findings`] folds into figures (the cube by region and responsible unit gives
+/// the totals, the regions and the units at once). Visits are counted by group key with their
+/// distinct places and people met; a unit's or topic's visits are the distinct visits its
+/// findings were made on.
+pub(super) fn count(store: &Store, filter: &SummaryFilter, today: NaiveDate) -> Result<Groups> {
+    let (visit_where, mut params) = store.visit_filter_sql(&filter.visit_filter())?;
+    let (finding_where, finding_params) =
+        store.finding_filter_sql(&filter.finding_filter(&[], today))?;
+    params.extend(finding_params);
+    // `today` is a date we formatted ourselves (YYYY-MM-DD), never user text, so it can sit in
+    // the SQL as a literal and the positional parameters stay those of the filters.
+    let today = today.format("%Y-%m-%d");
+    let visits = "count(*), coalesce(sum(unannounced <> 0), 0), count(DISTINCT place), \
+                  coalesce(sum(people_met), 0)";
+    let cube = "kind, category, status, late, count(*), coalesce(sum(people_affected), 0)";
+    let no_cube = "NULL, NULL, NULL, NULL, NULL, NULL";
+    let no_visits = "NULL, NULL, NULL, NULL";
+    let sql = format!(
+        "WITH RECURSIVE
+         vs AS MATERIALIZED (
+             SELECT v.place, v.region, v.people_met, v.unannounced
+             FROM visit v {visit_where}),
+         fs AS MATERIALIZED (
+             SELECT f.id, f.rowid AS fid, v.rowid AS vid, f.kind, f.category, f.status,
+                    (f.kind = 'problem' AND f.status IN ('open', 'in-progress')
+                     AND f.deadline < '{today}') AS late,
+                    f.people_affected, trim(f.owner_unit) AS owner_unit, v.region
+             FROM finding f JOIN visit v ON v.id = f.visit_id {finding_where}),
+         tree(root, id) AS (
+             SELECT rowid, id FROM topic WHERE deleted_at IS NULL
+             UNION
+             SELECT tree.root, t.id FROM topic t JOIN tree ON t.parent_id = tree.id
+             WHERE t.deleted_at IS NULL),
+         under AS MATERIALIZED (
+             SELECT DISTINCT tree.root, fs.fid, fs.vid, fs.kind, fs.category, fs.status,
+                    fs.late, fs.people_affected
+             FROM fs JOIN finding_topic ft ON ft.finding_id = fs.id
+             JOIN tree ON tree.id = ft.topic_id)
+         SELECT {total}, '', {no_cube}, {visits} FROM vs
+         UNION ALL
+         SELECT {region}, region, {no_cube}, {visits} FROM vs GROUP BY region
+         UNION ALL
+         SELECT {unit}, key, {no_cube}, {visits}
+         FROM (SELECT DISTINCT owner_unit AS key, vid FROM fs WHERE kind = 'problem') x
+         JOIN visit v ON v.rowid = x.vid GROUP BY key
+         UNION ALL
+         SELECT {topic}, (SELECT id FROM topic WHERE rowid = root), {no_cube}, {visits}
+         FROM (SELECT DISTINCT root, vid FROM under) x
+         JOIN visit v ON v.rowid = x.vid GROUP BY root
+         UNION ALL
+         SELECT {region}, region, {cube}, owner_unit, NULL, NULL, NULL FROM fs
+         GROUP BY region, owner_unit, kind, category, status, late
+         UNION ALL
+         SELECT {topic}, (SELECT id FROM topic WHERE rowid = root), {cube}, {no_visits}
+         FROM under
+         GROUP BY root, kind, category, status, late",
+        total = Group::Total as i64,
+        region = Group::Region as i64,
+        unit = Group::Unit as i64,
+        topic = Group::Topic as i64,
+    );
+    let mut stmt = store.conn().prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+    let mut groups: HashMap<(Group, String), Figures> = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let Some(group) = Group::from_code(row.get(0)?) else {
+            continue;
+        };
+        let key: String = row.get::<_, Option<String>>(1)?.unwrap_or_default();
+        let kind: Option<String> = row.get(2)?;
+        if let Some(kind) = kind {
+            let cell = FindingCell {
+                kind: FindingKind::parse(&kind),
+                category: row
+                    .get::<_, Option<String>>(3)?
+                    .as_deref()
+                    .and_then(Category::parse),
+                status: Status::parse(&row.get::<_, String>(4)?),
+                late: row.get::<_, Option<bool>>(5)?.unwrap_or(false),
+                count: row.get(6)?,
+                people_affected: row.get(7)?,
             };
-            let key: Option<String> = row.get(0)?;
-            Ok((
-                key.unwrap_or_default(),
-                Figures {
-                    visits: f(1)?,
-                    unannounced_visits: f(2)?,
-                    units_visited: f(3)?,
-                    people_interviewed: f(4)?,
-                    findings: f(6)?,
-                    problems: f(7)?,
-                    immediate: f(8)?,
-                    phased: f(9)?,
-                    long_term: f(10)?,
-                    uncategorized: f(11)?,
-                    immediate_done: f(12)?,
-                    phased_stage_reached: f(13)?,
-                    open: f(14)?,
-                    in_progress: f(15)?,
-                    stage_done: f(16)?,
-                    closed: f(17)?,
-                    overdue: f(18)?,
-                    positive_cases: f(19)?,
-                    negative_cases: f(20)?,
-                    practices: f(21)?,
-                    people_affected: f(22)?,
-                },
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            if group == Group::Region {
+                // One cube by region and responsible unit gives three groups: regions
+                // partition the findings, so their cells add up to the totals; the units
+                // count problems only.
+                groups
+                    .entry((Group::Total, String::new()))
+                    .or_default()
+                    .add_findings(&cell);
+                if cell.kind == Some(FindingKind::Problem) {
+                    let unit: String = row.get::<_, Option<String>>(8)?.unwrap_or_default();
+                    groups
+                        .entry((Group::Unit, unit))
+                        .or_default()
+                        .add_findings(&cell);
+                }
+            }
+            groups.entry((group, key)).or_default().add_findings(&cell);
+        } else {
+            let figures = groups.entry((group, key)).or_default();
+            figures.visits = row.get(8)?;
+            figures.unannounced_visits = row.get(9)?;
+            figures.units_visited = row.get(10)?;
+            figures.people_interviewed = row.get(11)?;
+        }
+    }
+    Ok(Groups(groups))
+}
+
+/// Findings of one kind, category, status and lateness, counted.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct FindingCell {
+    kind: Option<FindingKind>,
+    category: Option<Category>,
+    status: Option<Status>,
+    late: bool,
+    count: i64,
+    people_affected: i64,
+}
+
+impl Figures {
+    /// Adds a cell of findings to the finding figures.
+    fn add_findings(&mut self, c: &FindingCell) {
+        let n = c.count;
+        self.findings += n;
+        match c.kind {
+            Some(FindingKind::Problem) => {}
+            Some(FindingKind::PositiveCase) => return self.positive_cases += n,
+            Some(FindingKind::NegativeCase) => return self.negative_cases += n,
+            Some(FindingKind::Practice) => return self.practices += n,
+            None => return,
+        }
+        self.problems += n;
+        self.people_affected += c.people_affected;
+        match c.category {
+            Some(Category::Immediate) => self.immediate += n,
+            Some(Category::Phased) => self.phased += n,
+            Some(Category::LongTerm) => self.long_term += n,
+            None => self.uncategorized += n,
+        }
+        match c.status {
+            Some(Status::Open) => self.open += n,
+            Some(Status::InProgress) => self.in_progress += n,
+            Some(Status::StageDone) => self.stage_done += n,
+            Some(Status::Closed) => self.closed += n,
+            None => {}
+        }
+        if c.category == Some(Category::Immediate) && c.status == Some(Status::Closed) {
+            self.immediate_done += n;
+        }
+        if c.category == Some(Category::Phased)
+            && matches!(c.status, Some(Status::StageDone | Status::Closed))
+        {
+            self.phased_stage_reached += n;
+        }
+        if c.late {
+            self.overdue += n;
+        }
     }
 }
 
-const FINDING_COLUMNS: &str = "fs.id, fs.visit_id, fs.kind, fs.category, fs.status, fs.deadline, fs.people_affected, \
-     fs.place, fs.people_met, fs.unannounced";
+impl Groups {
+    fn of(&self, group: Group) -> impl Iterator<Item = (&String, &Figures)> {
+        self.0
+            .iter()
+            .filter(move |((g, _), _)| *g == group)
+            .map(|((_, key), f)| (key, f))
+    }
 
-/// The totals: every visit and finding in scope once.
-pub(super) fn totals(store: &Store, scope: &Scope) -> Result<Figures> {
-    let rows = scope.grouped(
-        store,
-        "",
-        &format!("SELECT '' AS key, {FINDING_COLUMNS} FROM fs"),
-        "SELECT '' AS key, id AS visit_id, place, people_met, unannounced FROM vs",
-    )?;
-    Ok(rows.into_iter().next().map(|(_, f)| f).unwrap_or_default())
-}
+    /// The totals: every visit and finding in scope once.
+    pub(super) fn totals(&self) -> Figures {
+        self.of(Group::Total)
+            .next()
+            .map(|(_, f)| *f)
+            .unwrap_or_default()
+    }
 
-/// Per region of the visit (visits without findings count too).
-pub(super) fn by_region(store: &Store, scope: &Scope) -> Result<Vec<super::RegionFigures>> {
-    let mut rows: Vec<super::RegionFigures> = scope
-        .grouped(
-            store,
-            "",
-            &format!("SELECT fs.region AS key, {FINDING_COLUMNS} FROM fs"),
-            "SELECT region AS key, id AS visit_id, place, people_met, unannounced FROM vs",
-        )?
-        .into_iter()
-        .map(|(region, figures)| super::RegionFigures { region, figures })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.figures
-            .visits
-            .cmp(&a.figures.visits)
-            .then_with(|| a.region.cmp(&b.region))
-    });
-    Ok(rows)
-}
+    /// Per region of the visit (visits without findings count too), most visits first.
+    pub(super) fn by_region(&self) -> Vec<super::RegionFigures> {
+        let mut rows: Vec<super::RegionFigures> = self
+            .of(Group::Region)
+            .map(|(region, figures)| super::RegionFigures {
+                region: region.clone(),
+                figures: *figures,
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.figures
+                .visits
+                .cmp(&a.figures.visits)
+                .then_with(|| a.region.cmp(&b.region))
+        });
+        rows
+    }
 
-/// Per responsible unit: its problems, and the visits they were found on.
-pub(super) fn by_owner_unit(store: &Store, scope: &Scope) -> Result<Vec<super::UnitFigures>> {
-    let mut rows: Vec<super::UnitFigures> = scope
-        .grouped(
-            store,
-            "",
-            &format!(
-                "SELECT trim(fs.owner_unit) AS key, {FINDING_COLUMNS} FROM fs
-                 WHERE fs.kind = 'problem'"
-            ),
-            "SELECT DISTINCT key, visit_id, place, people_met, unannounced FROM fk",
-        )?
-        .into_iter()
-        .map(|(owner_unit, figures)| super::UnitFigures {
-            owner_unit,
-            figures,
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.figures
-            .problems
-            .cmp(&a.figures.problems)
-            .then_with(|| a.owner_unit.cmp(&b.owner_unit))
-    });
-    Ok(rows)
+    /// Per responsible unit: its problems, and the visits they were found on; most problems
+    /// first.
+    pub(super) fn by_owner_unit(&self) -> Vec<super::UnitFigures> {
+        let mut rows: Vec<super::UnitFigures> = self
+            .of(Group::Unit)
+            .map(|(unit, figures)| super::UnitFigures {
+                owner_unit: unit.clone(),
+                figures: *figures,
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.figures
+                .problems
+                .cmp(&a.figures.problems)
+                .then_with(|| a.owner_unit.cmp(&b.owner_unit))
+        });
+        rows
+    }
+
+    fn topic(&self, id: TopicId) -> Option<&Figures> {
+        self.0.get(&(Group::Topic, id.to_string()))
+    }
 }
 
 /// Per topic, each topic counting its subtopics. Which rows: with a topic filter, the filtered
 /// topics (always) and their subtopics (when they have findings); without one, every live
 /// top-level topic (always) and subtopics with findings.
 pub(super) fn by_topic(
-    store: &Store,
-    scope: &Scope,
+    groups: &Groups,
     topics: &[Topic],
     filter_topics: &[TopicId],
-) -> Result<Vec<TopicFigures>> {
-    let tree = "tree(root, id) AS (
-                    SELECT id, id FROM topic WHERE deleted_at IS NULL
-                    UNION
-                    SELECT tree.root, t.id FROM topic t JOIN tree ON t.parent_id = tree.id
-                    WHERE t.deleted_at IS NULL)";
-    let figures: HashMap<String, Figures> = scope
-        .grouped(
-            store,
-            &format!(",\n{tree}"),
-            &format!(
-                "SELECT DISTINCT tree.root AS key, {FINDING_COLUMNS}
-                 FROM fs JOIN finding_topic ft ON ft.finding_id = fs.id
-                 JOIN tree ON tree.id = ft.topic_id"
-            ),
-            "SELECT DISTINCT key, visit_id, place, people_met, unannounced FROM fk",
-        )?
-        .into_iter()
-        .collect();
-
+) -> Vec<TopicFigures> {
     let live: Vec<&Topic> = topics.iter().filter(|t| !t.meta.is_deleted()).collect();
     let pinned: HashSet<TopicId> = if filter_topics.is_empty() {
         live.iter()
@@ -308,7 +352,7 @@ pub(super) fn by_topic(
         filter_topics.iter().copied().collect()
     };
     let in_scope = |id: TopicId| -> bool {
-        pinned.contains(&id) || figures.get(&id.to_string()).is_some_and(|f| f.findings > 0)
+        pinned.contains(&id) || groups.topic(id).is_some_and(|f| f.findings > 0)
     };
     let codes: HashMap<TopicId, &str> = live.iter().map(|t| (t.id, t.code.as_str())).collect();
     let mut out = Vec::new();
@@ -341,12 +385,12 @@ pub(super) fn by_topic(
                 .and_then(|p| codes.get(&p))
                 .map(|c| (*c).to_owned()),
             depth,
-            figures: figures.get(&t.id.to_string()).copied().unwrap_or_default(),
+            figures: groups.topic(t.id).copied().unwrap_or_default(),
         });
         true
     };
     walk(&live, None, 0, &mut show);
-    Ok(out)
+    out
 }
 
 /// Whether `t` or one of its ancestors is pinned.

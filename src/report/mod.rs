@@ -3,7 +3,7 @@
 //! written out as the documents an office uses (XLSX, DOCX, CSV, Markdown) or as the sentences a
 //! staged report uses.
 //!
-//! Reading order: [`summarize`] (the figures, one SQL statement per group, in `figures.rs`),
+//! Reading order: [`summarize`] (the figures of every group in one SQL statement, `figures.rs`),
 //! [`report`] (figures plus the lists), [`paragraph`], then [`export`] and its writers.
 
 mod csv;
@@ -286,14 +286,14 @@ pub struct Summary {
 /// Counts the figures of `filter`'s scope, judging "overdue" as of `today`.
 pub fn summarize(store: &Store, filter: &SummaryFilter, today: NaiveDate) -> Result<Summary> {
     let topics = store.topics()?;
-    let scope = figures::Scope::new(store, filter, today)?;
+    let groups = figures::count(store, filter, today)?;
     Ok(Summary {
         as_of: today,
         filter: filter_info(store, filter, &topics)?,
-        totals: figures::totals(store, &scope)?,
-        by_topic: figures::by_topic(store, &scope, &topics, &filter.topics)?,
-        by_region: figures::by_region(store, &scope)?,
-        by_owner_unit: figures::by_owner_unit(store, &scope)?,
+        totals: groups.totals(),
+        by_topic: figures::by_topic(&groups, &topics, &filter.topics),
+        by_region: groups.by_region(),
+        by_owner_unit: groups.by_owner_unit(),
     })
 }
 

@@ -157,6 +157,7 @@ fn list_sheet(
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, last, columns.len().saturating_sub(1) as u16)?;
     ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0)?;
     Ok(())
 }
@@ -292,5 +293,6 @@ fn topic_sheet(ws: &mut Worksheet, report: &Report, lang: Lang, fmt: &Formats) -
     ws.set_freeze_panes(1, 1)?;
     ws.autofilter(0, 0, last, FIGURES.len() as u16 + 1)?;
     ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
