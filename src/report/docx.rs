@@ -352,8 +352,14 @@ fn table(header: &[&str], weights: &[u32], rows: &[Vec<Run>]) -> String {
         } else {
             ""
         };
+        // Figures line up on the right, as in a spreadsheet.
+        let align = if !head && run.text.parse::<i64>().is_ok() {
+            r#"<w:jc w:val="right"/>"#
+        } else {
+            ""
+        };
         format!(
-            r#"<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr><w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr>{}</w:p></w:tc>"#,
+            r#"<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr><w:p><w:pPr><w:pStyle w:val="TableText"/>{align}</w:pPr>{}</w:p></w:tc>"#,
             run.xml(head)
         )
     };

@@ -336,7 +336,7 @@ impl Groups {
 
 /// Per topic, each topic counting its subtopics. Which rows: with a topic filter, the filtered
 /// topics (always) and their subtopics (when they have findings); without one, every live
-/// top-level topic (always) and subtopics with findings.
+/// top-level topic that is not archived (always) and other topics with findings.
 pub(super) fn by_topic(
     groups: &Groups,
     topics: &[Topic],
@@ -345,7 +345,7 @@ pub(super) fn by_topic(
     let live: Vec<&Topic> = topics.iter().filter(|t| !t.meta.is_deleted()).collect();
     let pinned: HashSet<TopicId> = if filter_topics.is_empty() {
         live.iter()
-            .filter(|t| t.parent_id.is_none())
+            .filter(|t| t.parent_id.is_none() && !t.archived)
             .map(|t| t.id)
             .collect()
     } else {

@@ -15,6 +15,9 @@ use rust_xlsxwriter::{
 /// Excel's limit on the characters in one cell (UTF-16 units).
 const MAX_CELL_CHARS: usize = 32_767;
 
+/// Excel's limit on the rows of a sheet.
+const EXCEL_MAX_ROWS: usize = 1_048_576;
+
 /// The formats the sheets share.
 struct Formats {
     title: Format,
@@ -143,7 +146,8 @@ fn list_sheet(
     }
     ws.set_row_height(0, 32)?;
     let mut last = 0u32;
-    for (r, cells) in rows.enumerate() {
+    // Excel holds 1 048 576 rows; a longer list is cut there (the figures still count it all).
+    for (r, cells) in rows.take(EXCEL_MAX_ROWS - 1).enumerate() {
         let r = r as u32 + 1;
         for (c, cell) in cells.iter().enumerate() {
             if alert_col == Some(c) && !cell.plain().is_empty() {
