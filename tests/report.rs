@@ -10,7 +10,9 @@ use zoufang::model::{
     Category, Finding, FindingKind, Status, Subject, SubjectId, Topic, TopicId, Visit,
     builtin_topic_id,
 };
-use zoufang::report::{ExportFormat, Figures, SummaryFilter, export, paragraph, report, summarize};
+use zoufang::report::{
+    ExportFormat, Figures, SummaryFilter, export, file_name, paragraph, report, summarize,
+};
 use zoufang::store::{FindingFilter, FindingSort, Page, Store};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -978,4 +980,23 @@ fn the_lists_behind_the_figures() {
     );
     assert_eq!(r.problems_under(elderly()).count(), 4);
     assert_eq!(r.problems_outside_sections().count(), 0);
+}
+
+#[test]
+fn suggested_file_names_name_the_topic_and_the_day() {
+    let data = dataset();
+    let filter = SummaryFilter {
+        topics: vec![elderly()],
+        ..SummaryFilter::default()
+    };
+    let s = summarize(&data.store, &filter, today()).unwrap();
+    assert_eq!(
+        file_name(&s, ExportFormat::Xlsx, Lang::Zh),
+        "走访汇总-养老服务-2026-06-30.xlsx"
+    );
+    let all = summarize(&data.store, &SummaryFilter::default(), today()).unwrap();
+    assert_eq!(
+        file_name(&all, ExportFormat::Docx, Lang::En),
+        "visit-summary-2026-06-30.docx"
+    );
 }

@@ -47,7 +47,7 @@ pub struct SummaryArgs {
     /// Judge "overdue" as of this day instead of today (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
-    /// Output format (`--json` is the same as `--format json`).
+    /// Output format (`--json` alone is the same as `--format json`).
     #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
     format: SummaryFormat,
     /// Write to this file instead of the terminal (required for xlsx and docx).
@@ -57,7 +57,8 @@ pub struct SummaryArgs {
 
 /// Runs `zoufang summary`.
 pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<(), CliError> {
-    let format = if ctx.json {
+    // `--json` asks for JSON unless another format is named.
+    let format = if ctx.json && args.format == SummaryFormat::Text {
         SummaryFormat::Json
     } else {
         args.format

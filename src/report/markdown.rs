@@ -69,12 +69,19 @@ pub(crate) fn write(report: &Report, lang: Lang) -> String {
         "## {}\n",
         lang.pick("分责任单位（问题）", "By responsible unit (problems)")
     );
-    group_table(
+    // A unit's findings are problems only: no case columns.
+    let problem_keys: Vec<&str> = NARROW_FIGURES
+        .iter()
+        .copied()
+        .filter(|k| !matches!(*k, "positive_cases" | "negative_cases" | "practices"))
+        .collect();
+    group_table_of(
         &mut md,
         lang.pick("责任单位", "Responsible unit"),
         s.by_owner_unit
             .iter()
             .map(|r| (group_name(&r.owner_unit, lang), &r.figures)),
+        &problem_keys,
         lang,
     );
 
@@ -150,14 +157,25 @@ fn group_table<'a>(
     rows: impl Iterator<Item = (String, &'a Figures)>,
     lang: Lang,
 ) {
+    group_table_of(md, first, rows, NARROW_FIGURES, lang);
+}
+
+/// Like [`group_table`], with the figures `keys`.
+fn group_table_of<'a>(
+    md: &mut String,
+    first: &str,
+    rows: impl Iterator<Item = (String, &'a Figures)>,
+    keys: &[&str],
+    lang: Lang,
+) {
     let mut header = vec![first];
-    header.extend(NARROW_FIGURES.iter().map(|k| short_label(k, lang)));
+    header.extend(keys.iter().map(|k| short_label(k, lang)));
     table(
         md,
         &header,
         rows.map(|(name, f)| {
             let mut cells = vec![name];
-            cells.extend(NARROW_FIGURES.iter().map(|k| figure(f, k).to_string()));
+            cells.extend(keys.iter().map(|k| figure(f, k).to_string()));
             cells
         }),
         lang,
