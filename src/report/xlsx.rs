@@ -279,7 +279,9 @@ fn topic_sheet(ws: &mut Worksheet, report: &Report, lang: Lang, fmt: &Formats) -
     ws.set_column_width(1, 16)?;
     for (i, def) in FIGURES.iter().enumerate() {
         let c = i as u16 + 2;
-        ws.write_string_with_format(0, c, def.label(lang).trim(), &fmt.header)?;
+        // As a column header, "其中：立行立改" reads better as "立行立改".
+        let label = def.label(lang).trim().trim_start_matches("其中：");
+        ws.write_string_with_format(0, c, label, &fmt.header)?;
         ws.set_column_width(c, 11)?;
     }
     ws.set_row_height(0, 45)?;
