@@ -1000,3 +1000,35 @@ fn suggested_file_names_name_the_topic_and_the_day() {
         "visit-summary-2026-06-30.docx"
     );
 }
+
+#[test]
+fn the_scope_line_names_every_filter() {
+    let data = dataset();
+    let s = summarize(
+        &data.store,
+        &SummaryFilter {
+            topics: vec![elderly(), elderly()],
+            since: Some(day(2026, 3, 1)),
+            subject: Some(data.subject),
+            region: Some(" 芙蓉区 ".to_owned()),
+            investigator: Some("张伟".to_owned()),
+            ..SummaryFilter::default()
+        },
+        today(),
+    )
+    .unwrap();
+    assert_eq!(
+        s.filter.describe(Lang::Zh),
+        "专题：养老服务；时间：2026年3月1日起；调研课题：农村养老服务体系建设情况；地区：芙蓉区；走访人员：张伟"
+    );
+    assert_eq!(
+        s.filter.describe(Lang::En),
+        "Topics: Elderly care; Dates: from 1 Mar 2026; Subject: 农村养老服务体系建设情况; Region: 芙蓉区; Investigator: 张伟"
+    );
+    assert_eq!(
+        s.totals.visits, 1,
+        "V1: 张伟, 芙蓉区, the subject, elderly care"
+    );
+    let everything = summarize(&data.store, &SummaryFilter::default(), today()).unwrap();
+    assert_eq!(everything.filter.describe(Lang::Zh), "全部走访记录");
+}

@@ -238,14 +238,20 @@ impl FilterInfo {
                 self.topic_names(lang)
             ));
         }
-        match (self.since, self.until) {
-            (None, None) => {}
-            (since, until) => parts.push(format!(
-                "{}{} – {}",
-                lang.pick("时间：", "Dates: "),
-                since.map(|d| lang.date(d)).unwrap_or_default(),
-                until.map(|d| lang.date(d)).unwrap_or_default()
-            )),
+        let dates = match (self.since, self.until) {
+            (None, None) => None,
+            (Some(a), Some(b)) => Some(format!("{} – {}", lang.date(a), lang.date(b))),
+            (Some(a), None) => Some(match lang {
+                Lang::Zh => format!("{}起", lang.date(a)),
+                Lang::En => format!("from {}", lang.date(a)),
+            }),
+            (None, Some(b)) => Some(match lang {
+                Lang::Zh => format!("截至{}", lang.date(b)),
+                Lang::En => format!("up to {}", lang.date(b)),
+            }),
+        };
+        if let Some(dates) = dates {
+            parts.push(format!("{}{dates}", lang.pick("时间：", "Dates: ")));
         }
         if let Some(s) = &self.subject {
             parts.push(format!("{}{s}", lang.pick("调研课题：", "Subject: ")));
@@ -312,7 +318,9 @@ fn filter_info(store: &Store, filter: &SummaryFilter, topics: &[Topic]) -> Resul
         topics: filter
             .topics
             .iter()
-            .filter_map(|id| by_id.get(id))
+            .enumerate()
+            .filter(|(i, id)| !filter.topics[..*i].contains(id))
+            .filter_map(|(_, id)| by_id.get(id))
             .map(|t| TopicName {
                 code: t.code.clone(),
                 name_zh: t.name_zh.clone(),
