@@ -293,3 +293,18 @@ fn mistakes_are_reported() {
     assert_eq!(code, 1);
     assert!(stderr.contains("无法写入文件"), "{stderr}");
 }
+
+#[test]
+fn overdue_can_be_judged_as_of_another_day() {
+    let d = demo();
+    let past = json(&d.db, &["summary", "--as-of", "2000-01-01"]);
+    assert_eq!(past["overdue"], 0, "nothing was due in 2000");
+    assert_eq!(past["as_of"], "2000-01-01");
+    let future = json(&d.db, &["summary", "--as-of", "2100-01-01"]);
+    // Every demo problem has a deadline, so in 2100 every pending one is late.
+    assert_eq!(
+        future["overdue"].as_i64().unwrap(),
+        future["open"].as_i64().unwrap() + future["in_progress"].as_i64().unwrap()
+    );
+    assert!(future["overdue"].as_i64().unwrap() > 0);
+}
