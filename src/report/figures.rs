@@ -1,13 +1,6 @@
-//! The figures in SQL: one statement per figure group (totals, per topic, per region, per
-//! responsible unit), each a conditional aggregation over the filtered visits and findings.
-//!
-//! Every statement starts from the same two CTEs, built from the store's own list filters so a
-//! summary and a list with the same filter see the same records:
-//! - `vs`: the live visits in scope (with a topic filter: those with a finding in scope);
-//! - `fs`: the live findings in scope (of live visits), with their visit's columns.
-//!
-//! A group then says which (key, finding) pairs it counts (`fk`) and which (key, visit) pairs
-//! (`vk`); the aggregation over those is shared.
+//! The figures in SQL: every figure group (totals, per topic, per region, per responsible unit)
+//! counted in one statement over the filtered visits and findings (see [`count`]), and the list
+//! of figures the writers name.
 
 use super::{Figures, Result, SummaryFilter, TopicFigures};
 use crate::model::{Category, FindingKind, Status, Topic, TopicId};
