@@ -8,6 +8,8 @@
 //! - [`model`]: plain domain types, ids, clocks, validation — no database;
 //! - [`store`]: the only code that speaks SQL — schema, migrations, writes with history, queries,
 //!   Chinese search;
+//! - [`report`]: summaries, the progress-report figures and paragraph, and their exports
+//!   (XLSX, DOCX, CSV, Markdown);
 //! - [`demo`]: a deterministic generator of realistic Chinese demo data;
 //! - [`cli`] and [`ui`]: thin shells over the same library calls.
 
@@ -16,5 +18,6 @@ pub mod demo;
 pub mod i18n;
 pub mod model;
 pub mod paths;
+pub mod report;
 pub mod store;
 pub mod ui;

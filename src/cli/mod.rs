@@ -8,6 +8,7 @@ mod json;
 mod list;
 mod show;
 mod subject;
+mod summary;
 mod topic;
 mod visit;
 
@@ -72,6 +73,8 @@ pub enum Command {
     },
     /// Fill the database with realistic Chinese demo data.
     Demo(demo::DemoArgs),
+    /// The progress-report figures (per topic and overall) as text, JSON or a document.
+    Summary(summary::SummaryArgs),
     /// Show or set the author name written into history and bundles.
     Author {
         /// The new name.
@@ -104,6 +107,15 @@ pub enum CliError {
     /// JSON output failed.
     #[error("{0}")]
     Json(#[from] serde_json::Error),
+    /// From the report layer.
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
+    /// A binary format asked for without a file to write it to.
+    #[error("{0} is a binary format: give a file with --out FILE")]
+    NeedsOut(&'static str),
+    /// Writing an output file failed.
+    #[error("could not write the file ({1}): {path}", path = .0.display())]
+    Write(PathBuf, std::io::Error),
 }
 
 impl Localized for CliError {
@@ -111,6 +123,13 @@ impl Localized for CliError {
         match (self, lang) {
             (CliError::Store(e), _) => e.localized(lang),
             (CliError::Invalid(e), _) => e.localized(lang),
+            (CliError::Report(e), _) => e.localized(lang),
+            (CliError::NeedsOut(format), Lang::Zh) => {
+                format!("{format} 是二进制格式，请用 --out 文件名 指定输出文件")
+            }
+            (CliError::Write(path, e), Lang::Zh) => {
+                format!("无法写入文件（{e}）：{}", path.display())
+            }
             (
                 CliError::BadValue {
                     what,
@@ -186,6 +205,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Show { id } => show::run(&ctx, id),
         Command::Search { text, limit } => show::search(&ctx, &text.join(" "), *limit),
         Command::Demo(args) => demo::run(&mut ctx, args),
+        Command::Summary(args) => summary::run(&ctx, args),
         Command::Author { name } => {
             if let Some(name) = name {
                 ctx.store.set_author(name)?;

@@ -475,6 +475,20 @@ impl Store {
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
+    /// A finding filter as SQL, for the library's layers that aggregate in SQL (reports): the
+    /// `WHERE …` clause over `finding f JOIN visit v ON v.id = f.visit_id`, and its positional
+    /// parameters.
+    pub fn finding_filter_sql(&self, filter: &FindingFilter) -> Result<(String, Vec<SqlValue>)> {
+        let w = self.finding_where(filter)?;
+        Ok((w.sql(), w.params))
+    }
+
+    /// A visit filter as SQL: the `WHERE …` clause over `visit v`, and its positional parameters.
+    pub fn visit_filter_sql(&self, filter: &VisitFilter) -> Result<(String, Vec<SqlValue>)> {
+        let w = self.visit_where(filter)?;
+        Ok((w.sql(), w.params))
+    }
+
     /// Subjects, live (or deleted with `deleted`), by title.
     pub fn subjects(&self, deleted: bool) -> Result<Vec<Subject>> {
         let sql = format!(

@@ -1,0 +1,190 @@
+//! `zoufang summary [filters] [--format …] [--out FILE]`: the progress-report figures, per topic
+//! and overall, as text, JSON or a document.
+
+use super::{CliError, Context, date_arg, id_arg};
+use crate::report::{self, ExportFormat, FIGURES, Summary, SummaryFilter};
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+/// How to print or write the summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    /// The figures, the table by topic and the paragraph, for a terminal.
+    Text,
+    /// The figures as JSON (totals at the top level, `by_topic`, `by_region`, `by_owner_unit`).
+    Json,
+    /// The problem list as CSV (UTF-8 with BOM).
+    Csv,
+    /// An Excel workbook (needs --out).
+    Xlsx,
+    /// A Word document (needs --out).
+    Docx,
+    /// The whole summary as Markdown.
+    Md,
+}
+
+/// The arguments of `zoufang summary`.
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// A topic (code or name; its subtopics count too). Repeat for several.
+    #[arg(long = "topic", value_name = "TOPIC")]
+    topics: Vec<String>,
+    /// Visits on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Visits on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// Visits of this research subject (id).
+    #[arg(long, value_name = "ID")]
+    subject: Option<String>,
+    /// Visits whose region contains this text.
+    #[arg(long, value_name = "R")]
+    region: Option<String>,
+    /// Visits this person went on.
+    #[arg(long, value_name = "N")]
+    investigator: Option<String>,
+    /// Judge "overdue" as of this day instead of today (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Output format (`--json` alone is the same as `--format json`).
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    format: SummaryFormat,
+    /// Write to this file instead of the terminal (required for xlsx and docx).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+/// Runs `zoufang summary`.
+pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<(), CliError> {
+    // `--json` asks for JSON unless another format is named.
+    let format = if ctx.json && args.format == SummaryFormat::Text {
+        SummaryFormat::Json
+    } else {
+        args.format
+    };
+    let export = match format {
+        SummaryFormat::Text | SummaryFormat::Json => None,
+        SummaryFormat::Csv => Some(ExportFormat::Csv),
+        SummaryFormat::Xlsx => Some(ExportFormat::Xlsx),
+        SummaryFormat::Docx => Some(ExportFormat::Docx),
+        SummaryFormat::Md => Some(ExportFormat::Markdown),
+    };
+    if let Some(export) = export.filter(|e| e.is_binary())
+        && args.out.is_none()
+    {
+        return Err(CliError::NeedsOut(export.extension()));
+    }
+    let filter = SummaryFilter {
+        topics: args
+            .topics
+            .iter()
+            .map(|t| ctx.store.resolve_topic(t))
+            .collect::<Result<_, _>>()?,
+        since: date_arg(args.since.as_ref())?,
+        until: date_arg(args.until.as_ref())?,
+        subject: args.subject.as_deref().map(id_arg).transpose()?,
+        region: args.region.clone(),
+        investigator: args.investigator.clone(),
+    };
+    let today = date_arg(args.as_of.as_ref())?.unwrap_or_else(|| chrono::Local::now().date_naive());
+
+    let bytes = match export {
+        Some(export) => {
+            let report = report::report(&ctx.store, &filter, today)?;
+            report::export(&report, export, ctx.lang)?
+        }
+        None => {
+            let summary = report::summarize(&ctx.store, &filter, today)?;
+            match format {
+                SummaryFormat::Json => {
+                    let mut json = serde_json::to_string_pretty(&summary)?;
+                    json.push('\n');
+                    json.into_bytes()
+                }
+                _ => text(&summary, ctx.lang).into_bytes(),
+            }
+        }
+    };
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, &bytes).map_err(|e| CliError::Write(path.clone(), e))?;
+            if !ctx.json {
+                println!(
+                    "{}{}",
+                    ctx.lang.pick("已导出：", "Written: "),
+                    path.display()
+                );
+            }
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+        }
+    }
+    Ok(())
+}
+
+/// The summary for a terminal: scope, figures, the table by topic, the paragraph.
+fn text(s: &Summary, lang: crate::i18n::Lang) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", s.filter.describe(lang));
+    let _ = writeln!(
+        out,
+        "{}{}\n",
+        lang.pick("统计截至：", "As of: "),
+        lang.date(s.as_of)
+    );
+    // Chinese characters take two columns in a terminal.
+    let columns =
+        |text: &str| -> usize { text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum() };
+    let width = FIGURES
+        .iter()
+        .map(|d| columns(d.label(lang)))
+        .max()
+        .unwrap_or(0);
+    for def in FIGURES {
+        let label = def.label(lang);
+        let pad = width.saturating_sub(columns(label));
+        let _ = writeln!(out, "{label}{}  {}", " ".repeat(pad), (def.get)(&s.totals));
+    }
+    let _ = writeln!(out, "\n{}", lang.pick("分专题：", "By topic:"));
+    let _ = writeln!(
+        out,
+        "{}",
+        [
+            lang.pick("专题", "topic"),
+            lang.pick("走访", "visits"),
+            lang.pick("单位", "units"),
+            lang.pick("群众", "people"),
+            lang.pick("问题", "problems"),
+            lang.pick("立行立改", "at once"),
+            lang.pick("阶段性", "phased"),
+            lang.pick("长期", "long-term"),
+            lang.pick("已销号", "closed"),
+            lang.pick("逾期", "overdue"),
+        ]
+        .join("\t")
+    );
+    for t in &s.by_topic {
+        let f = &t.figures;
+        let _ = writeln!(
+            out,
+            "{}{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "  ".repeat(t.depth),
+            t.name(lang),
+            f.visits,
+            f.units_visited,
+            f.people_interviewed,
+            f.problems,
+            f.immediate,
+            f.phased,
+            f.long_term,
+            f.closed,
+            f.overdue
+        );
+    }
+    let _ = writeln!(out, "\n{}", report::paragraph(s, lang));
+    out
+}
