@@ -8,9 +8,11 @@
 //! - [`model`]: plain domain types, ids, clocks, validation — no database;
 //! - [`store`]: the only code that speaks SQL — schema, migrations, writes with history, queries,
 //!   Chinese search;
+//! - [`bundle`]: case bundles — export, validation of hostile input, order-free merging;
 //! - [`demo`]: a deterministic generator of realistic Chinese demo data;
 //! - [`cli`] and `ui`: thin shells over the same library calls.
 
+pub mod bundle;
 pub mod cli;
 pub mod demo;
 pub mod i18n;

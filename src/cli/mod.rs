@@ -2,8 +2,11 @@
 //! Exit codes: 0 success, 1 a user error (one line on stderr, in the user's language),
 //! 2 a usage error (clap's own message).
 
+mod conflicts;
 mod demo;
+mod export;
 mod finding;
+mod import;
 mod json;
 mod list;
 mod show;
@@ -72,6 +75,14 @@ pub enum Command {
     },
     /// Fill the database with realistic Chinese demo data.
     Demo(demo::DemoArgs),
+    /// Write a case bundle (.zfb) of selected visits to mail or carry.
+    Export(export::ExportArgs),
+    /// Merge colleagues' bundles or database files (preview with --dry-run).
+    Import(import::ImportArgs),
+    /// The conflicts merges found, to review.
+    Conflicts(conflicts::ConflictsArgs),
+    /// The bundles and databases imported so far.
+    Imports,
     /// Show or set the author name written into history and bundles.
     Author {
         /// The new name.
@@ -88,6 +99,9 @@ pub enum CliError {
     /// From validation.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// From bundles.
+    #[error(transparent)]
+    Bundle(#[from] crate::bundle::BundleError),
     /// A value that is not one of the accepted ones.
     #[error("unknown {what}: {value} (expected one of: {expected})")]
     BadValue {
@@ -111,6 +125,7 @@ impl Localized for CliError {
         match (self, lang) {
             (CliError::Store(e), _) => e.localized(lang),
             (CliError::Invalid(e), _) => e.localized(lang),
+            (CliError::Bundle(e), _) => e.localized(lang),
             (
                 CliError::BadValue {
                     what,
@@ -186,6 +201,10 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Show { id } => show::run(&ctx, id),
         Command::Search { text, limit } => show::search(&ctx, &text.join(" "), *limit),
         Command::Demo(args) => demo::run(&mut ctx, args),
+        Command::Export(args) => export::run(&ctx, args),
+        Command::Import(args) => import::run(&mut ctx, args),
+        Command::Conflicts(args) => conflicts::run(&ctx, args),
+        Command::Imports => conflicts::imports(&ctx),
         Command::Author { name } => {
             if let Some(name) = name {
                 ctx.store.set_author(name)?;

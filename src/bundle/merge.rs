@@ -1,0 +1,584 @@
+//! Merging incoming records field by field, and applying the result in one transaction.
+//!
+//! For every field (and the tombstone, under `deleted_at`) the version with the greater clock
+//! wins; the clocks compare the same way on every laptop (wall time, counter, device id), so
+//! the result does not depend on the order of imports, and importing again changes nothing.
+//! When the two versions hold different values and the winner was not made on top of the
+//! loser (by another device), the losing value is kept as a conflict to review.
+
+use super::error::{BundleError, Result};
+use super::format::Limits;
+use super::read::{Incoming, Origin, Source, field_value, history_base, read_source};
+use super::{Progress, Stage};
+use crate::model::Hlc;
+use crate::store::{
+    Action, DELETED_FIELD, RecordKind, Stamp, Store, StoredRecord, load, write_history, write_row,
+};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+/// How an import runs.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// Only say what would happen; write nothing.
+    pub dry_run: bool,
+    /// What a bundle may weigh.
+    pub limits: Limits,
+}
+
+/// What an import did (or would do), per record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// New records.
+    pub added: usize,
+    /// Records that changed.
+    pub updated: usize,
+    /// Records already as they arrived (or newer).
+    pub unchanged: usize,
+    /// Live records that the import moved to the Trash.
+    pub deleted: usize,
+    /// New conflicts to review.
+    pub conflicts: usize,
+}
+
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        self.added += other.added;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+        self.deleted += other.deleted;
+        self.conflicts += other.conflicts;
+    }
+}
+
+/// What one file of an import did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FileReport {
+    /// Where it came from.
+    pub origin: Origin,
+    /// Its counts.
+    pub totals: Counts,
+    /// Its counts per kind (`topic`, `subject`, `visit`, `finding`).
+    pub per_kind: BTreeMap<String, Counts>,
+}
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImportReport {
+    /// Nothing was written.
+    pub dry_run: bool,
+    /// All files together.
+    pub totals: Counts,
+    /// All files together, per kind.
+    pub per_kind: BTreeMap<String, Counts>,
+    /// Each file.
+    pub files: Vec<FileReport>,
+    /// The backup taken before writing, if any.
+    pub backup: Option<PathBuf>,
+}
+
+/// A field where two versions differ and one lost.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct FieldConflict {
+    pub field: String,
+    pub loser_value: Value,
+    pub loser_clock: Hlc,
+    pub loser_author: String,
+    pub winner_value: Value,
+    pub winner_clock: Hlc,
+    pub loser_is_local: bool,
+}
+
+/// The fields merging looks at: the kind's columns, then the tombstone.
+fn fields(kind: RecordKind) -> impl Iterator<Item = &'static str> {
+    kind.columns()
+        .iter()
+        .map(|(c, _)| *c)
+        .chain([DELETED_FIELD])
+}
+
+/// Whether the incoming version of a field beats the local one. Equal clocks with different
+/// values (which one edit cannot make) fall back to comparing the values, so the answer is
+/// still the same everywhere.
+fn incoming_wins(lc: Option<&Hlc>, ic: Option<&Hlc>, lv: &Value, iv: &Value) -> bool {
+    match (lc, ic) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(l), Some(i)) => i > l || (i == l && canonical(iv) > canonical(lv)),
+    }
+}
+
+/// A value's JSON text, to order values that nothing else orders.
+fn canonical(value: &Value) -> String {
+    value.to_string()
+}
+
+/// Merges `incoming` into `local`, field by field. `local_base(field)` gives the value the
+/// local version's last change to `field` replaced, `incoming_base` the same for the incoming
+/// one. Returns the merged record and the conflicts found.
+pub(crate) fn merge_pair(
+    local: &StoredRecord,
+    incoming: &StoredRecord,
+    local_base: &mut dyn FnMut(&str) -> Result<Option<Value>>,
+    incoming_base: &Map<String, Value>,
+) -> Result<(StoredRecord, Vec<FieldConflict>)> {
+    let mut out = local.clone();
+    let mut conflicts = Vec::new();
+    for field in fields(local.kind) {
+        let (lc, ic) = (local.clocks.get(field), incoming.clocks.get(field));
+        let (lv, iv) = (field_value(local, field), field_value(incoming, field));
+        let wins = incoming_wins(lc, ic, &lv, &iv);
+        if let (true, Some(ic)) = (wins, ic) {
+            out.clocks.insert(field.to_owned(), ic.clone());
+            if field == DELETED_FIELD {
+                out.meta.deleted_at = incoming.meta.deleted_at;
+            } else {
+                out.data.insert(field.to_owned(), iv.clone());
+            }
+        }
+        if lv == iv {
+            continue;
+        }
+        let (winner_clock, loser_clock, winner_value, loser_value, loser) = if wins {
+            (ic, lc, &iv, &lv, local)
+        } else {
+            (lc, ic, &lv, &iv, incoming)
+        };
+        let (Some(winner_clock), Some(loser_clock)) = (winner_clock, loser_clock) else {
+            continue;
+        };
+        if winner_clock.device == loser_clock.device {
+            // One device's edits are made one after the other: the later saw the earlier.
+            continue;
+        }
+        let winner_base = if wins {
+            incoming_base.get(field).cloned()
+        } else {
+            local_base(field)?
+        };
+        if winner_base.as_ref() == Some(loser_value) {
+            // The winning edit was made on top of the losing value: nothing concurrent.
+            continue;
+        }
+        conflicts.push(FieldConflict {
+            field: field.to_owned(),
+            loser_value: loser_value.clone(),
+            loser_clock: loser_clock.clone(),
+            loser_author: loser.meta.updated_by.clone(),
+            winner_value: winner_value.clone(),
+            winner_clock: winner_clock.clone(),
+            loser_is_local: wins,
+        });
+    }
+    // Bookkeeping that is the same whichever order the versions met in.
+    out.meta.created_at = match (local.meta.created_at, incoming.meta.created_at) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let newest = |r: &StoredRecord| r.clocks.values().max().cloned();
+    let incoming_newer = match newest(incoming).cmp(&newest(local)) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => {
+            (&incoming.meta.updated_at, &incoming.meta.updated_by)
+                > (&local.meta.updated_at, &local.meta.updated_by)
+        }
+    };
+    if incoming_newer {
+        out.meta.updated_at = incoming.meta.updated_at;
+        out.meta.updated_by = incoming.meta.updated_by.clone();
+    }
+    out.meta.clock = out.clocks.values().max().cloned();
+    Ok((out, conflicts))
+}
+
+/// Whether two versions hold the same data, clocks and tombstone.
+fn same(a: &StoredRecord, b: &StoredRecord) -> bool {
+    a.data == b.data && a.clocks == b.clocks && a.meta.deleted_at == b.meta.deleted_at
+}
+
+/// A record the import touches: as it was in the database, and as it is now in the plan.
+struct Planned {
+    original: Option<StoredRecord>,
+    current: StoredRecord,
+    /// Values replaced by this run, per field (they override the history).
+    run_base: Map<String, Value>,
+    /// The base from the database's history, once read.
+    history: Option<Map<String, Value>>,
+}
+
+/// A conflict to record, with the file it came from.
+struct PlannedConflict {
+    file: usize,
+    kind: RecordKind,
+    id: String,
+    conflict: FieldConflict,
+}
+
+/// A lost version to write to history.
+struct LostVersion {
+    kind: RecordKind,
+    id: String,
+    clock: Hlc,
+    before: Value,
+    after: Value,
+}
+
+/// Reads every file, merges in memory, and (unless a dry run) backs up and writes it all in
+/// one transaction. Nothing is written if any file is refused.
+pub fn import(
+    store: &mut Store,
+    files: &[PathBuf],
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
+    let mut sources = Vec::with_capacity(files.len());
+    for path in files {
+        sources.push(read_source(path, &options.limits, progress)?);
+    }
+    let mut plan: HashMap<String, Planned> = HashMap::new();
+    let mut planned_conflicts: Vec<PlannedConflict> = Vec::new();
+    let mut lost: Vec<LostVersion> = Vec::new();
+    let mut conflict_keys: HashSet<(String, String, String)> = HashSet::new();
+    let mut reports = Vec::with_capacity(sources.len());
+    let total: u64 = sources.iter().map(|s| s.records.len() as u64).sum();
+    let mut done = 0u64;
+    let mut max_clock: Option<Hlc> = None;
+    for (file, source) in sources.iter().enumerate() {
+        let mut per_kind: BTreeMap<String, Counts> = RecordKind::ALL
+            .iter()
+            .map(|k| (k.table().to_owned(), Counts::default()))
+            .collect();
+        for incoming in &source.records {
+            check_references(store, &plan, incoming, source)?;
+            let kind = incoming.rec.kind;
+            let counts = per_kind.entry(kind.table().to_owned()).or_default();
+            if let Some(c) = incoming.rec.clocks.values().max()
+                && max_clock.as_ref().is_none_or(|m| m < c)
+            {
+                max_clock = Some(c.clone());
+            }
+            let id = incoming.rec.id.clone();
+            if !plan.contains_key(&id) {
+                let original = load(store.conn(), kind, &id)?;
+                if let Some(original) = original {
+                    plan.insert(
+                        id.clone(),
+                        Planned {
+                            current: original.clone(),
+                            original: Some(original),
+                            run_base: Map::new(),
+                            history: None,
+                        },
+                    );
+                }
+            }
+            let Some(entry) = plan.get_mut(&id) else {
+                counts.added += 1;
+                let mut rec = incoming.rec.clone();
+                rec.meta.clock = rec.clocks.values().max().cloned();
+                plan.insert(
+                    id,
+                    Planned {
+                        original: None,
+                        current: rec,
+                        run_base: incoming.base.clone(),
+                        history: Some(Map::new()),
+                    },
+                );
+                continue;
+            };
+            let conn = store.conn();
+            let mut local_base = |field: &str| -> Result<Option<Value>> {
+                if let Some(v) = entry.run_base.get(field) {
+                    return Ok(Some(v.clone()));
+                }
+                if entry.history.is_none() {
+                    entry.history = Some(history_base(conn, &id)?);
+                }
+                Ok(entry.history.as_ref().and_then(|h| h.get(field).cloned()))
+            };
+            let (merged, conflicts) = merge_pair(
+                &entry.current,
+                &incoming.rec,
+                &mut local_base,
+                &incoming.base,
+            )?;
+            let was_live = entry.current.meta.deleted_at.is_none();
+            if same(&merged, &entry.current) {
+                counts.unchanged += 1;
+            } else if was_live && merged.meta.deleted_at.is_some() {
+                counts.deleted += 1;
+            } else {
+                counts.updated += 1;
+            }
+            for field in fields(kind) {
+                let (old, new) = (
+                    field_value(&entry.current, field),
+                    field_value(&merged, field),
+                );
+                if old != new {
+                    entry.run_base.insert(field.to_owned(), old);
+                }
+            }
+            let mut new_conflicts = Vec::new();
+            for conflict in conflicts {
+                let key = (
+                    id.clone(),
+                    conflict.field.clone(),
+                    conflict.loser_clock.to_string(),
+                );
+                if conflict_keys.contains(&key) || conflict_recorded(store, &key)? {
+                    continue;
+                }
+                conflict_keys.insert(key);
+                new_conflicts.push(conflict);
+            }
+            if !new_conflicts.is_empty() {
+                counts.conflicts += new_conflicts.len();
+                let incoming_lost = new_conflicts.iter().find(|c| !c.loser_is_local);
+                let (before, clock) = match incoming_lost {
+                    Some(c) => (incoming.rec.snapshot(), c.loser_clock.clone()),
+                    None => (
+                        entry.current.snapshot(),
+                        new_conflicts[0].loser_clock.clone(),
+                    ),
+                };
+                lost.push(LostVersion {
+                    kind,
+                    id: id.clone(),
+                    clock,
+                    before,
+                    after: merged.snapshot(),
+                });
+            }
+            planned_conflicts.extend(new_conflicts.into_iter().map(|conflict| PlannedConflict {
+                file,
+                kind,
+                id: id.clone(),
+                conflict,
+            }));
+            entry.current = merged;
+            done += 1;
+            if done.is_multiple_of(500) {
+                progress(Progress {
+                    stage: Stage::Merging,
+                    done,
+                    total,
+                });
+            }
+        }
+        let mut totals = Counts::default();
+        for c in per_kind.values() {
+            totals.add(c);
+        }
+        reports.push(FileReport {
+            origin: source.origin.clone(),
+            totals,
+            per_kind,
+        });
+    }
+    let mut report = ImportReport {
+        dry_run: options.dry_run,
+        totals: Counts::default(),
+        per_kind: BTreeMap::new(),
+        files: reports,
+        backup: None,
+    };
+    for file in &report.files {
+        report.totals.add(&file.totals);
+        for (kind, c) in &file.per_kind {
+            report.per_kind.entry(kind.clone()).or_default().add(c);
+        }
+    }
+    if options.dry_run {
+        return Ok(report);
+    }
+    let mut changes: Vec<&Planned> = plan
+        .values()
+        .filter(|p| p.original.as_ref().is_none_or(|o| !same(o, &p.current)))
+        .collect();
+    changes.sort_by(|a, b| (a.current.kind, &a.current.id).cmp(&(b.current.kind, &b.current.id)));
+    if !changes.is_empty() || !planned_conflicts.is_empty() {
+        report.backup = super::backup(store)?;
+    }
+    let backup = report.backup.as_ref().map(|p| p.display().to_string());
+    let write_total = changes.len() as u64;
+    store.write(|w| {
+        if let Some(clock) = &max_clock {
+            w.observe(clock);
+        }
+        let author = w.author().to_owned();
+        let device = w.device().to_owned();
+        for (i, planned) in changes.iter().enumerate() {
+            let rec = &planned.current;
+            write_row(w.tx(), rec)?;
+            let clock = rec.meta.clock.clone().unwrap_or_else(Hlc::origin);
+            let stamp = Stamp {
+                author: &author,
+                device: &device,
+                clock: &clock,
+            };
+            write_history(
+                w.tx(),
+                rec.kind,
+                &rec.id,
+                Action::Merge,
+                &stamp,
+                planned
+                    .original
+                    .as_ref()
+                    .map(StoredRecord::snapshot)
+                    .as_ref(),
+                Some(&rec.snapshot()),
+            )?;
+            if i.is_multiple_of(500) {
+                progress(Progress {
+                    stage: Stage::Writing,
+                    done: i as u64,
+                    total: write_total,
+                });
+            }
+        }
+        for lost in &lost {
+            let stamp = Stamp {
+                author: &author,
+                device: &device,
+                clock: &lost.clock,
+            };
+            write_history(
+                w.tx(),
+                lost.kind,
+                &lost.id,
+                Action::Conflict,
+                &stamp,
+                Some(&lost.before),
+                Some(&lost.after),
+            )?;
+        }
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        for (file, file_report) in report.files.iter().enumerate() {
+            let origin = &file_report.origin;
+            let result = serde_json::to_string(&file_report.totals)?;
+            w.tx().execute(
+                "INSERT INTO import_log
+                   (at, source, file_name, bundle_id, sha256, creator, device_id, result, backup)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                rusqlite::params![
+                    now,
+                    origin.kind.code(),
+                    origin.path.display().to_string(),
+                    origin.bundle_id,
+                    origin.sha256,
+                    origin.creator,
+                    origin.device_id,
+                    result,
+                    backup,
+                ],
+            )?;
+            let seq = w.tx().last_insert_rowid();
+            for planned in planned_conflicts.iter().filter(|c| c.file == file) {
+                let c = &planned.conflict;
+                w.tx().execute(
+                    "INSERT OR IGNORE INTO conflict
+                       (kind, record_id, field, loser_value, loser_clock, loser_author,
+                        winner_value, winner_clock, found_at, import_seq)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    rusqlite::params![
+                        planned.kind.table(),
+                        planned.id,
+                        c.field,
+                        c.loser_value.to_string(),
+                        c.loser_clock.to_string(),
+                        c.loser_author,
+                        c.winner_value.to_string(),
+                        c.winner_clock.to_string(),
+                        now,
+                        seq,
+                    ],
+                )?;
+            }
+        }
+        Ok(())
+    })?;
+    progress(Progress {
+        stage: Stage::Writing,
+        done: write_total,
+        total: write_total,
+    });
+    Ok(report)
+}
+
+fn conflict_recorded(store: &Store, key: &(String, String, String)) -> Result<bool> {
+    Ok(store
+        .conn()
+        .prepare_cached(
+            "SELECT count(*) FROM conflict WHERE record_id = ?1 AND field = ?2 AND loser_clock = ?3",
+        )?
+        .query_row([&key.0, &key.1, &key.2], |r| r.get::<_, i64>(0))?
+        > 0)
+}
+
+/// Refuses a record that refers to one neither planned nor in the database.
+fn check_references(
+    store: &Store,
+    plan: &HashMap<String, Planned>,
+    incoming: &Incoming,
+    source: &Source,
+) -> Result<()> {
+    let rec = &incoming.rec;
+    let exists = |kind: RecordKind, id: &str| -> Result<bool> {
+        if let Some(p) = plan.get(id) {
+            return Ok(p.current.kind == kind);
+        }
+        if source
+            .records
+            .iter()
+            .any(|r| r.rec.kind == kind && r.rec.id == id)
+        {
+            return Ok(true);
+        }
+        Ok(load(store.conn(), kind, id)?.is_some())
+    };
+    let mut targets: Vec<(RecordKind, String)> = Vec::new();
+    let text = |name: &str| {
+        rec.data
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    if rec.kind == RecordKind::Finding
+        && let Some(visit) = text("visit_id")
+    {
+        targets.push((RecordKind::Visit, visit));
+    }
+    if rec.kind == RecordKind::Visit
+        && let Some(subject) = text("subject_id")
+    {
+        targets.push((RecordKind::Subject, subject));
+    }
+    if rec.kind == RecordKind::Topic
+        && let Some(parent) = text("parent_id")
+    {
+        targets.push((RecordKind::Topic, parent));
+    }
+    if let Some(Value::Array(topics)) = rec.data.get("topics") {
+        for topic in topics.iter().filter_map(Value::as_str) {
+            targets.push((RecordKind::Topic, topic.to_owned()));
+        }
+    }
+    for (target, target_id) in targets {
+        if !exists(target, &target_id)? {
+            return Err(BundleError::MissingReference {
+                kind: rec.kind.table(),
+                id: rec.id.clone(),
+                target: target.table(),
+                target_id,
+                path: source.origin.path.clone(),
+            });
+        }
+    }
+    Ok(())
+}
