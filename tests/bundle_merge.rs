@@ -372,3 +372,39 @@ fn a_dry_run_reports_without_writing() {
     );
     assert_eq!(real.totals.conflicts, 1);
 }
+
+#[test]
+fn export_and_import_report_progress_for_a_progress_bar() {
+    use zoufang::bundle::{ImportOptions, Progress, Stage, import};
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = laptop("王敏");
+    generate(
+        &mut a,
+        DemoOptions {
+            visits: 400,
+            seed: 1,
+        },
+    )
+    .unwrap();
+    let path = dir.path().join("big.zfb");
+    let mut seen: Vec<Progress> = Vec::new();
+    let filter = ExportFilter {
+        all: true,
+        ..ExportFilter::default()
+    };
+    export(&a, &filter, &path, &mut |p| seen.push(p)).unwrap();
+    assert!(
+        seen.iter()
+            .all(|p| p.stage == Stage::Exporting && p.done <= p.total)
+    );
+    assert_eq!(seen.last().map(|p| p.done), seen.last().map(|p| p.total));
+    let mut b = laptop("李强");
+    let mut stages = Vec::new();
+    import(&mut b, &[path], &ImportOptions::default(), &mut |p| {
+        stages.push(p.stage)
+    })
+    .unwrap();
+    for stage in [Stage::Reading, Stage::Merging, Stage::Writing] {
+        assert!(stages.contains(&stage), "{stage:?} reported");
+    }
+}

@@ -8,7 +8,7 @@
 
 use super::error::{BundleError, Result};
 use super::format::Limits;
-use super::read::{Incoming, Origin, Source, field_value, history_base, read_source};
+use super::read::{Incoming, Origin, field_value, history_base, read_source};
 use super::{Progress, Stage};
 use crate::model::Hlc;
 use crate::store::{
@@ -251,8 +251,21 @@ pub fn import(
             .iter()
             .map(|k| (k.table().to_owned(), Counts::default()))
             .collect();
+        let in_source: HashSet<(RecordKind, &str)> = source
+            .records
+            .iter()
+            .map(|r| (r.rec.kind, r.rec.id.as_str()))
+            .collect();
         for incoming in &source.records {
-            check_references(store, &plan, incoming, source)?;
+            done += 1;
+            if done.is_multiple_of(500) || done == total {
+                progress(Progress {
+                    stage: Stage::Merging,
+                    done,
+                    total,
+                });
+            }
+            check_references(store, &plan, &in_source, incoming, &source.origin)?;
             let kind = incoming.rec.kind;
             let counts = per_kind.entry(kind.table().to_owned()).or_default();
             if let Some(c) = incoming.rec.clocks.values().max()
@@ -361,14 +374,6 @@ pub fn import(
                 conflict,
             }));
             entry.current = merged;
-            done += 1;
-            if done.is_multiple_of(500) {
-                progress(Progress {
-                    stage: Stage::Merging,
-                    done,
-                    total,
-                });
-            }
         }
         let mut totals = Counts::default();
         for c in per_kind.values() {
@@ -525,19 +530,16 @@ fn conflict_recorded(store: &Store, key: &(String, String, String)) -> Result<bo
 fn check_references(
     store: &Store,
     plan: &HashMap<String, Planned>,
+    in_source: &HashSet<(RecordKind, &str)>,
     incoming: &Incoming,
-    source: &Source,
+    origin: &Origin,
 ) -> Result<()> {
     let rec = &incoming.rec;
     let exists = |kind: RecordKind, id: &str| -> Result<bool> {
         if let Some(p) = plan.get(id) {
             return Ok(p.current.kind == kind);
         }
-        if source
-            .records
-            .iter()
-            .any(|r| r.rec.kind == kind && r.rec.id == id)
-        {
+        if in_source.contains(&(kind, id)) {
             return Ok(true);
         }
         Ok(load(store.conn(), kind, id)?.is_some())
@@ -576,9 +578,122 @@ fn check_references(
                 id: rec.id.clone(),
                 target: target.table(),
                 target_id,
-                path: source.origin.path.clone(),
+                path: origin.path.clone(),
             });
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::model::RecordMeta;
+    use proptest::prelude::*;
+
+    const ID: &str = "01957f3c-9d2e-7a10-8c55-0d1f2e3a4b5c";
+
+    /// A version of one visit as some laptop holds it: every field clocked, as the store does.
+    fn version() -> impl Strategy<Value = StoredRecord> {
+        let clock = (0..4i64, 0..2u32, 0..3usize).prop_map(|(millis, counter, d)| Hlc {
+            millis,
+            counter,
+            device: ["a", "b", "c"][d].to_owned(),
+        });
+        let places = prop::sample::select(vec!["城西敬老院", "东湖社区", "北山公墓"]);
+        (
+            places.clone(),
+            places,
+            clock.clone(),
+            clock.clone(),
+            proptest::option::of((clock, proptest::bool::ANY)),
+        )
+            .prop_map(|(place, notes, pc, nc, tomb)| {
+                let mut data = Map::new();
+                for (name, _) in RecordKind::Visit.columns() {
+                    data.insert((*name).to_owned(), Value::Null);
+                }
+                data.insert("place".into(), Value::from(place));
+                data.insert("notes".into(), Value::from(notes));
+                let mut clocks = BTreeMap::new();
+                for (name, _) in RecordKind::Visit.columns() {
+                    clocks.insert((*name).to_owned(), Hlc::origin());
+                }
+                clocks.insert("place".into(), pc);
+                clocks.insert("notes".into(), nc);
+                let mut deleted_at = None;
+                if let Some((tc, deleted)) = tomb {
+                    clocks.insert(DELETED_FIELD.into(), tc.clone());
+                    deleted_at = deleted.then(|| tc.time());
+                }
+                StoredRecord {
+                    kind: RecordKind::Visit,
+                    id: ID.to_owned(),
+                    data,
+                    clocks,
+                    meta: RecordMeta {
+                        deleted_at,
+                        ..RecordMeta::default()
+                    },
+                }
+            })
+    }
+
+    fn merge(a: &StoredRecord, b: &StoredRecord) -> StoredRecord {
+        let mut no_base = |_: &str| Ok(None);
+        merge_pair(a, b, &mut no_base, &Map::new()).unwrap().0
+    }
+
+    proptest! {
+        #[test]
+        fn merging_is_idempotent_commutative_and_associative(
+            a in version(), b in version(), c in version()
+        ) {
+            prop_assert!(same(&merge(&a, &a), &a));
+            let ab = merge(&a, &b);
+            prop_assert!(same(&ab, &merge(&b, &a)));
+            prop_assert!(same(&merge(&ab, &b), &ab));
+            prop_assert!(same(&merge(&ab, &c), &merge(&a, &merge(&b, &c))));
+        }
+
+        #[test]
+        fn a_loser_is_flagged_the_same_way_whichever_side_it_is_on(a in version(), b in version()) {
+            let mut no_base = |_: &str| Ok(None);
+            let (_, ab) = merge_pair(&a, &b, &mut no_base, &Map::new()).unwrap();
+            let (_, ba) = merge_pair(&b, &a, &mut no_base, &Map::new()).unwrap();
+            let key = |c: &FieldConflict| (c.field.clone(), c.loser_clock.clone(), c.loser_value.clone());
+            prop_assert_eq!(ab.iter().map(key).collect::<Vec<_>>(), ba.iter().map(key).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn a_winner_made_on_top_of_the_loser_is_no_conflict() {
+        let hlc = |millis, device: &str| Hlc {
+            millis,
+            counter: 0,
+            device: device.to_owned(),
+        };
+        let mut local = StoredRecord {
+            kind: RecordKind::Visit,
+            id: ID.to_owned(),
+            data: Map::new(),
+            clocks: BTreeMap::new(),
+            meta: RecordMeta::default(),
+        };
+        local.data.insert("place".into(), "旧址".into());
+        local.clocks.insert("place".into(), hlc(1, "a"));
+        let mut incoming = local.clone();
+        incoming.data.insert("place".into(), "新址".into());
+        incoming.clocks.insert("place".into(), hlc(2, "b"));
+        let mut no_base = |_: &str| Ok(None);
+        let mut base = Map::new();
+        let (merged, conflicts) = merge_pair(&local, &incoming, &mut no_base, &base).unwrap();
+        assert_eq!(merged.data["place"], "新址");
+        assert_eq!(conflicts.len(), 1, "without a base, a concurrent edit");
+        assert!(conflicts[0].loser_is_local);
+        base.insert("place".into(), "旧址".into());
+        let (_, conflicts) = merge_pair(&local, &incoming, &mut no_base, &base).unwrap();
+        assert!(conflicts.is_empty(), "B changed 旧址 knowingly");
+    }
 }

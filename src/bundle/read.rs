@@ -390,6 +390,17 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
             field.chars().take(40).collect::<String>()
         )));
     }
+    // Every field carries its clock (a tombstone too): merging compares nothing else.
+    if let Some((field, _)) = kind
+        .columns()
+        .iter()
+        .find(|(c, _)| !rec.clocks.contains_key(*c))
+    {
+        return Err(bad(format!("no clock for {field}")));
+    }
+    if rec.meta.deleted_at.is_some() && !rec.clocks.contains_key(DELETED_FIELD) {
+        return Err(bad("no clock for deleted_at".to_owned()));
+    }
     fn typed<R: crate::store::Record>(rec: &StoredRecord) -> Result<StoredRecord, String> {
         let typed: R = rec.to_record().map_err(|e| e.to_string())?;
         if let Err(e) = typed.check()
