@@ -401,7 +401,7 @@ fn export_and_import_report_progress_for_a_progress_bar() {
     let mut b = laptop("李强");
     let mut stages = Vec::new();
     import(&mut b, &[path], &ImportOptions::default(), &mut |p| {
-        stages.push(p.stage)
+        stages.push(p.stage);
     })
     .unwrap();
     for stage in [Stage::Reading, Stage::Merging, Stage::Writing] {
