@@ -321,3 +321,28 @@ fn one_bad_file_among_good_ones_stops_the_whole_import() {
     assert!(result.is_err());
     assert_eq!(s.store.digest().unwrap(), before);
 }
+
+#[test]
+fn changes_dated_in_the_future_or_to_built_in_topics_are_refused() {
+    let mut s = setup();
+    let future = s.dir.path().join("future.zfb");
+    tamper(&s.good, &future, |e| {
+        edit_json(e, "records/visit.json", |doc| {
+            doc["records"][0]["clocks"]["place"] = "004102444800000.000000.abc".into();
+        });
+    });
+    let err = refused(&mut s, &future, Limits::default());
+    assert!(matches!(err, BundleError::FutureClock { .. }), "{err:?}");
+    assert!(err.to_string().contains("2100-01-01"), "{err}");
+    let renamed = s.dir.path().join("renamed.zfb");
+    tamper(&s.good, &renamed, |e| {
+        edit_json(e, "records/topic.json", |doc| {
+            doc["records"][0]["data"]["name_zh"] = "改名".into();
+        });
+    });
+    let err = refused(&mut s, &renamed, Limits::default());
+    assert!(
+        matches!(err, BundleError::BadRecord { kind: "topic", .. }),
+        "{err:?}"
+    );
+}

@@ -143,6 +143,16 @@ pub enum BundleError {
         /// The file.
         path: PathBuf,
     },
+    /// Changes dated too far in the future (the exporting laptop's clock is wrong).
+    #[error(
+        "the file holds changes dated {when}, in the future; check the clock of the laptop that made it: {path}"
+    )]
+    FutureClock {
+        /// The date of the change (UTC).
+        when: String,
+        /// The file.
+        path: PathBuf,
+    },
     /// An SQLite file that is not a Zoufang database.
     #[error("not a Zoufang database: {0}")]
     ForeignDatabase(PathBuf),
@@ -256,6 +266,10 @@ impl Localized for BundleError {
                 "{}记录 {id} 引用的{} {target_id} 既不在文件中也不在数据库中：{}",
                 kind_label(kind, lang),
                 kind_label(target, lang),
+                path.display()
+            ),
+            BundleError::FutureClock { when, path } => format!(
+                "文件中有日期为 {when} 的修改，晚于当前时间；请检查生成该文件的电脑的时钟：{}",
                 path.display()
             ),
             BundleError::ForeignDatabase(p) => {

@@ -9,7 +9,7 @@ use super::format::{
     records_entry,
 };
 use super::{Progress, Stage};
-use crate::model::{Finding, Subject, Topic, ValidationError, Visit};
+use crate::model::{Finding, Subject, Topic, ValidationError, Visit, builtin_topics};
 use crate::store::{
     DELETED_FIELD, RecordKind, SCHEMA_VERSION, StoredRecord, read_row, select_list,
 };
@@ -19,6 +19,10 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+/// How far ahead of this laptop's clock an incoming change may be dated. A laptop whose clock
+/// is set years ahead would otherwise win every merge for years, everywhere.
+const MAX_CLOCK_AHEAD_MS: i64 = 24 * 3600 * 1000;
 
 /// What kind of file an import came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -423,6 +427,21 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
     if normalised.id != rec.id {
         return Err(bad("id not in canonical form".to_owned()));
     }
+    if kind == RecordKind::Topic
+        && let Some(builtin) = builtin_topics()
+            .into_iter()
+            .find(|t| t.id.to_string() == rec.id)
+        && StoredRecord::from_record(&builtin)?.data != normalised.data
+    {
+        return Err(bad("built-in topics cannot be changed".to_owned()));
+    }
+    let limit = chrono::Utc::now().timestamp_millis() + MAX_CLOCK_AHEAD_MS;
+    if let Some(clock) = normalised.clocks.values().find(|c| c.millis > limit) {
+        return Err(BundleError::FutureClock {
+            when: clock.time().format("%Y-%m-%d %H:%M").to_string(),
+            path: path.to_owned(),
+        });
+    }
     Ok(Incoming {
         rec: normalised,
         base,
@@ -433,14 +452,23 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
 fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Source> {
     let sha256 = file_sha256(path, u64::MAX)?;
     let foreign = || BundleError::ForeignDatabase(path.to_owned());
+    // A damaged or foreign file says so; anything else (say, a copied write-ahead log that
+    // cannot be opened read-only) is a file problem, reported as it is.
+    let opening = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => foreign(),
+        _ => BundleError::File {
+            source: std::io::Error::other(e.to_string()),
+            path: path.to_owned(),
+        },
+    };
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|_| foreign())?;
+    .map_err(opening)?;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|_| foreign())?;
+        .map_err(opening)?;
     if version > SCHEMA_VERSION {
         return Err(BundleError::NewerDatabase {
             found: version,
