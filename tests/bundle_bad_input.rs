@@ -45,6 +45,7 @@ fn setup() -> Setup {
 /// Imports `file` expecting a refusal; checks the database did not change and returns the error.
 fn refused(setup: &mut Setup, file: &Path, limits: Limits) -> BundleError {
     let before = setup.store.digest().unwrap();
+    let logged = zoufang::bundle::import_log(&setup.store).unwrap().len();
     let options = ImportOptions {
         dry_run: false,
         limits,
@@ -57,10 +58,10 @@ fn refused(setup: &mut Setup, file: &Path, limits: Limits) -> BundleError {
     )
     .expect_err("the file should be refused");
     assert_eq!(setup.store.digest().unwrap(), before, "database unchanged");
-    assert!(
-        zoufang::bundle::import_log(&setup.store)
-            .unwrap()
-            .is_empty()
+    assert_eq!(
+        zoufang::bundle::import_log(&setup.store).unwrap().len(),
+        logged,
+        "a refusal is not logged as an import"
     );
     // Messages name the file, in both languages.
     let name = file.file_name().unwrap().to_string_lossy().into_owned();
@@ -343,6 +344,53 @@ fn changes_dated_in_the_future_or_to_built_in_topics_are_refused() {
     let err = refused(&mut s, &renamed, Limits::default());
     assert!(
         matches!(err, BundleError::BadRecord { kind: "topic", .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_record_that_takes_the_id_of_another_kind_is_refused() {
+    let mut s = setup();
+    let good = s.good.clone();
+    import_files(&mut s.store, &[good]);
+    let entries = read_entries(&s.good);
+    let findings: serde_json::Value = serde_json::from_slice(
+        &entries
+            .iter()
+            .find(|(n, _)| n == "records/finding.json")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    let finding_id = findings["records"][0]["id"].clone();
+    let mut other = laptop("赵磊");
+    generate(
+        &mut other,
+        DemoOptions {
+            visits: 2,
+            seed: 31,
+        },
+    )
+    .unwrap();
+    let theirs = export_all(&other, s.dir.path(), "theirs.zfb");
+    let bad = s.dir.path().join("taken.zfb");
+    tamper(&theirs, &bad, |e| {
+        edit_json(e, "records/visit.json", |doc| {
+            let records = doc["records"].as_array_mut().unwrap();
+            records.truncate(1);
+            records[0]["id"] = finding_id;
+        });
+        edit_json(e, "records/finding.json", |doc| {
+            doc["records"] = serde_json::json!([])
+        });
+        edit_json(e, "manifest.json", |m| {
+            m["counts"]["visit"] = 1.into();
+            m["counts"]["finding"] = 0.into();
+        });
+    });
+    let err = refused(&mut s, &bad, Limits::default());
+    assert!(
+        matches!(err, BundleError::BadRecord { ref detail, .. } if detail.contains("finding")),
         "{err:?}"
     );
 }

@@ -226,6 +226,17 @@ struct LostVersion {
     after: Value,
 }
 
+/// The merge worked out in memory, file after file, before anything is written.
+#[derive(Default)]
+struct Plan {
+    records: HashMap<String, Planned>,
+    conflicts: Vec<PlannedConflict>,
+    conflict_keys: HashSet<(String, String, String)>,
+    lost: Vec<LostVersion>,
+    /// The newest incoming clock, which the local clock moves past.
+    max_clock: Option<Hlc>,
+}
+
 /// Reads every file, merges in memory, and (unless a dry run) backs up and writes it all in
 /// one transaction. Nothing is written if any file is refused.
 pub fn import(
@@ -238,14 +249,16 @@ pub fn import(
     for path in files {
         sources.push(read_source(path, &options.limits, progress)?);
     }
-    let mut plan: HashMap<String, Planned> = HashMap::new();
-    let mut planned_conflicts: Vec<PlannedConflict> = Vec::new();
-    let mut lost: Vec<LostVersion> = Vec::new();
-    let mut conflict_keys: HashSet<(String, String, String)> = HashSet::new();
-    let mut reports = Vec::with_capacity(sources.len());
+    let mut plan = Plan::default();
+    let mut report = ImportReport {
+        dry_run: options.dry_run,
+        totals: Counts::default(),
+        per_kind: BTreeMap::new(),
+        files: Vec::with_capacity(sources.len()),
+        backup: None,
+    };
     let total: u64 = sources.iter().map(|s| s.records.len() as u64).sum();
     let mut done = 0u64;
-    let mut max_clock: Option<Hlc> = None;
     for (file, source) in sources.iter().enumerate() {
         let mut per_kind: BTreeMap<String, Counts> = RecordKind::ALL
             .iter()
@@ -265,255 +278,283 @@ pub fn import(
                     total,
                 });
             }
-            check_references(store, &plan, &in_source, incoming, &source.origin)?;
-            let kind = incoming.rec.kind;
-            let counts = per_kind.entry(kind.table().to_owned()).or_default();
-            if let Some(c) = incoming.rec.clocks.values().max()
-                && max_clock.as_ref().is_none_or(|m| m < c)
-            {
-                max_clock = Some(c.clone());
-            }
-            let id = incoming.rec.id.clone();
-            if !plan.contains_key(&id) {
-                let original = load(store.conn(), kind, &id)?;
-                if let Some(original) = original {
-                    plan.insert(
-                        id.clone(),
-                        Planned {
-                            current: original.clone(),
-                            original: Some(original),
-                            run_base: Map::new(),
-                            history: None,
-                        },
-                    );
-                }
-            }
-            let Some(entry) = plan.get_mut(&id) else {
-                counts.added += 1;
-                let mut rec = incoming.rec.clone();
-                rec.meta.clock = rec.clocks.values().max().cloned();
-                plan.insert(
-                    id,
-                    Planned {
-                        original: None,
-                        current: rec,
-                        run_base: incoming.base.clone(),
-                        history: Some(Map::new()),
-                    },
-                );
-                continue;
-            };
-            let conn = store.conn();
-            let mut local_base = |field: &str| -> Result<Option<Value>> {
-                if let Some(v) = entry.run_base.get(field) {
-                    return Ok(Some(v.clone()));
-                }
-                if entry.history.is_none() {
-                    entry.history = Some(history_base(conn, &id)?);
-                }
-                Ok(entry.history.as_ref().and_then(|h| h.get(field).cloned()))
-            };
-            let (merged, conflicts) = merge_pair(
-                &entry.current,
-                &incoming.rec,
-                &mut local_base,
-                &incoming.base,
-            )?;
-            let was_live = entry.current.meta.deleted_at.is_none();
-            if same(&merged, &entry.current) {
-                counts.unchanged += 1;
-            } else if was_live && merged.meta.deleted_at.is_some() {
-                counts.deleted += 1;
-            } else {
-                counts.updated += 1;
-            }
-            for field in fields(kind) {
-                let (old, new) = (
-                    field_value(&entry.current, field),
-                    field_value(&merged, field),
-                );
-                if old != new {
-                    entry.run_base.insert(field.to_owned(), old);
-                }
-            }
-            let mut new_conflicts = Vec::new();
-            for conflict in conflicts {
-                let key = (
-                    id.clone(),
-                    conflict.field.clone(),
-                    conflict.loser_clock.to_string(),
-                );
-                if conflict_keys.contains(&key) || conflict_recorded(store, &key)? {
-                    continue;
-                }
-                conflict_keys.insert(key);
-                new_conflicts.push(conflict);
-            }
-            if !new_conflicts.is_empty() {
-                counts.conflicts += new_conflicts.len();
-                let incoming_lost = new_conflicts.iter().find(|c| !c.loser_is_local);
-                let (before, clock) = match incoming_lost {
-                    Some(c) => (incoming.rec.snapshot(), c.loser_clock.clone()),
-                    None => (
-                        entry.current.snapshot(),
-                        new_conflicts[0].loser_clock.clone(),
-                    ),
-                };
-                lost.push(LostVersion {
-                    kind,
-                    id: id.clone(),
-                    clock,
-                    before,
-                    after: merged.snapshot(),
-                });
-            }
-            planned_conflicts.extend(new_conflicts.into_iter().map(|conflict| PlannedConflict {
-                file,
-                kind,
-                id: id.clone(),
-                conflict,
-            }));
-            entry.current = merged;
+            check_references(store, &plan.records, &in_source, incoming, &source.origin)?;
+            let counts = per_kind
+                .entry(incoming.rec.kind.table().to_owned())
+                .or_default();
+            plan.merge(store, file, incoming, &source.origin, counts)?;
         }
         let mut totals = Counts::default();
         for c in per_kind.values() {
             totals.add(c);
+            report.totals.add(c);
         }
-        reports.push(FileReport {
+        for (kind, c) in &per_kind {
+            report.per_kind.entry(kind.clone()).or_default().add(c);
+        }
+        report.files.push(FileReport {
             origin: source.origin.clone(),
             totals,
             per_kind,
         });
     }
-    let mut report = ImportReport {
-        dry_run: options.dry_run,
-        totals: Counts::default(),
-        per_kind: BTreeMap::new(),
-        files: reports,
-        backup: None,
-    };
-    for file in &report.files {
-        report.totals.add(&file.totals);
-        for (kind, c) in &file.per_kind {
-            report.per_kind.entry(kind.clone()).or_default().add(c);
+    if !options.dry_run {
+        plan.apply(store, &mut report, progress)?;
+    }
+    Ok(report)
+}
+
+impl Plan {
+    /// Merges one incoming record into the plan, counting what it does.
+    fn merge(
+        &mut self,
+        store: &Store,
+        file: usize,
+        incoming: &Incoming,
+        origin: &Origin,
+        counts: &mut Counts,
+    ) -> Result<()> {
+        let kind = incoming.rec.kind;
+        let id = incoming.rec.id.clone();
+        if let Some(c) = incoming.rec.clocks.values().max()
+            && self.max_clock.as_ref().is_none_or(|m| m < c)
+        {
+            self.max_clock = Some(c.clone());
         }
-    }
-    if options.dry_run {
-        return Ok(report);
-    }
-    let mut changes: Vec<&Planned> = plan
-        .values()
-        .filter(|p| p.original.as_ref().is_none_or(|o| !same(o, &p.current)))
-        .collect();
-    changes.sort_by(|a, b| (a.current.kind, &a.current.id).cmp(&(b.current.kind, &b.current.id)));
-    if !changes.is_empty() || !planned_conflicts.is_empty() {
-        report.backup = super::backup(store)?;
-    }
-    let backup = report.backup.as_ref().map(|p| p.display().to_string());
-    let write_total = changes.len() as u64;
-    store.write(|w| {
-        if let Some(clock) = &max_clock {
-            w.observe(clock);
-        }
-        let author = w.author().to_owned();
-        let device = w.device().to_owned();
-        for (i, planned) in changes.iter().enumerate() {
-            let rec = &planned.current;
-            write_row(w.tx(), rec)?;
-            let clock = rec.meta.clock.clone().unwrap_or_else(Hlc::origin);
-            let stamp = Stamp {
-                author: &author,
-                device: &device,
-                clock: &clock,
-            };
-            write_history(
-                w.tx(),
-                rec.kind,
-                &rec.id,
-                Action::Merge,
-                &stamp,
-                planned
-                    .original
-                    .as_ref()
-                    .map(StoredRecord::snapshot)
-                    .as_ref(),
-                Some(&rec.snapshot()),
-            )?;
-            if i.is_multiple_of(500) {
-                progress(Progress {
-                    stage: Stage::Writing,
-                    done: i as u64,
-                    total: write_total,
-                });
+        if !self.records.contains_key(&id) {
+            if let Some(original) = load(store.conn(), kind, &id)? {
+                let planned = Planned {
+                    current: original.clone(),
+                    original: Some(original),
+                    run_base: Map::new(),
+                    history: None,
+                };
+                self.records.insert(id.clone(), planned);
+            } else if let Ok(other) = store.kind_of(&id) {
+                return Err(id_taken(incoming, other, origin));
             }
         }
-        for lost in &lost {
-            let stamp = Stamp {
-                author: &author,
-                device: &device,
-                clock: &lost.clock,
+        let Some(entry) = self.records.get_mut(&id) else {
+            counts.added += 1;
+            let mut rec = incoming.rec.clone();
+            rec.meta.clock = rec.clocks.values().max().cloned();
+            let planned = Planned {
+                original: None,
+                current: rec,
+                run_base: incoming.base.clone(),
+                history: Some(Map::new()),
             };
-            write_history(
-                w.tx(),
-                lost.kind,
-                &lost.id,
-                Action::Conflict,
-                &stamp,
-                Some(&lost.before),
-                Some(&lost.after),
-            )?;
+            self.records.insert(id, planned);
+            return Ok(());
+        };
+        if entry.current.kind != kind {
+            return Err(id_taken(incoming, entry.current.kind, origin));
         }
-        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        for (file, file_report) in report.files.iter().enumerate() {
-            let origin = &file_report.origin;
-            let result = serde_json::to_string(&file_report.totals)?;
-            w.tx().execute(
-                "INSERT INTO import_log
-                   (at, source, file_name, bundle_id, sha256, creator, device_id, result, backup)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                rusqlite::params![
-                    now,
-                    origin.kind.code(),
-                    origin.path.display().to_string(),
-                    origin.bundle_id,
-                    origin.sha256,
-                    origin.creator,
-                    origin.device_id,
-                    result,
-                    backup,
-                ],
-            )?;
-            let seq = w.tx().last_insert_rowid();
-            for planned in planned_conflicts.iter().filter(|c| c.file == file) {
-                let c = &planned.conflict;
-                w.tx().execute(
-                    "INSERT OR IGNORE INTO conflict
-                       (kind, record_id, field, loser_value, loser_clock, loser_author,
-                        winner_value, winner_clock, found_at, import_seq)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                    rusqlite::params![
-                        planned.kind.table(),
-                        planned.id,
-                        c.field,
-                        c.loser_value.to_string(),
-                        c.loser_clock.to_string(),
-                        c.loser_author,
-                        c.winner_value.to_string(),
-                        c.winner_clock.to_string(),
-                        now,
-                        seq,
-                    ],
+        let conn = store.conn();
+        let mut local_base = |field: &str| -> Result<Option<Value>> {
+            if let Some(v) = entry.run_base.get(field) {
+                return Ok(Some(v.clone()));
+            }
+            if entry.history.is_none() {
+                entry.history = Some(history_base(conn, &id)?);
+            }
+            Ok(entry.history.as_ref().and_then(|h| h.get(field).cloned()))
+        };
+        let (merged, conflicts) = merge_pair(
+            &entry.current,
+            &incoming.rec,
+            &mut local_base,
+            &incoming.base,
+        )?;
+        if same(&merged, &entry.current) {
+            counts.unchanged += 1;
+        } else if entry.current.meta.deleted_at.is_none() && merged.meta.deleted_at.is_some() {
+            counts.deleted += 1;
+        } else {
+            counts.updated += 1;
+        }
+        for field in fields(kind) {
+            let (old, new) = (
+                field_value(&entry.current, field),
+                field_value(&merged, field),
+            );
+            if old != new {
+                entry.run_base.insert(field.to_owned(), old);
+            }
+        }
+        let mut new_conflicts = Vec::new();
+        for conflict in conflicts {
+            let key = (
+                id.clone(),
+                conflict.field.clone(),
+                conflict.loser_clock.to_string(),
+            );
+            if self.conflict_keys.contains(&key) || conflict_recorded(store, &key)? {
+                continue;
+            }
+            self.conflict_keys.insert(key);
+            new_conflicts.push(conflict);
+        }
+        if let Some(first) = new_conflicts.first() {
+            counts.conflicts += new_conflicts.len();
+            // History keeps the losing version whole: the colleague's if theirs lost,
+            // else the one this laptop held.
+            let (before, clock) = match new_conflicts.iter().find(|c| !c.loser_is_local) {
+                Some(c) => (incoming.rec.snapshot(), c.loser_clock.clone()),
+                None => (entry.current.snapshot(), first.loser_clock.clone()),
+            };
+            self.lost.push(LostVersion {
+                kind,
+                id: id.clone(),
+                clock,
+                before,
+                after: merged.snapshot(),
+            });
+        }
+        self.conflicts
+            .extend(new_conflicts.into_iter().map(|conflict| PlannedConflict {
+                file,
+                kind,
+                id: id.clone(),
+                conflict,
+            }));
+        entry.current = merged;
+        Ok(())
+    }
+
+    /// Backs up the database (if anything will change), then writes every changed record with
+    /// its history, the conflicts and the import log in one transaction.
+    fn apply(
+        self,
+        store: &mut Store,
+        report: &mut ImportReport,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<()> {
+        let mut changes: Vec<&Planned> = self
+            .records
+            .values()
+            .filter(|p| p.original.as_ref().is_none_or(|o| !same(o, &p.current)))
+            .collect();
+        // Parents before children, for the foreign keys.
+        changes
+            .sort_by(|a, b| (a.current.kind, &a.current.id).cmp(&(b.current.kind, &b.current.id)));
+        if !changes.is_empty() || !self.conflicts.is_empty() {
+            report.backup = super::backup(store)?;
+        }
+        let backup = report.backup.as_ref().map(|p| p.display().to_string());
+        let write_total = changes.len() as u64;
+        let files = &report.files;
+        store.write(|w| {
+            if let Some(clock) = &self.max_clock {
+                w.observe(clock);
+            }
+            let author = w.author().to_owned();
+            let device = w.device().to_owned();
+            for (i, planned) in changes.iter().enumerate() {
+                let rec = &planned.current;
+                write_row(w.tx(), rec)?;
+                let clock = rec.meta.clock.clone().unwrap_or_else(Hlc::origin);
+                let stamp = Stamp {
+                    author: &author,
+                    device: &device,
+                    clock: &clock,
+                };
+                let before = planned.original.as_ref().map(StoredRecord::snapshot);
+                let after = rec.snapshot();
+                write_history(
+                    w.tx(),
+                    rec.kind,
+                    &rec.id,
+                    Action::Merge,
+                    &stamp,
+                    before.as_ref(),
+                    Some(&after),
+                )?;
+                if i.is_multiple_of(500) {
+                    progress(Progress {
+                        stage: Stage::Writing,
+                        done: i as u64,
+                        total: write_total,
+                    });
+                }
+            }
+            for lost in &self.lost {
+                let stamp = Stamp {
+                    author: &author,
+                    device: &device,
+                    clock: &lost.clock,
+                };
+                write_history(
+                    w.tx(),
+                    lost.kind,
+                    &lost.id,
+                    Action::Conflict,
+                    &stamp,
+                    Some(&lost.before),
+                    Some(&lost.after),
                 )?;
             }
-        }
+            let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            for (file, file_report) in files.iter().enumerate() {
+                let origin = &file_report.origin;
+                w.tx().execute(
+                    "INSERT INTO import_log
+                       (at, source, file_name, bundle_id, sha256, creator, device_id, result, backup)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    rusqlite::params![
+                        now,
+                        origin.kind.code(),
+                        origin.path.display().to_string(),
+                        origin.bundle_id,
+                        origin.sha256,
+                        origin.creator,
+                        origin.device_id,
+                        serde_json::to_string(&file_report.totals)?,
+                        backup,
+                    ],
+                )?;
+                let seq = w.tx().last_insert_rowid();
+                for planned in self.conflicts.iter().filter(|c| c.file == file) {
+                    let c = &planned.conflict;
+                    w.tx().execute(
+                        "INSERT OR IGNORE INTO conflict
+                           (kind, record_id, field, loser_value, loser_clock, loser_author,
+                            winner_value, winner_clock, found_at, import_seq)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        rusqlite::params![
+                            planned.kind.table(),
+                            planned.id,
+                            c.field,
+                            c.loser_value.to_string(),
+                            c.loser_clock.to_string(),
+                            c.loser_author,
+                            c.winner_value.to_string(),
+                            c.winner_clock.to_string(),
+                            now,
+                            seq,
+                        ],
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
+        progress(Progress {
+            stage: Stage::Writing,
+            done: write_total,
+            total: write_total,
+        });
         Ok(())
-    })?;
-    progress(Progress {
-        stage: Stage::Writing,
-        done: write_total,
-        total: write_total,
-    });
-    Ok(report)
+    }
+}
+
+/// An incoming record whose id belongs to a record of another kind.
+fn id_taken(incoming: &Incoming, other: RecordKind, origin: &Origin) -> BundleError {
+    BundleError::BadRecord {
+        kind: incoming.rec.kind.table(),
+        id: incoming.rec.id.clone(),
+        detail: format!("the id belongs to a {}", other.table()),
+        path: origin.path.clone(),
+    }
 }
 
 fn conflict_recorded(store: &Store, key: &(String, String, String)) -> Result<bool> {
