@@ -381,7 +381,7 @@ fn a_record_that_takes_the_id_of_another_kind_is_refused() {
             records[0]["id"] = finding_id;
         });
         edit_json(e, "records/finding.json", |doc| {
-            doc["records"] = serde_json::json!([])
+            doc["records"] = serde_json::json!([]);
         });
         edit_json(e, "manifest.json", |m| {
             m["counts"]["visit"] = 1.into();
