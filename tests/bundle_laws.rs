@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use common::*;
 use proptest::prelude::*;
 use std::path::PathBuf;
+use zoufang::bundle::{ImportOptions, import, no_progress};
 use zoufang::model::{Finding, FindingId, Status, Visit, VisitId};
 use zoufang::store::Store;
 
@@ -212,10 +213,18 @@ proptest! {
             .collect();
         // Commutative: every order of one-by-one imports gives the same records.
         let mut digests = Vec::new();
+        let dry_run = ImportOptions {
+            dry_run: true,
+            ..ImportOptions::default()
+        };
         for order in permutations(n) {
             let mut lead = laptop("组长");
             for i in &order {
-                import_files(&mut lead, std::slice::from_ref(&finals[*i]));
+                // The preview says exactly what the import then does.
+                let file = std::slice::from_ref(&finals[*i]);
+                let preview = import(&mut lead, file, &dry_run, &mut no_progress()).unwrap();
+                let done = import_files(&mut lead, file);
+                prop_assert_eq!(preview.totals, done.totals);
             }
             digests.push(lead.records_digest().unwrap());
             // Idempotent: importing everything again changes nothing at all.
