@@ -156,12 +156,11 @@ fn run(devices: &mut [Store], op: &Op, dir: &std::path::Path, step: usize) {
             let Some(id) = pick(store, table, p / 2) else {
                 return;
             };
-            let _ = if matches!(op, Op::Delete { .. }) {
-                store.delete(&id)
+            if matches!(op, Op::Delete { .. }) {
+                store.delete(&id).unwrap();
             } else {
-                store.restore(&id)
+                store.restore(&id).unwrap();
             }
-            .unwrap();
         }
         Op::Sync { from, to } => {
             let (from, to) = (from % n, to % n);
