@@ -10,9 +10,11 @@
 //!   Chinese search;
 //! - [`report`]: summaries, the progress-report figures and paragraph, and their exports
 //!   (XLSX, DOCX, CSV, Markdown);
+//! - [`bundle`]: case bundles — export, validation of hostile input, order-free merging;
 //! - [`demo`]: a deterministic generator of realistic Chinese demo data;
 //! - [`cli`] and [`ui`]: thin shells over the same library calls.
 
+pub mod bundle;
 pub mod cli;
 pub mod demo;
 pub mod i18n;

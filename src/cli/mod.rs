@@ -2,8 +2,11 @@
 //! Exit codes: 0 success, 1 a user error (one line on stderr, in the user's language),
 //! 2 a usage error (clap's own message).
 
+mod conflicts;
 mod demo;
+mod export;
 mod finding;
+mod import;
 mod json;
 mod list;
 mod show;
@@ -75,6 +78,14 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// The progress-report figures (per topic and overall) as text, JSON or a document.
     Summary(summary::SummaryArgs),
+    /// Write a case bundle (.zfb) of selected visits to mail or carry.
+    Export(export::ExportArgs),
+    /// Merge colleagues' bundles or database files (preview with --dry-run).
+    Import(import::ImportArgs),
+    /// The conflicts merges found, to review.
+    Conflicts(conflicts::ConflictsArgs),
+    /// The bundles and databases imported so far.
+    Imports,
     /// Show or set the author name written into history and bundles.
     Author {
         /// The new name.
@@ -91,6 +102,9 @@ pub enum CliError {
     /// From validation.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// From bundles.
+    #[error(transparent)]
+    Bundle(#[from] crate::bundle::BundleError),
     /// A value that is not one of the accepted ones.
     #[error("unknown {what}: {value} (expected one of: {expected})")]
     BadValue {
@@ -130,6 +144,7 @@ impl Localized for CliError {
             (CliError::Write(path, e), Lang::Zh) => {
                 format!("无法写入文件（{e}）：{}", path.display())
             }
+            (CliError::Bundle(e), _) => e.localized(lang),
             (
                 CliError::BadValue {
                     what,
@@ -206,6 +221,10 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Search { text, limit } => show::search(&ctx, &text.join(" "), *limit),
         Command::Demo(args) => demo::run(&mut ctx, args),
         Command::Summary(args) => summary::run(&ctx, args),
+        Command::Export(args) => export::run(&ctx, args),
+        Command::Import(args) => import::run(&mut ctx, args),
+        Command::Conflicts(args) => conflicts::run(&ctx, args),
+        Command::Imports => conflicts::imports(&ctx),
         Command::Author { name } => {
             if let Some(name) = name {
                 ctx.store.set_author(name)?;

@@ -15,11 +15,12 @@ struct Migration {
 }
 
 /// Every migration in order; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[Migration] = &[Migration {
-    why: "The first schema: synced records (topic, subject, visit, finding) with their clocks and \
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        why: "The first schema: synced records (topic, subject, visit, finding) with their clocks and \
           tombstones, the topic join table used by filters, the history trail, and the two search \
           indexes (trigram for 3+ characters, character grams for 1–2 character Chinese words).",
-    sql: r#"
+        sql: r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -143,7 +144,46 @@ CREATE VIRTUAL TABLE search_gram USING fts5(
     title, body, tokenize = 'unicode61', content = '', contentless_delete = 1
 );
 "#,
-}];
+    },
+    Migration {
+        why: "Case bundles (issue 4): the import log (which bundle or database file, by id and \
+          SHA-256, was imported when and with what result) and the conflicts a merge found (the \
+          losing version of a field, kept for review; one row per record, field and losing clock, \
+          so importing the same bundle again adds none).",
+        sql: r#"
+CREATE TABLE import_log (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    at        TEXT NOT NULL,
+    source    TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    bundle_id TEXT,
+    sha256    TEXT NOT NULL,
+    creator   TEXT NOT NULL DEFAULT '',
+    device_id TEXT NOT NULL DEFAULT '',
+    result    TEXT NOT NULL,
+    backup    TEXT
+) STRICT;
+
+CREATE TABLE conflict (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind          TEXT NOT NULL,
+    record_id     TEXT NOT NULL,
+    field         TEXT NOT NULL,
+    loser_value   TEXT NOT NULL,
+    loser_clock   TEXT NOT NULL,
+    loser_author  TEXT NOT NULL DEFAULT '',
+    winner_value  TEXT NOT NULL,
+    winner_clock  TEXT NOT NULL,
+    found_at      TEXT NOT NULL,
+    import_seq    INTEGER REFERENCES import_log(seq),
+    reviewed_at   TEXT,
+    reviewed_by   TEXT,
+    UNIQUE (record_id, field, loser_clock)
+) STRICT;
+CREATE INDEX conflict_open ON conflict(reviewed_at, seq);
+"#,
+    },
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

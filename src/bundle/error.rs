@@ -1,0 +1,293 @@
+//! The bundle layer's one error type, and how each error reads to a user (the file named last).
+
+use crate::i18n::{Lang, Localized};
+use crate::store::{StoreError, kind_label};
+use std::path::PathBuf;
+
+/// What can go wrong exporting or importing a bundle.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    /// From the database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The file could not be read or written.
+    #[error("cannot read or write the file ({source}): {path}")]
+    File {
+        /// The underlying error.
+        source: std::io::Error,
+        /// The file.
+        path: PathBuf,
+    },
+    /// Neither a bundle nor a Zoufang database.
+    #[error("not a Zoufang bundle or database file: {0}")]
+    NotABundle(PathBuf),
+    /// A zip that cannot be read to the end (truncated or damaged).
+    #[error("the bundle is damaged or incomplete ({detail}): {path}")]
+    Damaged {
+        /// What the zip reader said.
+        detail: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// Made by a newer Zoufang.
+    #[error(
+        "the bundle was made by a newer version of Zoufang (format version {found}, this version reads up to {supported}); update Zoufang to import it: {path}"
+    )]
+    NewerFormat {
+        /// The version in the manifest.
+        found: u64,
+        /// The newest this build reads.
+        supported: u32,
+        /// The file.
+        path: PathBuf,
+    },
+    /// The manifest is missing, malformed or of another format.
+    #[error("the bundle's manifest is missing or invalid ({detail}): {path}")]
+    BadManifest {
+        /// What is wrong.
+        detail: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// An entry name that could escape a folder or is otherwise unsafe.
+    #[error("the bundle contains an unsafe entry name \"{name}\": {path}")]
+    UnsafeName {
+        /// The entry name.
+        name: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// The same entry twice.
+    #[error("the bundle contains an entry twice (\"{name}\"): {path}")]
+    DuplicateEntry {
+        /// The entry name.
+        name: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// An entry that has no place in a bundle.
+    #[error("the bundle contains an unexpected entry \"{name}\": {path}")]
+    UnexpectedEntry {
+        /// The entry name.
+        name: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// Records of a kind this version does not know.
+    #[error("the bundle contains records of an unknown kind \"{kind}\": {path}")]
+    UnknownKind {
+        /// The kind found.
+        kind: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// An entry, or the whole, larger than the limits.
+    #[error("the bundle is too large (\"{name}\" exceeds the limit of {limit} bytes): {path}")]
+    TooLarge {
+        /// The entry (or `*` for the whole file).
+        name: String,
+        /// The limit.
+        limit: u64,
+        /// The file.
+        path: PathBuf,
+    },
+    /// Too many entries.
+    #[error("the bundle has too many entries (more than {limit}): {path}")]
+    TooManyEntries {
+        /// The limit.
+        limit: usize,
+        /// The file.
+        path: PathBuf,
+    },
+    /// An entry whose bytes do not match the manifest.
+    #[error(
+        "the checksum of \"{name}\" does not match the manifest (the bundle was damaged or altered): {path}"
+    )]
+    Checksum {
+        /// The entry.
+        name: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// An entry the manifest lists but the zip lacks, or the other way round.
+    #[error("the bundle's entries do not match its manifest (\"{name}\"): {path}")]
+    EntryMismatch {
+        /// The entry.
+        name: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// A record that does not read as its kind (bad date, unknown value, bad id …).
+    #[error("invalid {kind} record {id} ({detail}): {path}")]
+    BadRecord {
+        /// The kind.
+        kind: &'static str,
+        /// Its id as given.
+        id: String,
+        /// What is wrong.
+        detail: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// A record that refers to one neither in the file nor in the database.
+    #[error("{kind} record {id} refers to a missing {target} {target_id}: {path}")]
+    MissingReference {
+        /// The kind of the referring record.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+        /// The kind referred to.
+        target: &'static str,
+        /// The id referred to.
+        target_id: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// Changes dated too far in the future (the exporting laptop's clock is wrong).
+    #[error(
+        "the file holds changes dated {when}, in the future; check the clock of the laptop that made it: {path}"
+    )]
+    FutureClock {
+        /// The date of the change (UTC).
+        when: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// An SQLite file that is not a Zoufang database.
+    #[error("not a Zoufang database: {0}")]
+    ForeignDatabase(PathBuf),
+    /// A Zoufang database of a newer schema.
+    #[error(
+        "the database was written by a newer version of Zoufang (schema {found}, this version knows up to {supported}); update Zoufang to import it: {path}"
+    )]
+    NewerDatabase {
+        /// Its schema version.
+        found: i64,
+        /// The newest this build knows.
+        supported: i64,
+        /// The file.
+        path: PathBuf,
+    },
+    /// Export was asked for nothing.
+    #[error(
+        "choose what to export (--topic, --since, --until, --investigator, --subject) or --all"
+    )]
+    NothingSelected,
+    /// No conflict with that number.
+    #[error("no conflict number {0}")]
+    NoSuchConflict(i64),
+}
+
+/// The bundle layer's result type.
+pub type Result<T, E = BundleError> = std::result::Result<T, E>;
+
+impl From<rusqlite::Error> for BundleError {
+    fn from(err: rusqlite::Error) -> Self {
+        BundleError::Store(err.into())
+    }
+}
+
+impl From<serde_json::Error> for BundleError {
+    fn from(err: serde_json::Error) -> Self {
+        BundleError::Store(err.into())
+    }
+}
+
+impl Localized for BundleError {
+    fn localized(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            BundleError::Store(e) => e.localized(lang),
+            BundleError::File { source, path } => {
+                format!("无法读写文件（{source}）：{}", path.display())
+            }
+            BundleError::NotABundle(p) => {
+                format!("这不是走访案卷包，也不是走访数据库：{}", p.display())
+            }
+            BundleError::Damaged { detail, path } => {
+                format!("案卷包已损坏或不完整（{detail}）：{}", path.display())
+            }
+            BundleError::NewerFormat {
+                found,
+                supported,
+                path,
+            } => format!(
+                "该案卷包由更新版本的走访程序生成（格式版本 {found}，本程序最高支持 {supported}），请升级程序后再导入：{}",
+                path.display()
+            ),
+            BundleError::BadManifest { detail, path } => {
+                format!("案卷包的清单缺失或无效（{detail}）：{}", path.display())
+            }
+            BundleError::UnsafeName { name, path } => {
+                format!("案卷包含有不安全的条目名“{name}”：{}", path.display())
+            }
+            BundleError::DuplicateEntry { name, path } => {
+                format!("案卷包中有重复的条目（“{name}”）：{}", path.display())
+            }
+            BundleError::UnexpectedEntry { name, path } => {
+                format!("案卷包含有不应有的条目“{name}”：{}", path.display())
+            }
+            BundleError::UnknownKind { kind, path } => {
+                format!("案卷包含有未知类型“{kind}”的记录：{}", path.display())
+            }
+            BundleError::TooLarge { name, limit, path } => format!(
+                "案卷包过大（“{name}”超过 {limit} 字节的上限）：{}",
+                path.display()
+            ),
+            BundleError::TooManyEntries { limit, path } => {
+                format!("案卷包条目过多（超过 {limit} 个）：{}", path.display())
+            }
+            BundleError::Checksum { name, path } => format!(
+                "“{name}”的校验和与清单不符（案卷包已损坏或被改动）：{}",
+                path.display()
+            ),
+            BundleError::EntryMismatch { name, path } => {
+                format!("案卷包的条目与清单不一致（“{name}”）：{}", path.display())
+            }
+            BundleError::BadRecord {
+                kind,
+                id,
+                detail,
+                path,
+            } => format!(
+                "{}记录 {id} 无效（{detail}）：{}",
+                kind_label(kind, lang),
+                path.display()
+            ),
+            BundleError::MissingReference {
+                kind,
+                id,
+                target,
+                target_id,
+                path,
+            } => format!(
+                "{}记录 {id} 引用的{} {target_id} 既不在文件中也不在数据库中：{}",
+                kind_label(kind, lang),
+                kind_label(target, lang),
+                path.display()
+            ),
+            BundleError::FutureClock { when, path } => format!(
+                "文件中有日期为 {when} 的修改，晚于当前时间；请检查生成该文件的电脑的时钟：{}",
+                path.display()
+            ),
+            BundleError::ForeignDatabase(p) => {
+                format!("这不是走访数据库：{}", p.display())
+            }
+            BundleError::NewerDatabase {
+                found,
+                supported,
+                path,
+            } => format!(
+                "该数据库由更新版本的走访程序写入（结构版本 {found}，本程序最高支持 {supported}），请升级程序后再导入：{}",
+                path.display()
+            ),
+            BundleError::NothingSelected => {
+                "请指定导出范围（--topic、--since、--until、--investigator、--subject）或使用 --all"
+                    .to_owned()
+            }
+            BundleError::NoSuchConflict(n) => format!("没有编号为 {n} 的冲突"),
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! Writing a bundle: the selected visits with all their findings (live and deleted), the
+//! subjects and topics they refer to (with the topics' parents), and a manifest.
+
+use super::error::{BundleError, Result};
+use super::format::{
+    BundleRecord, Creator, EntryInfo, FORMAT_NAME, FORMAT_VERSION, FilterInfo, MANIFEST, Manifest,
+    RecordsDoc, records_entry,
+};
+use super::read::history_base;
+use super::{Progress, Stage};
+use crate::model::{SubjectId, TopicId};
+use crate::store::{
+    Page, RecordKind, SCHEMA_VERSION, Store, StoredRecord, VisitFilter, VisitSort, load, read_row,
+    select_list,
+};
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Which visits to export (all conditions together); `all` exports every record.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExportFilter {
+    /// Everything in the database, the Trash included.
+    pub all: bool,
+    /// Visits with a finding tagged with one of these topics (or a subtopic).
+    pub topics: Vec<TopicId>,
+    /// Visits on or after this day.
+    pub since: Option<NaiveDate>,
+    /// Visits on or before this day.
+    pub until: Option<NaiveDate>,
+    /// Visits this person went on.
+    pub investigator: Option<String>,
+    /// Visits of this subject (the subject itself is exported too).
+    pub subject: Option<SubjectId>,
+}
+
+impl ExportFilter {
+    fn is_empty(&self) -> bool {
+        !self.all
+            && self.topics.is_empty()
+            && self.since.is_none()
+            && self.until.is_none()
+            && self.investigator.is_none()
+            && self.subject.is_none()
+    }
+
+    fn info(&self) -> FilterInfo {
+        FilterInfo {
+            all: self.all,
+            topics: self.topics.iter().map(ToString::to_string).collect(),
+            since: self.since.map(|d| d.to_string()),
+            until: self.until.map(|d| d.to_string()),
+            investigator: self.investigator.clone(),
+            subject: self.subject.map(|s| s.to_string()),
+        }
+    }
+}
+
+/// What an export wrote.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ExportSummary {
+    /// The bundle written.
+    pub path: PathBuf,
+    /// Its id.
+    pub bundle_id: String,
+    /// Records per kind.
+    pub counts: BTreeMap<String, usize>,
+}
+
+/// Writes the records `filter` selects to a bundle at `out` (replaced atomically).
+pub fn export(
+    store: &Store,
+    filter: &ExportFilter,
+    out: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportSummary> {
+    if filter.is_empty() {
+        return Err(BundleError::NothingSelected);
+    }
+    let selected = select(store, filter)?;
+    let total: u64 = selected.values().map(|v| v.len() as u64).sum();
+    let mut done = 0u64;
+    let mut docs: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut counts = BTreeMap::new();
+    for (kind, records) in &selected {
+        let mut out_records = Vec::with_capacity(records.len());
+        for rec in records {
+            out_records.push(BundleRecord::from_stored(
+                rec,
+                history_base(store.conn(), &rec.id)?,
+            ));
+            done += 1;
+            if done.is_multiple_of(500) {
+                progress(Progress {
+                    stage: Stage::Exporting,
+                    done,
+                    total,
+                });
+            }
+        }
+        counts.insert(kind.table().to_owned(), out_records.len());
+        let doc = RecordsDoc {
+            kind: kind.table().to_owned(),
+            records: out_records,
+        };
+        docs.push((records_entry(*kind), serde_json::to_vec(&doc)?));
+    }
+    let manifest = Manifest {
+        format: FORMAT_NAME.to_owned(),
+        version: FORMAT_VERSION,
+        bundle_id: uuid::Uuid::now_v7().to_string(),
+        creator: Creator {
+            name: store.author().to_owned(),
+            device_id: store.device_id().to_owned(),
+        },
+        created_at: chrono::Utc::now(),
+        schema_version: SCHEMA_VERSION,
+        filter: filter.info(),
+        counts: counts.clone(),
+        entries: docs
+            .iter()
+            .map(|(name, bytes)| {
+                (
+                    name.clone(),
+                    EntryInfo {
+                        size: bytes.len() as u64,
+                        sha256: crate::store::hex(&Sha256::digest(bytes)),
+                    },
+                )
+            })
+            .collect(),
+    };
+    let manifest_bytes = serde_json::to_vec_pretty(&manifest)?;
+    write_zip(out, &manifest_bytes, &docs)?;
+    progress(Progress {
+        stage: Stage::Exporting,
+        done: total,
+        total,
+    });
+    Ok(ExportSummary {
+        path: out.to_owned(),
+        bundle_id: manifest.bundle_id,
+        counts,
+    })
+}
+
+/// Writes the zip beside `out` and renames it into place, so a failed export leaves no half file.
+fn write_zip(out: &Path, manifest: &[u8], docs: &[(String, Vec<u8>)]) -> Result<()> {
+    let file_err = |source| BundleError::File {
+        source,
+        path: out.to_owned(),
+    };
+    let zip_err = |e: zip::result::ZipError| file_err(std::io::Error::other(e.to_string()));
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "bundle".to_owned());
+    let tmp = dir.join(format!(".{name}.{}.part", std::process::id()));
+    let result = (|| -> Result<()> {
+        let file = std::fs::File::create(&tmp).map_err(file_err)?;
+        let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        zip.start_file(MANIFEST, options).map_err(zip_err)?;
+        zip.write_all(manifest).map_err(file_err)?;
+        for (entry, bytes) in docs {
+            zip.start_file(entry.as_str(), options).map_err(zip_err)?;
+            zip.write_all(bytes).map_err(file_err)?;
+        }
+        let mut writer = zip.finish().map_err(zip_err)?;
+        writer.flush().map_err(file_err)?;
+        writer
+            .into_inner()
+            .map_err(|e| file_err(e.into_error()))?
+            .sync_all()
+            .map_err(file_err)?;
+        std::fs::rename(&tmp, out).map_err(file_err)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The records to export, per kind, parents first, each in id order.
+fn select(store: &Store, filter: &ExportFilter) -> Result<BTreeMap<RecordKind, Vec<StoredRecord>>> {
+    let conn = store.conn();
+    let mut out: BTreeMap<RecordKind, Vec<StoredRecord>> = BTreeMap::new();
+    if filter.all {
+        for kind in RecordKind::ALL {
+            let sql = format!(
+                "SELECT {} FROM {} t ORDER BY t.id",
+                select_list(kind, "t"),
+                kind.table()
+            );
+            let mut stmt = conn.prepare(&sql)?;
+            let rows = stmt.query_map([], |row| Ok(read_row(kind, row, 0)))?;
+            let mut records = Vec::new();
+            for row in rows {
+                records.push(row??);
+            }
+            out.insert(kind, records);
+        }
+        return Ok(out);
+    }
+    // Visits matching the filter, live and in the Trash (their tombstones travel too).
+    let mut visit_ids: BTreeSet<String> = BTreeSet::new();
+    for deleted in [false, true] {
+        let visit_filter = VisitFilter {
+            topics: filter.topics.clone(),
+            since: filter.since,
+            until: filter.until,
+            investigator: filter.investigator.clone(),
+            subject: filter.subject,
+            deleted,
+            ..VisitFilter::default()
+        };
+        let page_size = 5_000;
+        let mut offset = 0;
+        loop {
+            let rows = store.list_visits(
+                &visit_filter,
+                VisitSort::Date,
+                true,
+                Page {
+                    offset,
+                    limit: page_size,
+                },
+            )?;
+            let n = rows.len();
+            visit_ids.extend(rows.into_iter().map(|r| r.visit.id.to_string()));
+            if n < page_size {
+                break;
+            }
+            offset += n;
+        }
+    }
+    let mut visits = Vec::new();
+    let mut findings = Vec::new();
+    let mut subject_ids: BTreeSet<String> =
+        filter.subject.iter().map(ToString::to_string).collect();
+    let mut topic_ids: BTreeSet<String> = BTreeSet::new();
+    let finding_sql = format!(
+        "SELECT {} FROM finding t WHERE t.visit_id = ?1 ORDER BY t.id",
+        select_list(RecordKind::Finding, "t")
+    );
+    let mut stmt = conn.prepare(&finding_sql)?;
+    for id in &visit_ids {
+        let Some(visit) = load(conn, RecordKind::Visit, id)? else {
+            continue;
+        };
+        if let Some(subject) = text(&visit, "subject_id") {
+            subject_ids.insert(subject);
+        }
+        visits.push(visit);
+        let rows = stmt.query_map([id], |row| Ok(read_row(RecordKind::Finding, row, 0)))?;
+        for row in rows {
+            let finding = row??;
+            topic_ids.extend(list(&finding, "topics"));
+            findings.push(finding);
+        }
+    }
+    let mut subjects = Vec::new();
+    for id in &subject_ids {
+        if let Some(subject) = load(conn, RecordKind::Subject, id)? {
+            topic_ids.extend(list(&subject, "topics"));
+            subjects.push(subject);
+        }
+    }
+    // Topics with their ancestors, so a subtopic arrives with its parent.
+    let mut topics: BTreeMap<String, StoredRecord> = BTreeMap::new();
+    let mut queue: Vec<String> = topic_ids.into_iter().collect();
+    while let Some(id) = queue.pop() {
+        if topics.contains_key(&id) {
+            continue;
+        }
+        if let Some(topic) = load(conn, RecordKind::Topic, &id)? {
+            if let Some(parent) = text(&topic, "parent_id") {
+                queue.push(parent);
+            }
+            topics.insert(id, topic);
+        }
+    }
+    findings.sort_by(|a, b| a.id.cmp(&b.id));
+    out.insert(RecordKind::Topic, topics.into_values().collect());
+    out.insert(RecordKind::Subject, subjects);
+    out.insert(RecordKind::Visit, visits);
+    out.insert(RecordKind::Finding, findings);
+    Ok(out)
+}
+
+fn text(rec: &StoredRecord, field: &str) -> Option<String> {
+    rec.data
+        .get(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+}
+
+fn list(rec: &StoredRecord, field: &str) -> Vec<String> {
+    match rec.data.get(field) {
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    }
+}

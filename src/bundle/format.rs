@@ -1,0 +1,191 @@
+//! The bundle file format, version 1 (see `docs/bundle-format.md`): the manifest, the record
+//! documents, the entry names and the limits a reader enforces.
+
+use crate::model::Hlc;
+use crate::store::{RecordKind, StoredRecord};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// The `format` field of every manifest.
+pub const FORMAT_NAME: &str = "zoufang-bundle";
+
+/// The format version this build writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The manifest's entry name.
+pub const MANIFEST: &str = "manifest.json";
+
+/// The usual file extension of a bundle.
+pub const EXTENSION: &str = "zfb";
+
+/// The entry holding the records of one kind.
+pub fn records_entry(kind: RecordKind) -> String {
+    format!("records/{}.json", kind.table())
+}
+
+/// How much a reader accepts before it calls a file hostile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest bundle file.
+    pub max_file_bytes: u64,
+    /// The largest entry, counted in bytes actually decompressed.
+    pub max_entry_bytes: u64,
+    /// All entries together, decompressed.
+    pub max_total_bytes: u64,
+    /// The most entries.
+    pub max_entries: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 4 << 30,
+            max_entry_bytes: 256 << 20,
+            max_total_bytes: 2 << 30,
+            max_entries: 100_000,
+        }
+    }
+}
+
+/// Who made a bundle.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Creator {
+    /// The author name set on the exporting laptop.
+    pub name: String,
+    /// The exporting database's device id.
+    pub device_id: String,
+}
+
+/// One entry's size and checksum, as the manifest lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryInfo {
+    /// Decompressed size in bytes.
+    pub size: u64,
+    /// SHA-256 of the decompressed bytes, lowercase hex.
+    pub sha256: String,
+}
+
+/// The filter an export used, recorded for the reader's information.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilterInfo {
+    /// Everything was exported.
+    #[serde(default)]
+    pub all: bool,
+    /// Topic ids (subtopics included).
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// First visit day.
+    #[serde(default)]
+    pub since: Option<String>,
+    /// Last visit day.
+    #[serde(default)]
+    pub until: Option<String>,
+    /// Investigator name.
+    #[serde(default)]
+    pub investigator: Option<String>,
+    /// Subject id.
+    #[serde(default)]
+    pub subject: Option<String>,
+}
+
+/// `manifest.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Always [`FORMAT_NAME`].
+    pub format: String,
+    /// The format version.
+    pub version: u32,
+    /// A fresh UUID per export.
+    pub bundle_id: String,
+    /// Who exported it.
+    pub creator: Creator,
+    /// When (UTC).
+    pub created_at: DateTime<Utc>,
+    /// The schema version of the exporting database.
+    pub schema_version: i64,
+    /// What was selected.
+    pub filter: FilterInfo,
+    /// Records per kind (`topic`, `subject`, `visit`, `finding`).
+    pub counts: BTreeMap<String, usize>,
+    /// Every other entry by name, with its size and SHA-256.
+    pub entries: BTreeMap<String, EntryInfo>,
+}
+
+/// The document `records/<kind>.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordsDoc {
+    /// The kind of every record in it (`topic`, `subject`, `visit`, `finding`).
+    pub kind: String,
+    /// The records.
+    pub records: Vec<BundleRecord>,
+}
+
+/// One record with its id, field clocks, bookkeeping and tombstone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleRecord {
+    /// Its id.
+    pub id: String,
+    /// Its data fields (the kind's columns).
+    pub data: Map<String, Value>,
+    /// The clock of the last change to each field, and `deleted_at` for the tombstone.
+    pub clocks: BTreeMap<String, Hlc>,
+    /// When it was made.
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
+    /// When it was last changed.
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Who changed it last.
+    #[serde(default)]
+    pub updated_by: String,
+    /// Its tombstone.
+    #[serde(default)]
+    pub deleted_at: Option<DateTime<Utc>>,
+    /// For fields changed since creation: the value the last change replaced (lets a reader
+    /// tell an edit made on top of its own version from a concurrent one).
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub base: Map<String, Value>,
+}
+
+impl BundleRecord {
+    /// The bundle form of a stored record.
+    pub fn from_stored(rec: &StoredRecord, base: Map<String, Value>) -> BundleRecord {
+        BundleRecord {
+            id: rec.id.clone(),
+            data: rec.data.clone(),
+            clocks: rec.clocks.clone(),
+            created_at: rec.meta.created_at,
+            updated_at: rec.meta.updated_at,
+            updated_by: rec.meta.updated_by.clone(),
+            deleted_at: rec.meta.deleted_at,
+            base,
+        }
+    }
+
+    /// The stored form (not yet validated).
+    pub fn into_stored(self, kind: RecordKind) -> (StoredRecord, Map<String, Value>) {
+        let clock = self.clocks.values().max().cloned();
+        let rec = StoredRecord {
+            kind,
+            id: self.id,
+            data: self.data,
+            clocks: self.clocks,
+            meta: crate::model::RecordMeta {
+                created_at: self.created_at,
+                updated_at: self.updated_at,
+                updated_by: self.updated_by,
+                clock,
+                deleted_at: self.deleted_at,
+            },
+        };
+        (rec, self.base)
+    }
+}

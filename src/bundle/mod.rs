@@ -1,0 +1,51 @@
+//! Case bundles: one file (`.zfb`) a person mails or carries on a USB stick, holding visits with
+//! their findings and what they refer to. Export writes one; import reads bundles (or a
+//! colleague's whole database), validates them as hostile input, and merges them field by field
+//! so that any number of imports, in any order, repeated or not, give the same data.
+//!
+//! The laws (DESIGN.md §3) and the file layout are described in `docs/bundle-format.md`.
+
+mod backup;
+mod error;
+mod export;
+pub mod format;
+mod log;
+mod merge;
+mod read;
+
+pub use backup::{BACKUPS_KEPT, backup};
+pub use error::{BundleError, Result};
+pub use export::{ExportFilter, ExportSummary, export};
+pub use format::Limits;
+pub use log::{ConflictEntry, ImportLogEntry, conflicts, import_log, mark_reviewed};
+pub use merge::{Counts, FileReport, ImportOptions, ImportReport, import};
+pub use read::{Origin, SourceKind};
+
+/// What a long operation is doing, for a progress bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading and checking a file.
+    Reading,
+    /// Comparing incoming records with the database.
+    Merging,
+    /// Writing the result.
+    Writing,
+    /// Writing a bundle.
+    Exporting,
+}
+
+/// One progress report: `done` of `total` steps of `stage`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// What is being done.
+    pub stage: Stage,
+    /// Steps done.
+    pub done: u64,
+    /// Steps in all (0 when unknown).
+    pub total: u64,
+}
+
+/// A progress callback that ignores every report.
+pub fn no_progress() -> impl FnMut(Progress) {
+    |_| {}
+}

@@ -1,0 +1,601 @@
+//! Reading an import source as hostile input: a bundle (zip) or a colleague's whole database.
+//! Everything is checked before the database is touched: sizes (counted in bytes actually
+//! decompressed), entry names, duplicates, checksums, the format version, and every record's
+//! kind, id, dates and values.
+
+use super::error::{BundleError, Result};
+use super::format::{
+    BundleRecord, FORMAT_NAME, FORMAT_VERSION, Limits, MANIFEST, Manifest, RecordsDoc,
+    records_entry,
+};
+use super::{Progress, Stage};
+use crate::model::{Finding, Subject, Topic, ValidationError, Visit, builtin_topics};
+use crate::store::{
+    DELETED_FIELD, RecordKind, SCHEMA_VERSION, StoredRecord, read_row, select_list,
+};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// How far ahead of this laptop's clock an incoming change may be dated. A laptop whose clock
+/// is set years ahead would otherwise win every merge for years, everywhere.
+const MAX_CLOCK_AHEAD_MS: i64 = 24 * 3600 * 1000;
+
+/// What kind of file an import came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// A `.zfb` bundle.
+    Bundle,
+    /// A whole Zoufang database file.
+    Database,
+}
+
+impl SourceKind {
+    /// Its code in the import log.
+    pub fn code(self) -> &'static str {
+        match self {
+            SourceKind::Bundle => "bundle",
+            SourceKind::Database => "database",
+        }
+    }
+}
+
+/// Where an import's records came from.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Origin {
+    /// Bundle or database.
+    pub kind: SourceKind,
+    /// The file.
+    pub path: PathBuf,
+    /// The bundle id (none for a database file).
+    pub bundle_id: Option<String>,
+    /// SHA-256 of the whole file.
+    pub sha256: String,
+    /// Its creator's name.
+    pub creator: String,
+    /// Its creator's device id.
+    pub device_id: String,
+}
+
+/// One validated incoming record and, per changed field, the value its last change replaced.
+#[derive(Clone, Debug)]
+pub(crate) struct Incoming {
+    pub rec: StoredRecord,
+    pub base: Map<String, Value>,
+}
+
+/// A validated source: its origin and its records, parents before children.
+pub(crate) struct Source {
+    pub origin: Origin,
+    pub records: Vec<Incoming>,
+}
+
+/// Reads and validates one import source.
+pub(crate) fn read_source(
+    path: &Path,
+    limits: &Limits,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Source> {
+    let file_err = |source| BundleError::File {
+        source,
+        path: path.to_owned(),
+    };
+    let mut head = [0u8; 16];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| read_up_to(&mut f, &mut head))
+        .map_err(file_err)?;
+    let head = &head[..n];
+    if head.starts_with(b"SQLite format 3\0") {
+        read_database(path, progress)
+    } else if head.starts_with(b"PK") {
+        read_bundle(path, limits, progress)
+    } else {
+        Err(BundleError::NotABundle(path.to_owned()))
+    }
+}
+
+fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match reader.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+/// SHA-256 of a whole file, refusing files above `max_bytes`.
+fn file_sha256(path: &Path, max_bytes: u64) -> Result<String> {
+    let file_err = |source| BundleError::File {
+        source,
+        path: path.to_owned(),
+    };
+    let mut file = std::fs::File::open(path).map_err(file_err)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        let n = file.read(&mut buf).map_err(file_err)?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        if total > max_bytes {
+            return Err(BundleError::TooLarge {
+                name: "*".to_owned(),
+                limit: max_bytes,
+                path: path.to_owned(),
+            });
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(crate::store::hex(&hasher.finalize()))
+}
+
+/// Refuses names that could escape a folder or mean different files on different systems.
+fn check_name(name: &str, path: &Path) -> Result<()> {
+    let unsafe_name = name.is_empty()
+        || name.starts_with('/')
+        || name.contains('\\')
+        || name.contains(':')
+        || name.contains('\0')
+        || name.len() > 255
+        || name
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..");
+    if unsafe_name {
+        return Err(BundleError::UnsafeName {
+            name: name.chars().take(120).collect(),
+            path: path.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+fn read_bundle(path: &Path, limits: &Limits, progress: &mut dyn FnMut(Progress)) -> Result<Source> {
+    let sha256 = file_sha256(path, limits.max_file_bytes)?;
+    let damaged = |e: zip::result::ZipError| BundleError::Damaged {
+        detail: e.to_string(),
+        path: path.to_owned(),
+    };
+    let file = std::fs::File::open(path).map_err(|source| BundleError::File {
+        source,
+        path: path.to_owned(),
+    })?;
+    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(damaged)?;
+    if archive.has_duplicate_names() {
+        // The zip reader keeps one entry per name; which copy would win is not ours to guess.
+        return Err(BundleError::DuplicateEntry {
+            name: "*".to_owned(),
+            path: path.to_owned(),
+        });
+    }
+    if archive.len() > limits.max_entries {
+        return Err(BundleError::TooManyEntries {
+            limit: limits.max_entries,
+            path: path.to_owned(),
+        });
+    }
+    // Read every entry, checking names and sizes as we go.
+    let mut contents: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut total = 0u64;
+    let count = archive.len() as u64;
+    for i in 0..archive.len() {
+        progress(Progress {
+            stage: Stage::Reading,
+            done: i as u64,
+            total: count,
+        });
+        let mut entry = archive.by_index(i).map_err(damaged)?;
+        let name = entry.name().map_err(damaged)?.into_owned();
+        check_name(&name, path)?;
+        if entry.is_dir() || entry.is_symlink() {
+            return Err(BundleError::UnexpectedEntry {
+                name,
+                path: path.to_owned(),
+            });
+        }
+        if contents.contains_key(&name) {
+            return Err(BundleError::DuplicateEntry {
+                name,
+                path: path.to_owned(),
+            });
+        }
+        let too_large = |name: &str, limit| BundleError::TooLarge {
+            name: name.to_owned(),
+            limit,
+            path: path.to_owned(),
+        };
+        // The header's size is a claim; the bytes actually decompressed are what count.
+        let mut bytes = Vec::new();
+        (&mut entry)
+            .take(limits.max_entry_bytes + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| BundleError::Damaged {
+                detail: e.to_string(),
+                path: path.to_owned(),
+            })?;
+        if bytes.len() as u64 > limits.max_entry_bytes {
+            return Err(too_large(&name, limits.max_entry_bytes));
+        }
+        total += bytes.len() as u64;
+        if total > limits.max_total_bytes {
+            return Err(too_large("*", limits.max_total_bytes));
+        }
+        contents.insert(name, bytes);
+    }
+    let manifest = parse_manifest(contents.remove(MANIFEST), path)?;
+    // Every entry listed, with matching checksum, and nothing unlisted.
+    for (name, info) in &manifest.entries {
+        let Some(bytes) = contents.get(name) else {
+            return Err(BundleError::EntryMismatch {
+                name: name.clone(),
+                path: path.to_owned(),
+            });
+        };
+        let digest = crate::store::hex(&Sha256::digest(bytes));
+        if digest != info.sha256.to_ascii_lowercase() || bytes.len() as u64 != info.size {
+            return Err(BundleError::Checksum {
+                name: name.clone(),
+                path: path.to_owned(),
+            });
+        }
+    }
+    if let Some(name) = contents.keys().find(|n| !manifest.entries.contains_key(*n)) {
+        return Err(BundleError::EntryMismatch {
+            name: name.clone(),
+            path: path.to_owned(),
+        });
+    }
+    // Which entries are records of which kind.
+    let mut by_kind: BTreeMap<RecordKind, Vec<u8>> = BTreeMap::new();
+    for (name, bytes) in contents {
+        if let Some(file) = name.strip_prefix("records/")
+            && let Some(kind) = file.strip_suffix(".json")
+        {
+            let Some(kind) = RecordKind::from_code(kind) else {
+                return Err(BundleError::UnknownKind {
+                    kind: kind.to_owned(),
+                    path: path.to_owned(),
+                });
+            };
+            by_kind.insert(kind, bytes);
+        } else {
+            // Attachments (`attachments/<sha256>`) are not part of format version 1 yet.
+            return Err(BundleError::UnexpectedEntry {
+                name,
+                path: path.to_owned(),
+            });
+        }
+    }
+    let mut records = Vec::new();
+    let mut seen = HashSet::new();
+    for (kind, bytes) in by_kind {
+        let doc: RecordsDoc =
+            serde_json::from_slice(&bytes).map_err(|e| BundleError::BadManifest {
+                detail: format!("{}: {e}", records_entry(kind)),
+                path: path.to_owned(),
+            })?;
+        if doc.kind != kind.table() {
+            return Err(BundleError::UnknownKind {
+                kind: doc.kind.chars().take(40).collect(),
+                path: path.to_owned(),
+            });
+        }
+        let listed = manifest.counts.get(kind.table()).copied().unwrap_or(0);
+        if listed != doc.records.len() {
+            return Err(BundleError::BadManifest {
+                detail: format!(
+                    "{} lists {listed} records, the file holds {}",
+                    kind.table(),
+                    doc.records.len()
+                ),
+                path: path.to_owned(),
+            });
+        }
+        for record in doc.records {
+            let incoming = validate(kind, record, path)?;
+            if !seen.insert(incoming.rec.id.clone()) {
+                return Err(BundleError::BadRecord {
+                    kind: kind.table(),
+                    id: incoming.rec.id,
+                    detail: "the same id twice".to_owned(),
+                    path: path.to_owned(),
+                });
+            }
+            records.push(incoming);
+        }
+    }
+    Ok(Source {
+        origin: Origin {
+            kind: SourceKind::Bundle,
+            path: path.to_owned(),
+            bundle_id: Some(manifest.bundle_id),
+            sha256,
+            creator: manifest.creator.name,
+            device_id: manifest.creator.device_id,
+        },
+        records,
+    })
+}
+
+fn parse_manifest(bytes: Option<Vec<u8>>, path: &Path) -> Result<Manifest> {
+    let bad = |detail: String| BundleError::BadManifest {
+        detail,
+        path: path.to_owned(),
+    };
+    let bytes = bytes.ok_or_else(|| bad(format!("no {MANIFEST}")))?;
+    // Format and version first, so a newer bundle gets the message that says so.
+    let value: Value = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+    if value.get("format").and_then(Value::as_str) != Some(FORMAT_NAME) {
+        return Err(bad(format!("not a {FORMAT_NAME} manifest")));
+    }
+    let version = value
+        .get("version")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| bad("no format version".to_owned()))?;
+    if version > u64::from(FORMAT_VERSION) {
+        return Err(BundleError::NewerFormat {
+            found: version,
+            supported: FORMAT_VERSION,
+            path: path.to_owned(),
+        });
+    }
+    if version != u64::from(FORMAT_VERSION) {
+        return Err(bad(format!("unknown format version {version}")));
+    }
+    let manifest: Manifest = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
+    for name in manifest.entries.keys() {
+        check_name(name, path)?;
+    }
+    Ok(manifest)
+}
+
+/// Cross-field rules a merge may legitimately break (each side's fields come from different
+/// edits), so they are not held against incoming records; every other rule is.
+fn is_cross_field(err: &ValidationError) -> bool {
+    matches!(
+        err,
+        ValidationError::CloseNeedsVerifier
+            | ValidationError::CloseNeedsDate
+            | ValidationError::EndBeforeStart
+    )
+}
+
+/// Checks one incoming record by reading it as its typed kind, and normalises its data.
+pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> Result<Incoming> {
+    let (rec, base) = record.into_stored(kind);
+    let bad = |detail: String| BundleError::BadRecord {
+        kind: kind.table(),
+        id: rec.id.chars().take(60).collect(),
+        detail,
+        path: path.to_owned(),
+    };
+    let known: HashSet<&str> = kind
+        .columns()
+        .iter()
+        .map(|(c, _)| *c)
+        .chain([DELETED_FIELD])
+        .collect();
+    if let Some(field) = rec
+        .clocks
+        .keys()
+        .chain(base.keys())
+        .chain(rec.data.keys())
+        .find(|k| !known.contains(k.as_str()))
+    {
+        return Err(bad(format!(
+            "unknown field {}",
+            field.chars().take(40).collect::<String>()
+        )));
+    }
+    // Every field carries its clock (a tombstone too): merging compares nothing else.
+    if let Some((field, _)) = kind
+        .columns()
+        .iter()
+        .find(|(c, _)| !rec.clocks.contains_key(*c))
+    {
+        return Err(bad(format!("no clock for {field}")));
+    }
+    if rec.meta.deleted_at.is_some() && !rec.clocks.contains_key(DELETED_FIELD) {
+        return Err(bad("no clock for deleted_at".to_owned()));
+    }
+    fn typed<R: crate::store::Record>(rec: &StoredRecord) -> Result<StoredRecord, String> {
+        let typed: R = rec.to_record().map_err(|e| e.to_string())?;
+        if let Err(e) = typed.check()
+            && !is_cross_field(&e)
+        {
+            return Err(e.to_string());
+        }
+        let mut out = StoredRecord::from_record(&typed).map_err(|e| e.to_string())?;
+        out.clocks = rec.clocks.clone();
+        out.meta = rec.meta.clone();
+        Ok(out)
+    }
+    let normalised = match kind {
+        RecordKind::Topic => typed::<Topic>(&rec),
+        RecordKind::Subject => typed::<Subject>(&rec),
+        RecordKind::Visit => typed::<Visit>(&rec),
+        RecordKind::Finding => typed::<Finding>(&rec),
+    }
+    .map_err(bad)?;
+    if normalised.id != rec.id {
+        return Err(bad("id not in canonical form".to_owned()));
+    }
+    if kind == RecordKind::Topic
+        && let Some(builtin) = builtin_topics()
+            .into_iter()
+            .find(|t| t.id.to_string() == rec.id)
+        && StoredRecord::from_record(&builtin)?.data != normalised.data
+    {
+        return Err(bad("built-in topics cannot be changed".to_owned()));
+    }
+    let limit = chrono::Utc::now().timestamp_millis() + MAX_CLOCK_AHEAD_MS;
+    if let Some(clock) = normalised.clocks.values().find(|c| c.millis > limit) {
+        return Err(BundleError::FutureClock {
+            when: clock.time().format("%Y-%m-%d %H:%M").to_string(),
+            path: path.to_owned(),
+        });
+    }
+    Ok(Incoming {
+        rec: normalised,
+        base,
+    })
+}
+
+/// Reads a colleague's whole database, read-only, after checking it is Zoufang's.
+fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Source> {
+    let sha256 = file_sha256(path, u64::MAX)?;
+    let foreign = || BundleError::ForeignDatabase(path.to_owned());
+    // A damaged or foreign file says so; anything else (say, a copied write-ahead log that
+    // cannot be opened read-only) is a file problem, reported as it is.
+    let opening = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => foreign(),
+        _ => BundleError::File {
+            source: std::io::Error::other(e.to_string()),
+            path: path.to_owned(),
+        },
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(opening)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(opening)?;
+    if version > SCHEMA_VERSION {
+        return Err(BundleError::NewerDatabase {
+            found: version,
+            supported: SCHEMA_VERSION,
+            path: path.to_owned(),
+        });
+    }
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'
+               AND name IN ('meta', 'topic', 'subject', 'visit', 'finding', 'history')",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|_| foreign())?;
+    if version < 1 || tables != 6 {
+        return Err(foreign());
+    }
+    let meta = |key: &str| -> Result<String> {
+        Ok(conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|_| foreign())?
+            .unwrap_or_default())
+    };
+    let origin = Origin {
+        kind: SourceKind::Database,
+        path: path.to_owned(),
+        bundle_id: None,
+        sha256,
+        creator: meta("author")?,
+        device_id: meta("device_id")?,
+    };
+    let mut records = Vec::new();
+    for kind in RecordKind::ALL {
+        let total: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM {}", kind.table()), [], |r| {
+                r.get(0)
+            })
+            .map_err(|_| foreign())?;
+        let sql = format!(
+            "SELECT {} FROM {} t ORDER BY t.id",
+            select_list(kind, "t"),
+            kind.table()
+        );
+        let mut stmt = conn.prepare(&sql).map_err(|_| foreign())?;
+        let mut rows = stmt.query([]).map_err(|_| foreign())?;
+        let mut done = 0u64;
+        while let Some(row) = rows.next().map_err(|_| foreign())? {
+            let rec = read_row(kind, row, 0).map_err(|e| BundleError::BadRecord {
+                kind: kind.table(),
+                id: String::new(),
+                detail: e.to_string(),
+                path: path.to_owned(),
+            })?;
+            let base = history_base(&conn, &rec.id)?;
+            let record = BundleRecord::from_stored(&rec, base);
+            records.push(validate(kind, record, path)?);
+            done += 1;
+            if done.is_multiple_of(500) {
+                progress(Progress {
+                    stage: Stage::Reading,
+                    done,
+                    total: u64::try_from(total).unwrap_or(0),
+                });
+            }
+        }
+    }
+    Ok(Source { origin, records })
+}
+
+/// A field's value as merging compares it; the tombstone as epoch milliseconds (or null).
+pub(crate) fn field_value(rec: &StoredRecord, field: &str) -> Value {
+    if field == DELETED_FIELD {
+        rec.meta
+            .deleted_at
+            .map_or(Value::Null, |t| Value::from(t.timestamp_millis()))
+    } else {
+        rec.data.get(field).cloned().unwrap_or(Value::Null)
+    }
+}
+
+/// Per field, the value the last change to it replaced, read from the record's history
+/// (creations and the record of lost versions do not count).
+pub(crate) fn history_base(conn: &Connection, id: &str) -> Result<Map<String, Value>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT before, after FROM history
+         WHERE record_id = ?1 AND before IS NOT NULL AND action <> 'conflict'
+         ORDER BY seq DESC",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
+    let mut base = Map::new();
+    for row in rows {
+        let (before, after) = row?;
+        let parse = |t: &str| -> Map<String, Value> {
+            match serde_json::from_str(t) {
+                Ok(Value::Object(map)) => map,
+                _ => Map::new(),
+            }
+        };
+        let before = parse(&before);
+        let after = after.as_deref().map(parse).unwrap_or_default();
+        let keys: Vec<&String> = before.keys().chain(after.keys()).collect();
+        for key in keys {
+            if base.contains_key(key) {
+                continue;
+            }
+            let (b, a) = (
+                snapshot_value(key, before.get(key)),
+                snapshot_value(key, after.get(key)),
+            );
+            if b != a {
+                base.insert(key.clone(), b);
+            }
+        }
+    }
+    Ok(base)
+}
+
+/// A value of a history snapshot in the form [`field_value`] gives.
+fn snapshot_value(field: &str, value: Option<&Value>) -> Value {
+    match value {
+        None => Value::Null,
+        Some(Value::String(t)) if field == DELETED_FIELD => chrono::DateTime::parse_from_rfc3339(t)
+            .map_or(Value::Null, |t| Value::from(t.timestamp_millis())),
+        Some(v) => v.clone(),
+    }
+}

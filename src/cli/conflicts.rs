@@ -1,0 +1,92 @@
+//! `zoufang conflicts` (the losing versions of merges, to review) and `zoufang imports` (the
+//! import log).
+
+use super::{CliError, Context};
+use crate::bundle::{conflicts, import_log, mark_reviewed};
+use crate::store::kind_label;
+use clap::Args;
+
+/// Which conflicts to show, or which to mark reviewed.
+#[derive(Debug, Args)]
+pub struct ConflictsArgs {
+    /// Reviewed conflicts too.
+    #[arg(long)]
+    all: bool,
+    /// Mark these conflicts (by number) as reviewed.
+    #[arg(long, value_name = "N", num_args = 1..)]
+    review: Vec<i64>,
+}
+
+/// Runs `zoufang conflicts`.
+pub fn run(ctx: &Context, args: &ConflictsArgs) -> Result<(), CliError> {
+    if !args.review.is_empty() {
+        for seq in &args.review {
+            mark_reviewed(&ctx.store, *seq)?;
+        }
+        if ctx.json {
+            return ctx.print_json(&serde_json::json!({ "reviewed": args.review }));
+        }
+        println!(
+            "{}{}",
+            ctx.lang.pick("已标记为已核对：", "Marked reviewed: "),
+            args.review
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Ok(());
+    }
+    let list = conflicts(&ctx.store, args.all)?;
+    if ctx.json {
+        return ctx.print_json(&list);
+    }
+    if list.is_empty() {
+        println!(
+            "{}",
+            ctx.lang.pick("没有待核对的冲突", "No conflicts to review")
+        );
+    }
+    for c in &list {
+        let reviewed = if c.reviewed_at.is_some() {
+            ctx.lang.pick("（已核对）", " (reviewed)")
+        } else {
+            ""
+        };
+        println!(
+            "#{}\t{} {}\t{}\t{}: {}\t{}: {}{reviewed}",
+            c.seq,
+            kind_label(c.kind.table(), ctx.lang),
+            c.record_id,
+            c.field,
+            ctx.lang.pick("落选", "lost"),
+            c.loser_value,
+            ctx.lang.pick("保留", "kept"),
+            c.winner_value,
+        );
+    }
+    Ok(())
+}
+
+/// Runs `zoufang imports`.
+pub fn imports(ctx: &Context) -> Result<(), CliError> {
+    let log = import_log(&ctx.store)?;
+    if ctx.json {
+        return ctx.print_json(&log);
+    }
+    if log.is_empty() {
+        println!("{}", ctx.lang.pick("尚无导入记录", "Nothing imported yet"));
+    }
+    for entry in &log {
+        println!(
+            "#{}\t{}\t{}\t{}\t{}\t{}",
+            entry.seq,
+            entry.at,
+            entry.bundle_id.as_deref().unwrap_or(&entry.source),
+            entry.file_name,
+            &entry.sha256[..entry.sha256.len().min(12)],
+            entry.result
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,74 @@
+//! `zoufang export`: writes a case bundle.
+
+use super::{CliError, Context, date_arg, id_arg};
+use crate::bundle::{ExportFilter, export, no_progress};
+use crate::i18n::Lang;
+use clap::Args;
+use std::path::PathBuf;
+
+/// What to export, and where.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The bundle file to write (`.zfb`).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Visits with findings of this topic (code or name; subtopics included); repeatable.
+    #[arg(long = "topic", value_name = "T")]
+    topics: Vec<String>,
+    /// Visits on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Visits on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// Visits this investigator went on.
+    #[arg(long, value_name = "N")]
+    investigator: Option<String>,
+    /// Visits of this research subject (its id).
+    #[arg(long, value_name = "ID")]
+    subject: Option<String>,
+    /// Everything, the Trash included.
+    #[arg(long)]
+    all: bool,
+}
+
+/// Runs `zoufang export`.
+pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
+    let topics = args
+        .topics
+        .iter()
+        .map(|t| ctx.store.resolve_topic(t))
+        .collect::<Result<Vec<_>, _>>()?;
+    let filter = ExportFilter {
+        all: args.all,
+        topics,
+        since: date_arg(args.since.as_ref())?,
+        until: date_arg(args.until.as_ref())?,
+        investigator: args.investigator.clone(),
+        subject: args.subject.as_deref().map(id_arg).transpose()?,
+    };
+    let summary = export(&ctx.store, &filter, &args.out, &mut no_progress())?;
+    if ctx.json {
+        return ctx.print_json(&summary);
+    }
+    let n = |k: &str| summary.counts.get(k).copied().unwrap_or(0);
+    match ctx.lang {
+        Lang::Zh => println!(
+            "已导出：走访 {} 次，发现 {} 条，调研课题 {} 个，专题 {} 个 → {}",
+            n("visit"),
+            n("finding"),
+            n("subject"),
+            n("topic"),
+            summary.path.display()
+        ),
+        Lang::En => println!(
+            "Exported {} visits, {} findings, {} subjects, {} topics → {}",
+            n("visit"),
+            n("finding"),
+            n("subject"),
+            n("topic"),
+            summary.path.display()
+        ),
+    }
+    Ok(())
+}

@@ -1,0 +1,396 @@
+//! Hostile or broken files are refused with a clear message, and the database stays exactly as
+//! it was.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+use zoufang::bundle::{BundleError, ImportOptions, Limits, import, no_progress};
+use zoufang::demo::{DemoOptions, generate};
+use zoufang::i18n::{Lang, Localized};
+use zoufang::store::Store;
+
+/// A laptop with some data, a good bundle from a colleague, and a temp dir.
+struct Setup {
+    dir: tempfile::TempDir,
+    store: Store,
+    good: PathBuf,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let mut colleague = laptop("李强");
+    generate(
+        &mut colleague,
+        DemoOptions {
+            visits: 8,
+            seed: 21,
+        },
+    )
+    .unwrap();
+    let good = export_all(&colleague, dir.path(), "good.zfb");
+    let mut store = laptop("王敏");
+    generate(
+        &mut store,
+        DemoOptions {
+            visits: 5,
+            seed: 22,
+        },
+    )
+    .unwrap();
+    Setup { dir, store, good }
+}
+
+/// Imports `file` expecting a refusal; checks the database did not change and returns the error.
+fn refused(setup: &mut Setup, file: &Path, limits: Limits) -> BundleError {
+    let before = setup.store.digest().unwrap();
+    let logged = zoufang::bundle::import_log(&setup.store).unwrap().len();
+    let options = ImportOptions {
+        dry_run: false,
+        limits,
+    };
+    let err = import(
+        &mut setup.store,
+        &[file.to_owned()],
+        &options,
+        &mut no_progress(),
+    )
+    .expect_err("the file should be refused");
+    assert_eq!(setup.store.digest().unwrap(), before, "database unchanged");
+    assert_eq!(
+        zoufang::bundle::import_log(&setup.store).unwrap().len(),
+        logged,
+        "a refusal is not logged as an import"
+    );
+    // Messages name the file, in both languages.
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(err.localized(Lang::En).contains(&name), "{err}");
+    assert!(err.localized(Lang::Zh).contains(&name));
+    err
+}
+
+#[test]
+fn a_truncated_zip_is_refused() {
+    let mut s = setup();
+    let bytes = std::fs::read(&s.good).unwrap();
+    let cut = s.dir.path().join("cut.zfb");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let err = refused(&mut s, &cut, Limits::default());
+    assert!(matches!(err, BundleError::Damaged { .. }), "{err:?}");
+    assert!(err.localized(Lang::Zh).contains("损坏或不完整"));
+}
+
+#[test]
+fn a_wrong_checksum_is_refused() {
+    let mut s = setup();
+    let bad = s.dir.path().join("altered.zfb");
+    let mut entries = read_entries(&s.good);
+    // Change a record after the manifest was written.
+    let visit = entries
+        .iter_mut()
+        .find(|(n, _)| n == "records/visit.json")
+        .unwrap();
+    let text = String::from_utf8(visit.1.clone()).unwrap();
+    visit.1 = text
+        .replacen("\"place\":\"", "\"place\":\"改", 1)
+        .into_bytes();
+    write_entries(&bad, &entries);
+    let err = refused(&mut s, &bad, Limits::default());
+    assert!(matches!(err, BundleError::Checksum { ref name, .. } if name == "records/visit.json"));
+    assert!(err.localized(Lang::Zh).contains("校验和"));
+}
+
+#[test]
+fn an_unknown_format_version_is_refused() {
+    let mut s = setup();
+    let newer = s.dir.path().join("newer.zfb");
+    tamper(&s.good, &newer, |e| {
+        edit_json(e, "manifest.json", |m| m["version"] = 2.into());
+    });
+    let err = refused(&mut s, &newer, Limits::default());
+    assert!(matches!(
+        err,
+        BundleError::NewerFormat {
+            found: 2,
+            supported: 1,
+            ..
+        }
+    ));
+    assert!(err.localized(Lang::Zh).contains("更新版本"));
+    assert!(err.to_string().contains("format version 2"));
+}
+
+#[test]
+fn a_path_escaping_entry_name_is_refused() {
+    let mut s = setup();
+    for (i, name) in ["../x", "/etc/passwd", "records\\..\\x", "a/../../x"]
+        .iter()
+        .enumerate()
+    {
+        let bad = s.dir.path().join(format!("escape{i}.zfb"));
+        tamper(&s.good, &bad, |e| {
+            e.push(((*name).to_owned(), b"boo".to_vec()));
+        });
+        let err = refused(&mut s, &bad, Limits::default());
+        assert!(
+            matches!(err, BundleError::UnsafeName { .. }),
+            "{name}: {err:?}"
+        );
+    }
+}
+
+#[test]
+fn a_duplicate_entry_is_refused() {
+    let mut s = setup();
+    let bad = s.dir.path().join("twice.zfb");
+    let mut entries = read_entries(&s.good);
+    let copy = entries
+        .iter()
+        .find(|(n, _)| n == "records/topic.json")
+        .unwrap()
+        .clone();
+    entries.push(copy);
+    // The zip writer refuses duplicate names, so write the second copy under a name of the
+    // same length and patch the name bytes afterwards.
+    entries.last_mut().unwrap().0 = "records/topiX.json".to_owned();
+    write_entries(&bad, &entries);
+    let mut bytes = std::fs::read(&bad).unwrap();
+    let from = b"records/topiX.json";
+    let mut i = 0;
+    while i + from.len() <= bytes.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + from.len()].copy_from_slice(b"records/topic.json");
+        }
+        i += 1;
+    }
+    std::fs::write(&bad, bytes).unwrap();
+    let err = refused(&mut s, &bad, Limits::default());
+    assert!(
+        matches!(
+            err,
+            BundleError::DuplicateEntry { .. } | BundleError::Damaged { .. }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn an_oversized_entry_is_refused_by_the_bytes_it_inflates_to() {
+    let mut s = setup();
+    // A small zip bomb: 8 MiB of zeros compress to a few kilobytes.
+    let bomb = s.dir.path().join("bomb.zfb");
+    tamper(&s.good, &bomb, |e| {
+        e.push(("attachments/zeros".to_owned(), vec![0u8; 8 << 20]));
+    });
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 200_000);
+    let limits = Limits {
+        max_entry_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let err = refused(&mut s, &bomb, limits);
+    assert!(
+        matches!(err, BundleError::TooLarge { ref name, .. } if name == "attachments/zeros"),
+        "{err:?}"
+    );
+    assert!(err.localized(Lang::Zh).contains("过大"));
+    // The total is limited too.
+    let limits = Limits {
+        max_total_bytes: 4 << 20,
+        ..Limits::default()
+    };
+    assert!(matches!(
+        refused(&mut s, &bomb, limits),
+        BundleError::TooLarge { .. }
+    ));
+}
+
+#[test]
+fn a_record_with_a_bad_date_is_refused() {
+    let mut s = setup();
+    let bad = s.dir.path().join("baddate.zfb");
+    tamper(&s.good, &bad, |e| {
+        edit_json(e, "records/visit.json", |doc| {
+            doc["records"][0]["data"]["date"] = "2026-13-45".into();
+        });
+    });
+    let err = refused(&mut s, &bad, Limits::default());
+    assert!(
+        matches!(err, BundleError::BadRecord { kind: "visit", .. }),
+        "{err:?}"
+    );
+    assert!(err.localized(Lang::Zh).contains("走访记录"));
+}
+
+#[test]
+fn a_record_of_an_unknown_kind_is_refused() {
+    let mut s = setup();
+    let bad = s.dir.path().join("widget.zfb");
+    tamper(&s.good, &bad, |e| {
+        e.push((
+            "records/widget.json".to_owned(),
+            br#"{"kind":"widget","records":[]}"#.to_vec(),
+        ));
+    });
+    let err = refused(&mut s, &bad, Limits::default());
+    assert!(matches!(err, BundleError::UnknownKind { ref kind, .. } if kind == "widget"));
+    assert!(err.localized(Lang::Zh).contains("未知类型"));
+    // A document that claims another kind than its name.
+    let bad = s.dir.path().join("mislabelled.zfb");
+    tamper(&s.good, &bad, |e| {
+        edit_json(e, "records/visit.json", |doc| doc["kind"] = "gadget".into());
+    });
+    assert!(matches!(
+        refused(&mut s, &bad, Limits::default()),
+        BundleError::UnknownKind { .. }
+    ));
+}
+
+#[test]
+fn a_record_with_an_unknown_status_or_a_missing_visit_is_refused() {
+    let mut s = setup();
+    let bad = s.dir.path().join("status.zfb");
+    tamper(&s.good, &bad, |e| {
+        edit_json(e, "records/finding.json", |doc| {
+            doc["records"][0]["data"]["status"] = "vanished".into();
+        });
+    });
+    assert!(matches!(
+        refused(&mut s, &bad, Limits::default()),
+        BundleError::BadRecord {
+            kind: "finding",
+            ..
+        }
+    ));
+    let orphan = s.dir.path().join("orphan.zfb");
+    tamper(&s.good, &orphan, |e| {
+        edit_json(e, "records/finding.json", |doc| {
+            doc["records"][0]["data"]["visit_id"] = "01890a5d-ac96-774b-bcce-b302099a8057".into();
+        });
+    });
+    let err = refused(&mut s, &orphan, Limits::default());
+    assert!(
+        matches!(err, BundleError::MissingReference { .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_database_that_is_not_zoufangs_is_refused() {
+    let mut s = setup();
+    let foreign = s.dir.path().join("other.sqlite");
+    let conn = rusqlite::Connection::open(&foreign).unwrap();
+    conn.execute_batch("CREATE TABLE visit (id TEXT); INSERT INTO visit VALUES ('x');")
+        .unwrap();
+    drop(conn);
+    let err = refused(&mut s, &foreign, Limits::default());
+    assert!(matches!(err, BundleError::ForeignDatabase(_)), "{err:?}");
+    assert!(err.localized(Lang::Zh).contains("不是走访数据库"));
+    // A newer Zoufang's database.
+    let newer = s.dir.path().join("newer.sqlite");
+    drop(Store::open(&newer).unwrap());
+    let conn = rusqlite::Connection::open(&newer).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    assert!(matches!(
+        refused(&mut s, &newer, Limits::default()),
+        BundleError::NewerDatabase { found: 99, .. }
+    ));
+    // Not even SQLite or zip.
+    let text = s.dir.path().join("notes.txt");
+    std::fs::write(&text, "走访笔记").unwrap();
+    assert!(matches!(
+        refused(&mut s, &text, Limits::default()),
+        BundleError::NotABundle(_)
+    ));
+}
+
+#[test]
+fn one_bad_file_among_good_ones_stops_the_whole_import() {
+    let mut s = setup();
+    let cut = s.dir.path().join("cut.zfb");
+    let bytes = std::fs::read(&s.good).unwrap();
+    std::fs::write(&cut, &bytes[..bytes.len() - 10]).unwrap();
+    let good = s.good.clone();
+    let before = s.store.digest().unwrap();
+    let result = import(
+        &mut s.store,
+        &[good, cut],
+        &ImportOptions::default(),
+        &mut no_progress(),
+    );
+    assert!(result.is_err());
+    assert_eq!(s.store.digest().unwrap(), before);
+}
+
+#[test]
+fn changes_dated_in_the_future_or_to_built_in_topics_are_refused() {
+    let mut s = setup();
+    let future = s.dir.path().join("future.zfb");
+    tamper(&s.good, &future, |e| {
+        edit_json(e, "records/visit.json", |doc| {
+            doc["records"][0]["clocks"]["place"] = "004102444800000.000000.abc".into();
+        });
+    });
+    let err = refused(&mut s, &future, Limits::default());
+    assert!(matches!(err, BundleError::FutureClock { .. }), "{err:?}");
+    assert!(err.to_string().contains("2100-01-01"), "{err}");
+    let renamed = s.dir.path().join("renamed.zfb");
+    tamper(&s.good, &renamed, |e| {
+        edit_json(e, "records/topic.json", |doc| {
+            doc["records"][0]["data"]["name_zh"] = "改名".into();
+        });
+    });
+    let err = refused(&mut s, &renamed, Limits::default());
+    assert!(
+        matches!(err, BundleError::BadRecord { kind: "topic", .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_record_that_takes_the_id_of_another_kind_is_refused() {
+    let mut s = setup();
+    let good = s.good.clone();
+    import_files(&mut s.store, &[good]);
+    let entries = read_entries(&s.good);
+    let findings: serde_json::Value = serde_json::from_slice(
+        &entries
+            .iter()
+            .find(|(n, _)| n == "records/finding.json")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    let finding_id = findings["records"][0]["id"].clone();
+    let mut other = laptop("赵磊");
+    generate(
+        &mut other,
+        DemoOptions {
+            visits: 2,
+            seed: 31,
+        },
+    )
+    .unwrap();
+    let theirs = export_all(&other, s.dir.path(), "theirs.zfb");
+    let bad = s.dir.path().join("taken.zfb");
+    tamper(&theirs, &bad, |e| {
+        edit_json(e, "records/visit.json", |doc| {
+            let records = doc["records"].as_array_mut().unwrap();
+            records.truncate(1);
+            records[0]["id"] = finding_id;
+        });
+        edit_json(e, "records/finding.json", |doc| {
+            doc["records"] = serde_json::json!([]);
+        });
+        edit_json(e, "manifest.json", |m| {
+            m["counts"]["visit"] = 1.into();
+            m["counts"]["finding"] = 0.into();
+        });
+    });
+    let err = refused(&mut s, &bad, Limits::default());
+    assert!(
+        matches!(err, BundleError::BadRecord { ref detail, .. } if detail.contains("finding")),
+        "{err:?}"
+    );
+}
