@@ -330,7 +330,7 @@ fn every_view_and_editor_renders_in_both_languages() {
         let mut h = harness(app_on(&path, lang));
         for view in View::ALL {
             h.state_mut().command(AppCommand::ShowView(view));
-            h.run();
+            settle(&mut h);
         }
         for command in [
             AppCommand::OpenVisit(visit),
@@ -388,4 +388,155 @@ fn keyboard_shortcuts_start_records_and_move_them_to_the_trash() {
         h.query_by_label("新建走访").is_some(),
         "Ctrl+N starts a visit"
     );
+}
+
+/// Runs frames until the worker threads are done.
+fn settle(h: &mut Harness<'static, ZoufangApp>) {
+    for _ in 0..1000 {
+        // A worker finishing mid-run asks for frames of its own; keep stepping until idle.
+        let _ = h.try_run();
+        if !h.state().is_busy() {
+            h.run();
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("the worker did not finish");
+}
+
+#[test]
+fn a_colleagues_bundle_is_previewed_then_merged_from_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let colleague = dir.path().join("colleague.sqlite");
+    let mut theirs = Store::open(&colleague).unwrap();
+    generate(
+        &mut theirs,
+        DemoOptions {
+            visits: 12,
+            seed: 9,
+        },
+    )
+    .unwrap();
+    let bundle = dir.path().join("同事.zfb");
+    zoufang::bundle::export(
+        &theirs,
+        &zoufang::bundle::ExportFilter {
+            all: true,
+            ..Default::default()
+        },
+        &bundle,
+        &mut zoufang::bundle::no_progress(),
+    )
+    .unwrap();
+    let findings = theirs.count_findings(&FindingFilter::default()).unwrap();
+
+    let path = named_db(&dir, Some("组长"));
+    let mut h = harness(app_on(&path, Lang::Zh));
+    h.run();
+    h.state_mut()
+        .command(AppCommand::Import(vec![bundle.clone()]));
+    settle(&mut h);
+    assert!(
+        h.query_by_label("预览：导入将作如下修改（尚未写入）。")
+            .is_some()
+    );
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.count_findings(&FindingFilter::default()).unwrap(),
+        0,
+        "a preview writes nothing"
+    );
+
+    h.get_by_label("应用导入").click();
+    settle(&mut h);
+    assert!(h.query_by_label("导入完成。").is_some());
+    assert_eq!(
+        store.count_findings(&FindingFilter::default()).unwrap(),
+        findings
+    );
+    h.get_by_label("关闭").click();
+    h.run();
+    h.state_mut().command(AppCommand::Import(vec![bundle]));
+    settle(&mut h);
+    h.get_by_label("应用导入").click();
+    settle(&mut h);
+    let again = h
+        .state_mut()
+        .bundles_mut()
+        .0
+        .applied_import()
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        again.totals.added + again.totals.updated,
+        0,
+        "importing the same bundle again changes nothing"
+    );
+}
+
+#[test]
+fn the_export_dialog_writes_a_bundle_a_colleague_can_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = named_db(&dir, None);
+    let mut store = Store::open(&path).unwrap();
+    generate(&mut store, DemoOptions { visits: 8, seed: 4 }).unwrap();
+    let mut h = harness(app_on(&path, Lang::Zh));
+    h.run();
+    let out = dir.path().join("出差.zfb");
+    {
+        let app = h.state_mut();
+        let (bundles, db, lang) = app.bundles_mut();
+        let db = db.to_owned();
+        bundles.open_export();
+        bundles.export_to(out.clone(), &egui::Context::default(), &db, lang);
+    }
+    settle(&mut h);
+    assert!(h.query_by_label_contains("已导出").is_some());
+    let mut other = Store::open(dir.path().join("lead.sqlite")).unwrap();
+    zoufang::bundle::import(
+        &mut other,
+        &[out],
+        &Default::default(),
+        &mut zoufang::bundle::no_progress(),
+    )
+    .unwrap();
+    assert_eq!(
+        other.count_findings(&FindingFilter::default()).unwrap(),
+        store.count_findings(&FindingFilter::default()).unwrap()
+    );
+}
+
+#[test]
+fn the_summary_view_shows_the_figures_and_the_report_paragraph() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = named_db(&dir, None);
+    let mut store = Store::open(&path).unwrap();
+    generate(
+        &mut store,
+        DemoOptions {
+            visits: 30,
+            seed: 2,
+        },
+    )
+    .unwrap();
+    for lang in [Lang::Zh, Lang::En] {
+        let mut h = harness(app_on(&path, lang));
+        h.state_mut().command(AppCommand::ShowView(View::Summary));
+        h.run();
+        settle(&mut h);
+        let summary = h
+            .state()
+            .summary_view()
+            .summary()
+            .cloned()
+            .expect("counted");
+        assert_eq!(summary.totals.visits, 30);
+        let paragraph = zoufang::report::paragraph(&summary, lang);
+        assert!(
+            h.query_by_value(&paragraph).is_some(),
+            "the paragraph is on screen"
+        );
+        let label = lang.pick("走访次数", "Visits");
+        assert!(h.query_all_by_label(label).next().is_some());
+    }
 }

@@ -2,11 +2,14 @@
 //! once a frame; data is read through small cached queries refreshed when it changes (the
 //! `revision` counter), never re-read every frame.
 
+use super::bundles::{BundleContext, BundlesUi};
 use super::editors::{FindingEditor, VisitEditor};
 use super::history::history_ui;
 use super::settings::{Settings, View};
+use super::views::conflicts::ConflictsView;
 use super::views::problems::ProblemsView;
 use super::views::subjects::{SubjectEditor, SubjectsView};
+use super::views::summary::SummaryView;
 use super::views::topics::{TopicEditor, TopicsView};
 use super::views::trash::TrashView;
 use super::views::visits::VisitsView;
@@ -14,7 +17,7 @@ use crate::i18n::{Lang, Localized};
 use crate::model::{Finding, FindingId, Subject, SubjectId, Topic, TopicId, Visit, VisitId};
 use crate::store::{HistoryEntry, RecordKind, SearchHit, Store};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What views and editors ask the shell to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +44,8 @@ pub enum AppCommand {
     ShowView(View),
     /// Open another database file.
     OpenDatabase(PathBuf),
+    /// Preview an import of these bundles or database files.
+    Import(Vec<PathBuf>),
 }
 
 /// What views and editors share for one frame: the store, the language, the catalogue, and
@@ -56,6 +61,8 @@ pub struct Shared<'a> {
     pub subjects: &'a [Subject],
     /// Bumped whenever data changes; caches compare against it.
     pub revision: u64,
+    /// The database file (worker threads open their own connection to it).
+    pub db_path: &'a Path,
     commands: &'a mut Vec<AppCommand>,
     changed: &'a mut bool,
 }
@@ -120,6 +127,9 @@ pub struct ZoufangApp {
     topics_view: TopicsView,
     subjects_view: SubjectsView,
     trash: TrashView,
+    summary: SummaryView,
+    conflicts: ConflictsView,
+    bundles: BundlesUi,
     search: SearchBox,
     history: Option<(u64, String, Vec<HistoryEntry>)>,
     author_input: String,
@@ -148,6 +158,9 @@ impl ZoufangApp {
             topics_view: TopicsView::default(),
             subjects_view: SubjectsView,
             trash: TrashView::default(),
+            summary: SummaryView::default(),
+            conflicts: ConflictsView::default(),
+            bundles: BundlesUi::default(),
             search: SearchBox::default(),
             history: None,
             author_input: String::new(),
@@ -217,6 +230,7 @@ impl ZoufangApp {
             topics: &self.topics,
             subjects: &self.subjects,
             revision: self.revision,
+            db_path: &self.db_path,
             commands: &mut commands,
             changed: &mut changed,
         };
@@ -261,8 +275,49 @@ impl ZoufangApp {
         self.editor_panel_ui(ui);
         egui::CentralPanel::default().show(ui, |ui| self.view_ui(ui));
         self.search_results_ui(&ctx);
+        self.bundles_ui(&ctx);
         self.author_dialog_ui(&ctx);
         self.drain_commands(&ctx);
+    }
+
+    /// A worker thread is importing, exporting or counting.
+    pub fn is_busy(&self) -> bool {
+        self.bundles.is_busy() || self.summary.is_busy()
+    }
+
+    /// The bundle dialogs (for tests: start an import or an export without a file dialog).
+    pub fn bundles_mut(&mut self) -> (&mut BundlesUi, &Path, Lang) {
+        (&mut self.bundles, &self.db_path, self.settings.lang)
+    }
+
+    /// The Summary view (for tests).
+    pub fn summary_view(&self) -> &SummaryView {
+        &self.summary
+    }
+
+    fn bundles_ui(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.commands.push(AppCommand::Import(dropped));
+        }
+        let b = BundleContext {
+            db: &self.db_path,
+            lang: self.settings.lang,
+            topics: &self.topics,
+            subjects: &self.subjects,
+        };
+        if self.bundles.ui(ctx, &b) {
+            // The import wrote through its own connection: everything shown may have changed.
+            self.editor = None;
+            self.revision += 1;
+        }
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
@@ -327,6 +382,30 @@ impl ZoufangApp {
                         {
                             self.commands.push(AppCommand::OpenDatabase(path));
                         }
+                    }
+                    ui.separator();
+                    if ui
+                        .button(lang.pick("导入案卷包或数据库…", "Import bundles or databases…"))
+                        .clicked()
+                    {
+                        ui.close();
+                        if let Some(files) = rfd::FileDialog::new()
+                            .set_title(lang.pick("选择要导入的案卷包", "Choose bundles to import"))
+                            .add_filter(
+                                lang.pick("走访案卷包或数据库", "Zoufang bundle or database"),
+                                &["zfb", "sqlite", "db"],
+                            )
+                            .pick_files()
+                        {
+                            self.commands.push(AppCommand::Import(files));
+                        }
+                    }
+                    if ui
+                        .button(lang.pick("导出案卷包…", "Export a bundle…"))
+                        .clicked()
+                    {
+                        ui.close();
+                        self.bundles.open_export();
                     }
                     ui.separator();
                     if ui.button(lang.pick("退出", "Quit")).clicked() {
@@ -443,12 +522,14 @@ impl ZoufangApp {
             });
     }
 
+    #[allow(clippy::too_many_arguments)] // the disjoint borrows of one frame, gathered once
     fn shared<'a>(
         store: &'a mut Store,
         lang: Lang,
         topics: &'a [Topic],
         subjects: &'a [Subject],
         revision: u64,
+        db_path: &'a Path,
         commands: &'a mut Vec<AppCommand>,
         changed: &'a mut bool,
     ) -> Shared<'a> {
@@ -458,6 +539,7 @@ impl ZoufangApp {
             topics,
             subjects,
             revision,
+            db_path,
             commands,
             changed,
         }
@@ -481,6 +563,7 @@ impl ZoufangApp {
                         &self.topics,
                         &self.subjects,
                         self.revision,
+                        &self.db_path,
                         &mut self.commands,
                         &mut changed,
                     );
@@ -557,6 +640,7 @@ impl ZoufangApp {
             &self.topics,
             &self.subjects,
             self.revision,
+            &self.db_path,
             &mut self.commands,
             &mut changed,
         );
@@ -575,6 +659,8 @@ impl ZoufangApp {
                 self.subjects_view
                     .ui(ui, &mut shared, parse(&selected).map(SubjectId));
             }
+            View::Summary => self.summary.ui(ui, &mut shared),
+            View::Conflicts => self.conflicts.ui(ui, &mut shared),
             View::Trash => self.trash.ui(ui, &mut shared),
         }
         if changed {
@@ -756,6 +842,11 @@ impl ZoufangApp {
             self.settings.view = view;
             return;
         }
+        if let AppCommand::Import(files) = command {
+            self.flush_editor(Some(ctx));
+            self.bundles.open_import(files, ctx, &self.db_path, lang);
+            return;
+        }
         self.flush_editor(Some(ctx));
         let Some(store) = self.store.as_mut() else {
             return;
@@ -817,7 +908,7 @@ impl ZoufangApp {
                 }
                 Err(err) => self.message = Some(err.localized(lang)),
             },
-            AppCommand::OpenDatabase(_) | AppCommand::ShowView(_) => {}
+            AppCommand::OpenDatabase(_) | AppCommand::ShowView(_) | AppCommand::Import(_) => {}
         }
     }
 }

@@ -2,10 +2,12 @@
 //! each view and editor is its own file, `fonts` makes Chinese render everywhere.
 
 pub mod app;
+pub mod bundles;
 pub mod draft;
 pub mod editors;
 pub mod fonts;
 pub mod history;
+pub mod jobs;
 pub mod settings;
 pub mod views;
 pub mod widgets;

@@ -16,17 +16,23 @@ pub enum View {
     Topics,
     /// Research subjects.
     Subjects,
+    /// The progress-report figures and exports.
+    Summary,
+    /// Merge conflicts to review.
+    Conflicts,
     /// Deleted records.
     Trash,
 }
 
 impl View {
     /// Every view, in navigation order.
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 7] = [
         View::Visits,
         View::Problems,
         View::Topics,
         View::Subjects,
+        View::Summary,
+        View::Conflicts,
         View::Trash,
     ];
 
@@ -37,6 +43,8 @@ impl View {
             View::Problems => lang.pick("问题清单", "Problem list"),
             View::Topics => lang.pick("专题", "Topics"),
             View::Subjects => lang.pick("调研课题", "Subjects"),
+            View::Summary => lang.pick("统计汇总", "Summary"),
+            View::Conflicts => lang.pick("冲突复核", "Conflicts"),
             View::Trash => lang.pick("回收站", "Trash"),
         }
     }

@@ -1,7 +1,9 @@
 //! The centre views, one file each, and the paged row cache that keeps large lists smooth.
 
+pub mod conflicts;
 pub mod problems;
 pub mod subjects;
+pub mod summary;
 pub mod topics;
 pub mod trash;
 pub mod visits;

@@ -1,0 +1,423 @@
+//! The Summary view: the progress-report figures of a scope (topics, dates, subject, region,
+//! investigator), the paragraph a staged report uses (copyable), a chart per topic, and the
+//! Excel / Word / CSV / Markdown exports. Counting runs on a worker thread.
+
+use crate::i18n::Lang;
+use crate::model::{SubjectId, TopicId};
+use crate::report::{self, ExportFormat, FIGURES, Summary, SummaryFilter};
+use crate::ui::app::Shared;
+use crate::ui::jobs::Job;
+use crate::ui::widgets::{date_edit, topic_path};
+use chrono::NaiveDate;
+use egui::RichText;
+use std::path::PathBuf;
+
+/// State of the Summary view.
+#[derive(Default)]
+pub struct SummaryView {
+    topic: Option<TopicId>,
+    since: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    region: String,
+    investigator: String,
+    subject: Option<SubjectId>,
+    computed: Option<(u64, SummaryFilter, Summary)>,
+    counting: Option<(u64, SummaryFilter, Job<Summary>)>,
+    error: Option<String>,
+    saving: Option<Job<PathBuf>>,
+    saved: Option<Result<PathBuf, String>>,
+}
+
+impl SummaryView {
+    /// The filter the controls describe.
+    pub fn filter(&self) -> SummaryFilter {
+        let text = |t: &str| Some(t.trim().to_owned()).filter(|t| !t.is_empty());
+        SummaryFilter {
+            topics: self.topic.into_iter().collect(),
+            since: self.since,
+            until: self.until,
+            subject: self.subject,
+            region: text(&self.region),
+            investigator: text(&self.investigator),
+        }
+    }
+
+    /// The summary on screen, once counted.
+    pub fn summary(&self) -> Option<&Summary> {
+        self.computed.as_ref().map(|(_, _, s)| s)
+    }
+
+    /// A worker is counting or saving.
+    pub fn is_busy(&self) -> bool {
+        self.counting.is_some() || self.saving.is_some()
+    }
+
+    /// Exports the summary of the current filter to `path` in `format`.
+    pub fn save_to(
+        &mut self,
+        path: PathBuf,
+        format: ExportFormat,
+        ctx: &egui::Context,
+        shared: &Shared<'_>,
+    ) {
+        let filter = self.filter();
+        let lang = shared.lang;
+        self.saved = None;
+        self.saving = Some(Job::spawn(
+            "summary-export",
+            lang.pick("正在导出汇总", "Exporting the summary")
+                .to_owned(),
+            ctx,
+            shared.db_path.to_owned(),
+            lang,
+            move |store, reporter| {
+                let today = chrono::Local::now().date_naive();
+                let report = report::report(store, &filter, today).map_err(|e| e.to_string())?;
+                reporter.progress(0.6);
+                let bytes = report::export(&report, format, lang).map_err(|e| e.to_string())?;
+                std::fs::write(&path, bytes).map_err(|e| format!("{e}: {}", path.display()))?;
+                Ok(path)
+            },
+        ));
+    }
+
+    fn poll(&mut self, ctx: &egui::Context, shared: &Shared<'_>) {
+        let filter = self.filter();
+        let key = (shared.revision, filter.clone());
+        let fresh = self
+            .computed
+            .as_ref()
+            .is_some_and(|(rev, f, _)| (*rev, f.clone()) == key);
+        if let Some((rev, f, job)) = &mut self.counting {
+            if let Some(result) = job.poll(ctx) {
+                match result {
+                    Ok(summary) => {
+                        self.computed = Some((*rev, f.clone(), summary));
+                        self.error = None;
+                    }
+                    Err(err) => self.error = Some(err),
+                }
+                self.counting = None;
+            } else {
+                return;
+            }
+        }
+        let fresh = fresh
+            || self
+                .computed
+                .as_ref()
+                .is_some_and(|(rev, f, _)| (*rev, f.clone()) == key);
+        if !fresh && self.error.is_none() {
+            let lang = shared.lang;
+            let job_filter = filter.clone();
+            let job = Job::spawn(
+                "summary",
+                lang.pick("正在统计", "Counting").to_owned(),
+                ctx,
+                shared.db_path.to_owned(),
+                lang,
+                move |store, _| {
+                    let today = chrono::Local::now().date_naive();
+                    report::summarize(store, &job_filter, today).map_err(|e| e.to_string())
+                },
+            );
+            self.counting = Some((shared.revision, filter, job));
+        }
+        if let Some(job) = &mut self.saving
+            && let Some(result) = job.poll(ctx)
+        {
+            self.saved = Some(result);
+            self.saving = None;
+        }
+    }
+
+    /// The view.
+    pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared<'_>) {
+        let lang = shared.lang;
+        ui.heading(lang.pick("统计汇总", "Summary"));
+        let before = self.filter();
+        self.filters_ui(ui, shared);
+        if self.filter() != before {
+            self.error = None;
+        }
+        self.poll(ui.ctx(), shared);
+        if let Some((_, _, job)) = &self.counting {
+            job.progress_ui(ui);
+        }
+        if let Some(err) = &self.error {
+            crate::ui::widgets::error_label(ui, err);
+        }
+        let Some((_, _, summary)) = &self.computed else {
+            return;
+        };
+        let summary = summary.clone();
+        egui::ScrollArea::vertical()
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                self.export_ui(ui, shared, &summary);
+                ui.add_space(6.0);
+                paragraph_ui(ui, &summary, lang);
+                ui.add_space(6.0);
+                figures_ui(ui, &summary, lang);
+                ui.add_space(8.0);
+                chart_ui(ui, &summary, lang);
+                ui.add_space(8.0);
+                by_topic_ui(ui, &summary, lang);
+            });
+    }
+
+    fn filters_ui(&mut self, ui: &mut egui::Ui, shared: &Shared<'_>) {
+        let lang = shared.lang;
+        let any = lang.pick("全部", "All");
+        egui::Grid::new("summary-filters")
+            .num_columns(4)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| {
+                let label = ui.label(lang.pick("专题", "Topic")).id;
+                let shown = self
+                    .topic
+                    .map_or_else(|| any.to_owned(), |t| topic_path(shared.topics, t, lang));
+                egui::ComboBox::from_id_salt("summary-topic")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut self.topic, None, any);
+                        for t in shared.topics.iter().filter(|t| !t.meta.is_deleted()) {
+                            ui.selectable_value(
+                                &mut self.topic,
+                                Some(t.id),
+                                topic_path(shared.topics, t.id, lang),
+                            );
+                        }
+                    })
+                    .response
+                    .labelled_by(label);
+                let label = ui.label(lang.pick("调研课题", "Subject")).id;
+                let shown = self
+                    .subject
+                    .and_then(|id| shared.subjects.iter().find(|s| s.id == id))
+                    .map_or_else(|| any.to_owned(), |s| s.title.clone());
+                egui::ComboBox::from_id_salt("summary-subject")
+                    .selected_text(shown)
+                    .width(220.0)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut self.subject, None, any);
+                        for s in shared.subjects {
+                            ui.selectable_value(&mut self.subject, Some(s.id), &s.title);
+                        }
+                    })
+                    .response
+                    .labelled_by(label);
+                ui.end_row();
+                row_pair(
+                    ui,
+                    lang.pick("走访日期从", "Visited from"),
+                    |ui, label| {
+                        date_edit(
+                            ui,
+                            "summary-since",
+                            &mut self.since,
+                            true,
+                            lang,
+                            Some(label),
+                        );
+                    },
+                );
+                row_pair(ui, lang.pick("至", "to"), |ui, label| {
+                    date_edit(
+                        ui,
+                        "summary-until",
+                        &mut self.until,
+                        true,
+                        lang,
+                        Some(label),
+                    );
+                });
+                ui.end_row();
+                row_pair(ui, lang.pick("区域", "Region"), |ui, label| {
+                    ui.add(egui::TextEdit::singleline(&mut self.region).desired_width(140.0))
+                        .labelled_by(label);
+                });
+                row_pair(
+                    ui,
+                    lang.pick("走访人员", "Investigator"),
+                    |ui, label| {
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.investigator).desired_width(140.0),
+                        )
+                        .labelled_by(label);
+                    },
+                );
+                ui.end_row();
+            });
+    }
+
+    fn export_ui(&mut self, ui: &mut egui::Ui, shared: &Shared<'_>, summary: &Summary) {
+        let lang = shared.lang;
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(lang.pick("导出：", "Export:")).strong());
+            for format in ExportFormat::ALL {
+                let label = match format {
+                    ExportFormat::Xlsx => lang.pick("Excel 表格", "Excel workbook"),
+                    ExportFormat::Docx => lang.pick("Word 报告", "Word report"),
+                    ExportFormat::Csv => lang.pick("问题清单 CSV", "Problem list CSV"),
+                    ExportFormat::Markdown => "Markdown",
+                };
+                if ui
+                    .add_enabled(self.saving.is_none(), egui::Button::new(label))
+                    .clicked()
+                    && let Some(path) = rfd::FileDialog::new()
+                        .set_file_name(report::file_name(summary, *format, lang))
+                        .add_filter(label, &[format.extension()])
+                        .save_file()
+                {
+                    self.save_to(path, *format, ui.ctx(), shared);
+                }
+            }
+        });
+        if let Some(job) = &self.saving {
+            job.progress_ui(ui);
+        }
+        match &self.saved {
+            Some(Ok(path)) => {
+                ui.label(format!(
+                    "{}{}",
+                    lang.pick("已保存：", "Saved: "),
+                    path.display()
+                ));
+            }
+            Some(Err(err)) => {
+                crate::ui::widgets::error_label(ui, err);
+            }
+            None => {}
+        }
+    }
+}
+
+/// A label and its widget as two cells of a grid row.
+fn row_pair(ui: &mut egui::Ui, label: &str, add: impl FnOnce(&mut egui::Ui, egui::Id)) {
+    let label = ui.label(label).id;
+    add(ui, label);
+}
+
+fn paragraph_ui(ui: &mut egui::Ui, summary: &Summary, lang: Lang) {
+    let mut text = report::paragraph(summary, lang);
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(lang.pick(
+                "进展情况（可直接粘贴到汇报材料）",
+                "Progress paragraph (ready to paste)",
+            ))
+            .strong(),
+        );
+        if ui.button(lang.pick("复制", "Copy")).clicked() {
+            ui.ctx().copy_text(text.clone());
+        }
+    });
+    let label = ui
+        .label(RichText::new(summary.filter.describe(lang)).small().weak())
+        .id;
+    ui.add(
+        egui::TextEdit::multiline(&mut text)
+            .desired_rows(4)
+            .desired_width(f32::INFINITY)
+            .interactive(true),
+    )
+    .labelled_by(label);
+}
+
+fn figures_ui(ui: &mut egui::Ui, summary: &Summary, lang: Lang) {
+    egui::Grid::new("summary-figures")
+        .num_columns(4)
+        .striped(true)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            for (i, def) in FIGURES.iter().enumerate() {
+                ui.label(def.label(lang));
+                ui.label(RichText::new((def.get)(&summary.totals).to_string()).strong());
+                if i % 2 == 1 {
+                    ui.end_row();
+                }
+            }
+        });
+}
+
+fn chart_ui(ui: &mut egui::Ui, summary: &Summary, lang: Lang) {
+    use egui_plot::{Bar, BarChart, Legend, Plot};
+    let topics: Vec<_> = summary
+        .by_topic
+        .iter()
+        .filter(|t| t.depth == 0 && t.figures.findings > 0)
+        .collect();
+    if topics.is_empty() {
+        return;
+    }
+    ui.label(RichText::new(lang.pick("各专题问题整改情况", "Problems per topic")).strong());
+    let bars = |f: fn(&report::Figures) -> i64| -> Vec<Bar> {
+        topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Bar::new(i as f64, f(&t.figures) as f64).width(0.6))
+            .collect()
+    };
+    let closed = BarChart::new(lang.pick("已销号", "Closed"), bars(|f| f.closed))
+        .color(egui::Color32::from_rgb(80, 160, 100));
+    let pending = BarChart::new(
+        lang.pick("整改中/未整改", "Open or in progress"),
+        bars(|f| f.open + f.in_progress + f.stage_done),
+    )
+    .color(egui::Color32::from_rgb(200, 150, 60))
+    .stack_on(&[&closed]);
+    let names: Vec<String> = topics.iter().map(|t| t.name(lang).to_owned()).collect();
+    Plot::new("summary-chart")
+        .height(220.0)
+        .legend(Legend::default())
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |plot| {
+            plot.bar_chart(closed);
+            plot.bar_chart(pending);
+        });
+}
+
+/// Reads one figure of a figure set.
+type FigureGetter = fn(&report::Figures) -> i64;
+
+fn by_topic_ui(ui: &mut egui::Ui, summary: &Summary, lang: Lang) {
+    ui.label(RichText::new(lang.pick("分专题统计", "By topic")).strong());
+    let columns: [(&str, FigureGetter); 7] = [
+        (lang.pick("走访", "Visits"), |f| f.visits),
+        (lang.pick("问题", "Problems"), |f| f.problems),
+        (lang.pick("立行立改", "At once"), |f| f.immediate),
+        (lang.pick("阶段性", "Phased"), |f| f.phased),
+        (lang.pick("长期", "Long-term"), |f| f.long_term),
+        (lang.pick("已销号", "Closed"), |f| f.closed),
+        (lang.pick("逾期", "Overdue"), |f| f.overdue),
+    ];
+    egui::Grid::new("summary-by-topic")
+        .striped(true)
+        .num_columns(8)
+        .spacing([14.0, 4.0])
+        .show(ui, |ui| {
+            ui.label(RichText::new(lang.pick("专题", "Topic")).strong());
+            for (name, _) in &columns {
+                ui.label(RichText::new(*name).strong());
+            }
+            ui.end_row();
+            for t in &summary.by_topic {
+                ui.label(format!("{}{}", "　".repeat(t.depth), t.name(lang)));
+                for (_, get) in &columns {
+                    ui.label(get(&t.figures).to_string());
+                }
+                ui.end_row();
+            }
+        });
+}
