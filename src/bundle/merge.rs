@@ -260,6 +260,9 @@ pub fn import(
     let total: u64 = sources.iter().map(|s| s.records.len() as u64).sum();
     let mut done = 0u64;
     for (file, source) in sources.iter().enumerate() {
+        // A file imported before had its versions judged then: re-importing it finds nothing
+        // new to review (else an old ancestor version would look concurrent with a later edit).
+        let judged_before = already_imported(store, &source.origin.sha256)?;
         let mut per_kind: BTreeMap<String, Counts> = RecordKind::ALL
             .iter()
             .map(|k| (k.table().to_owned(), Counts::default()))
@@ -282,7 +285,7 @@ pub fn import(
             let counts = per_kind
                 .entry(incoming.rec.kind.table().to_owned())
                 .or_default();
-            plan.merge(store, file, incoming, &source.origin, counts)?;
+            plan.merge(store, file, incoming, &source.origin, counts, judged_before)?;
         }
         let mut totals = Counts::default();
         for c in per_kind.values() {
@@ -313,6 +316,7 @@ impl Plan {
         incoming: &Incoming,
         origin: &Origin,
         counts: &mut Counts,
+        judged_before: bool,
     ) -> Result<()> {
         let kind = incoming.rec.kind;
         let id = incoming.rec.id.clone();
@@ -383,7 +387,7 @@ impl Plan {
             }
         }
         let mut new_conflicts = Vec::new();
-        for conflict in conflicts {
+        for conflict in conflicts.into_iter().filter(|_| !judged_before) {
             let key = (
                 id.clone(),
                 conflict.field.clone(),
@@ -555,6 +559,16 @@ fn id_taken(incoming: &Incoming, other: RecordKind, origin: &Origin) -> BundleEr
         detail: format!("the id belongs to a {}", other.table()),
         path: origin.path.clone(),
     }
+}
+
+/// Whether a file with this SHA-256 was imported into this database before.
+fn already_imported(store: &Store, sha256: &str) -> Result<bool> {
+    let n: i64 = store.conn().query_row(
+        "SELECT count(*) FROM import_log WHERE sha256 = ?1",
+        [sha256],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
 }
 
 fn conflict_recorded(store: &Store, key: &(String, String, String)) -> Result<bool> {
