@@ -9,7 +9,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.language();
     let result = match &cli.command {
-        Some(command) => run(&cli, command).map_err(|e| e.localized(lang)),
+        Some(command) => match run(&cli, command) {
+            Err(e) if e.is_broken_pipe() => Ok(()),
+            other => other.map_err(|e| e.localized(lang)),
+        },
         None => open_window(&cli, lang),
     };
     match result {

@@ -933,3 +933,33 @@ fn topic_subject_and_author_mistakes_are_refused() {
         "name must not be empty",
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_does_not_make_the_command_fail() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pipe.sqlite");
+    let exe = env!("CARGO_BIN_EXE_zoufang");
+    let status = Command::new(exe)
+        .args(["--db", db.to_str().unwrap(), "demo", "--visits", "300"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut child = Command::new(exe)
+        .args(["--db", db.to_str().unwrap(), "--json", "list", "findings"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first.trim(), "[");
+    // The reader is gone (like `| head -1`); the command must end quietly.
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+}

@@ -26,7 +26,7 @@ pub fn run(ctx: &Context, args: &ConflictsArgs) -> Result<(), CliError> {
         if ctx.json {
             return ctx.print_json(&serde_json::json!({ "reviewed": args.review }));
         }
-        println!(
+        outln!(
             "{}{}",
             ctx.lang.pick("已标记为已核对：", "Marked reviewed: "),
             args.review
@@ -42,7 +42,7 @@ pub fn run(ctx: &Context, args: &ConflictsArgs) -> Result<(), CliError> {
         return ctx.print_json(&list);
     }
     if list.is_empty() {
-        println!(
+        outln!(
             "{}",
             ctx.lang.pick("没有待核对的冲突", "No conflicts to review")
         );
@@ -53,7 +53,7 @@ pub fn run(ctx: &Context, args: &ConflictsArgs) -> Result<(), CliError> {
         } else {
             ""
         };
-        println!(
+        outln!(
             "#{}\t{} {}\t{}\t{}: {}\t{}: {}{reviewed}",
             c.seq,
             kind_label(c.kind.table(), ctx.lang),
@@ -75,10 +75,10 @@ pub fn imports(ctx: &Context) -> Result<(), CliError> {
         return ctx.print_json(&log);
     }
     if log.is_empty() {
-        println!("{}", ctx.lang.pick("尚无导入记录", "Nothing imported yet"));
+        outln!("{}", ctx.lang.pick("尚无导入记录", "Nothing imported yet"));
     }
     for entry in &log {
-        println!(
+        outln!(
             "#{}\t{}\t{}\t{}\t{}\t{}",
             entry.seq,
             entry.at,

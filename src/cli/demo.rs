@@ -27,7 +27,7 @@ pub fn run(ctx: &mut Context, args: &DemoArgs) -> Result<(), CliError> {
     if ctx.json {
         return ctx.print_json(&summary);
     }
-    println!(
+    outln!(
         "{}",
         match ctx.lang {
             crate::i18n::Lang::Zh => format!(

@@ -53,7 +53,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
     }
     let n = |k: &str| summary.counts.get(k).copied().unwrap_or(0);
     match ctx.lang {
-        Lang::Zh => println!(
+        Lang::Zh => outln!(
             "已导出：走访 {} 次，发现 {} 条，调研课题 {} 个，专题 {} 个 → {}",
             n("visit"),
             n("finding"),
@@ -61,7 +61,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
             n("topic"),
             summary.path.display()
         ),
-        Lang::En => println!(
+        Lang::En => outln!(
             "Exported {} visits, {} findings, {} subjects, {} topics → {}",
             n("visit"),
             n("finding"),

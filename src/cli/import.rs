@@ -28,8 +28,7 @@ pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<(), CliError> {
     if ctx.json {
         return ctx.print_json(&report_json(&report));
     }
-    print_report(ctx, &report);
-    Ok(())
+    print_report(ctx, &report)
 }
 
 /// The `--json` shape: the totals at the top, details under other keys.
@@ -48,10 +47,10 @@ fn report_json(report: &ImportReport) -> serde_json::Value {
     })
 }
 
-fn print_report(ctx: &Context, report: &ImportReport) {
+fn print_report(ctx: &Context, report: &ImportReport) -> Result<(), CliError> {
     let lang = ctx.lang;
     if report.dry_run {
-        println!(
+        outln!(
             "{}",
             lang.pick("预览（未写入任何内容）：", "Preview (nothing was written):")
         );
@@ -62,34 +61,39 @@ fn print_report(ctx: &Context, report: &ImportReport) {
         } else {
             format!(" ({})", file.origin.creator)
         };
-        println!("{}{who}", file.origin.path.display());
+        outln!("{}{who}", file.origin.path.display());
     }
-    println!(
+    outln!(
         "{}",
         lang.pick(
             "类型\t新增\t更新\t未变\t删除\t冲突",
             "kind\tadded\tupdated\tunchanged\tdeleted\tconflicts"
         )
     );
-    let row = |label: &str, c: &Counts| {
-        println!(
+    let row = |label: &str, c: &Counts| -> Result<(), CliError> {
+        outln!(
             "{label}\t{}\t{}\t{}\t{}\t{}",
-            c.added, c.updated, c.unchanged, c.deleted, c.conflicts
+            c.added,
+            c.updated,
+            c.unchanged,
+            c.deleted,
+            c.conflicts
         );
+        Ok(())
     };
     for (kind, counts) in &report.per_kind {
-        row(kind_label(kind, lang), counts);
+        row(kind_label(kind, lang), counts)?;
     }
-    row(lang.pick("合计", "total"), &report.totals);
+    row(lang.pick("合计", "total"), &report.totals)?;
     if let Some(backup) = &report.backup {
-        println!(
+        outln!(
             "{}{}",
             lang.pick("导入前已备份：", "Backup taken first: "),
             backup.display()
         );
     }
     if report.totals.conflicts > 0 {
-        println!(
+        outln!(
             "{}",
             lang.pick(
                 "有冲突待核对：zoufang conflicts",
@@ -97,4 +101,5 @@ fn print_report(ctx: &Context, report: &ImportReport) {
             )
         );
     }
+    Ok(())
 }

@@ -126,7 +126,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<(), CliError> {
             }
             for r in &rows {
                 let v = &r.visit;
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     v.date,
                     v.place,
@@ -198,13 +198,17 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<(), CliError> {
             }
             for r in &rows {
                 let f = &r.finding;
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}{}",
                     r.visit_date,
                     r.place,
                     f.kind.label(ctx.lang),
                     f.title,
-                    f.status.label(ctx.lang),
+                    if f.kind == FindingKind::Problem {
+                        f.status.label(ctx.lang)
+                    } else {
+                        ""
+                    },
                     f.deadline.map(|d| d.to_string()).unwrap_or_default(),
                     f.owner,
                     f.id,

@@ -2,6 +2,15 @@
 //! Exit codes: 0 success, 1 a user error (one line on stderr, in the user's language),
 //! 2 a usage error (clap's own message).
 
+/// Writes a line to standard output; a closed pipe (`zoufang list … | head`) ends the command
+/// quietly instead of panicking, other write errors become a [`CliError::Io`].
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 mod conflicts;
 mod demo;
 mod export;
@@ -132,6 +141,13 @@ pub enum CliError {
     Write(PathBuf, std::io::Error),
 }
 
+impl CliError {
+    /// Standard output was closed by its reader: not an error worth a message.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
 impl Localized for CliError {
     fn localized(&self, lang: Lang) -> String {
         match (self, lang) {
@@ -180,7 +196,7 @@ pub struct Context {
 impl Context {
     /// Prints a value as pretty JSON.
     pub fn print_json(&self, value: &impl serde::Serialize) -> Result<(), CliError> {
-        println!("{}", serde_json::to_string_pretty(value)?);
+        outln!("{}", serde_json::to_string_pretty(value)?);
         Ok(())
     }
 }
@@ -232,7 +248,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
             if ctx.json {
                 ctx.print_json(&serde_json::json!({ "author": ctx.store.author() }))
             } else {
-                println!("{}", ctx.store.author());
+                outln!("{}", ctx.store.author());
                 Ok(())
             }
         }

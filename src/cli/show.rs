@@ -26,7 +26,7 @@ pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
             "history": history,
         }));
     }
-    println!("{}", kind_label(stored.kind.table(), ctx.lang));
+    outln!("{}", kind_label(stored.kind.table(), ctx.lang));
     if let Value::Object(fields) = &record {
         for (key, value) in fields {
             let text = match value {
@@ -34,12 +34,12 @@ pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
                 Value::Null => String::new(),
                 other => other.to_string(),
             };
-            println!("  {key}: {text}");
+            outln!("  {key}: {text}");
         }
     }
-    println!("{}", ctx.lang.pick("修改记录：", "History:"));
+    outln!("{}", ctx.lang.pick("修改记录：", "History:"));
     for entry in &history {
-        println!(
+        outln!(
             "  {}  {}  {}  {}",
             entry.at,
             entry.author,
@@ -69,7 +69,7 @@ pub fn search(ctx: &Context, text: &str, limit: usize) -> Result<(), CliError> {
         return ctx.print_json(&hits);
     }
     for hit in &hits {
-        println!(
+        outln!(
             "{}\t{}\t{}\t{}",
             kind_label(hit.kind.table(), ctx.lang),
             hit.title,

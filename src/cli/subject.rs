@@ -82,7 +82,7 @@ pub fn list(ctx: &Context, deleted: bool) -> Result<(), CliError> {
         return ctx.print_json(&rows);
     }
     for s in &subjects {
-        println!(
+        outln!(
             "{}\t{}\t{}\t{}\t{}",
             s.id,
             s.title,

@@ -110,7 +110,7 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<(), CliError> {
         Some(path) => {
             std::fs::write(path, &bytes).map_err(|e| CliError::Write(path.clone(), e))?;
             if !ctx.json {
-                println!(
+                outln!(
                     "{}{}",
                     ctx.lang.pick("已导出：", "Written: "),
                     path.display()

@@ -74,23 +74,23 @@ pub fn list(ctx: &Context) -> Result<(), CliError> {
         counts: &[crate::store::TopicCount],
         parent: Option<TopicId>,
         depth: usize,
-    ) {
+    ) -> Result<(), CliError> {
         for c in counts.iter().filter(|c| c.topic.parent_id == parent) {
             let archived = if c.topic.archived {
                 ctx.lang.pick("（已归档）", " (archived)")
             } else {
                 ""
             };
-            println!(
+            outln!(
                 "{}{}\t{}\t{}{archived}",
                 "  ".repeat(depth),
                 c.topic.code,
                 c.topic.name(ctx.lang),
                 c.findings
             );
-            print_level(ctx, counts, Some(c.topic.id), depth + 1);
+            print_level(ctx, counts, Some(c.topic.id), depth + 1)?;
         }
+        Ok(())
     }
-    print_level(ctx, &counts, None, 0);
-    Ok(())
+    print_level(ctx, &counts, None, 0)
 }

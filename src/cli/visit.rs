@@ -150,7 +150,7 @@ pub(super) fn print_id(ctx: &Context, id: &str) -> Result<(), CliError> {
     if ctx.json {
         ctx.print_json(&serde_json::json!({ "id": id }))
     } else {
-        println!("{id}");
+        outln!("{id}");
         Ok(())
     }
 }
