@@ -19,6 +19,34 @@ pub fn split_names(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A grid row with a one-line text field labelled by `label`; returns whether it changed.
+pub(crate) fn text_row(ui: &mut Ui, label: &str, text: &mut String) -> bool {
+    let mut changed = false;
+    row(ui, label, |ui, label| {
+        changed = ui
+            .add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY))
+            .labelled_by(label)
+            .changed();
+    });
+    changed
+}
+
+/// A grid row with a text area of `rows` lines labelled by `label`; returns whether it changed.
+pub(crate) fn notes_row(ui: &mut Ui, label: &str, text: &mut String, rows: usize) -> bool {
+    let mut changed = false;
+    row(ui, label, |ui, label| {
+        changed = ui
+            .add(
+                egui::TextEdit::multiline(text)
+                    .desired_rows(rows)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label)
+            .changed();
+    });
+    changed
+}
+
 /// A labelled row of the editor grid. Its content gets the label's id so each widget can be
 /// labelled by it (screen readers and UI tests find a field by its label).
 pub(crate) fn row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui, egui::Id)) {
@@ -183,16 +211,7 @@ impl VisitEditor {
                         .response
                         .labelled_by(label);
                 });
-                row(ui, lang.pick("备注", "Notes"), |ui, label| {
-                    typing |= ui
-                        .add(
-                            egui::TextEdit::multiline(&mut v.notes)
-                                .desired_rows(3)
-                                .desired_width(f32::INFINITY),
-                        )
-                        .labelled_by(label)
-                        .changed();
-                });
+                typing |= notes_row(ui, lang.pick("备注", "Notes"), &mut v.notes, 3);
             });
         self.draft.general_error_ui(ui);
         if typing || other {
@@ -388,16 +407,7 @@ impl FindingEditor {
                 row(ui, lang.pick("专题", "Topics"), |ui, _label| {
                     other |= topic_chips(ui, "finding-topics", &mut f.topics, shared.topics, lang);
                 });
-                row(ui, lang.pick("具体情况", "Detail"), |ui, label| {
-                    typing |= ui
-                        .add(
-                            egui::TextEdit::multiline(&mut f.detail)
-                                .desired_rows(3)
-                                .desired_width(f32::INFINITY),
-                        )
-                        .labelled_by(label)
-                        .changed();
-                });
+                typing |= notes_row(ui, lang.pick("具体情况", "Detail"), &mut f.detail, 3);
                 row(
                     ui,
                     lang.pick("涉及人数（户）", "People affected"),
@@ -452,31 +462,11 @@ impl FindingEditor {
                             Some(label),
                         );
                     });
-                    row(
-                        ui,
-                        lang.pick("责任人", "Responsible person"),
-                        |ui, label| {
-                            typing |= ui
-                                .add(
-                                    egui::TextEdit::singleline(&mut f.owner)
-                                        .desired_width(f32::INFINITY),
-                                )
-                                .labelled_by(label)
-                                .changed();
-                        },
-                    );
-                    row(
+                    typing |= text_row(ui, lang.pick("责任人", "Responsible person"), &mut f.owner);
+                    typing |= text_row(
                         ui,
                         lang.pick("责任单位", "Responsible unit"),
-                        |ui, label| {
-                            typing |= ui
-                                .add(
-                                    egui::TextEdit::singleline(&mut f.owner_unit)
-                                        .desired_width(f32::INFINITY),
-                                )
-                                .labelled_by(label)
-                                .changed();
-                        },
+                        &mut f.owner_unit,
                     );
                     row(ui, lang.pick("整改状态", "Status"), |ui, label| {
                         ui.horizontal(|ui| {
@@ -526,28 +516,13 @@ impl FindingEditor {
                     .num_columns(2)
                     .spacing([10.0, 8.0])
                     .show(ui, |ui| {
-                        row(ui, lang.pick("验收人", "Verified by"), |ui, label| {
-                            typing |= ui
-                                .add(
-                                    egui::TextEdit::singleline(&mut f.verified_by)
-                                        .desired_width(f32::INFINITY),
-                                )
-                                .labelled_by(label)
-                                .changed();
-                        });
-                        row(
+                        typing |=
+                            text_row(ui, lang.pick("验收人", "Verified by"), &mut f.verified_by);
+                        typing |= notes_row(
                             ui,
                             lang.pick("销号说明", "Closing note"),
-                            |ui, label| {
-                                typing |= ui
-                                    .add(
-                                        egui::TextEdit::multiline(&mut f.close_note)
-                                            .desired_rows(2)
-                                            .desired_width(f32::INFINITY),
-                                    )
-                                    .labelled_by(label)
-                                    .changed();
-                            },
+                            &mut f.close_note,
+                            2,
                         );
                     });
                 field_error_ui(ui, &self.draft.error, "verified_by");

@@ -3,7 +3,7 @@
 use crate::model::{Subject, SubjectId};
 use crate::ui::app::{AppCommand, Shared};
 use crate::ui::draft::{Draft, field_error_ui};
-use crate::ui::editors::row;
+use crate::ui::editors::{notes_row, row, text_row};
 use crate::ui::widgets::{date_edit, topic_chips, topic_path};
 use egui::RichText;
 
@@ -115,18 +115,8 @@ impl SubjectEditor {
                         .changed();
                     field_error_ui(ui, &self.draft.error, "title");
                 });
-                row(ui, lang.pick("领衔领导", "Led by"), |ui, label| {
-                    typing |= ui
-                        .add(egui::TextEdit::singleline(&mut s.lead).desired_width(f32::INFINITY))
-                        .labelled_by(label)
-                        .changed();
-                });
-                row(ui, lang.pick("承办处室单位", "Unit"), |ui, label| {
-                    typing |= ui
-                        .add(egui::TextEdit::singleline(&mut s.unit).desired_width(f32::INFINITY))
-                        .labelled_by(label)
-                        .changed();
-                });
+                typing |= text_row(ui, lang.pick("领衔领导", "Led by"), &mut s.lead);
+                typing |= text_row(ui, lang.pick("承办处室单位", "Unit"), &mut s.unit);
                 row(ui, lang.pick("开始日期", "Start"), |ui, label| {
                     other |= date_edit(
                         ui,
@@ -144,16 +134,7 @@ impl SubjectEditor {
                 row(ui, lang.pick("专题", "Topics"), |ui, _label| {
                     other |= topic_chips(ui, "subject-topics", &mut s.topics, shared.topics, lang);
                 });
-                row(ui, lang.pick("备注", "Notes"), |ui, label| {
-                    typing |= ui
-                        .add(
-                            egui::TextEdit::multiline(&mut s.notes)
-                                .desired_rows(3)
-                                .desired_width(f32::INFINITY),
-                        )
-                        .labelled_by(label)
-                        .changed();
-                });
+                typing |= notes_row(ui, lang.pick("备注", "Notes"), &mut s.notes, 3);
             });
         self.draft.general_error_ui(ui);
         if typing || other {
