@@ -218,14 +218,16 @@ impl ProblemsView {
                             return;
                         };
                         let f = &r.finding;
+                        let is_selected = selected == Some(f.id);
+                        // Red on the selection colour is hard to read; the status says "overdue" anyway.
                         let paint = |text: String| {
-                            if r.overdue {
+                            if r.overdue && !is_selected {
                                 RichText::new(text).color(error)
                             } else {
                                 RichText::new(text)
                             }
                         };
-                        row.set_selected(selected == Some(f.id));
+                        row.set_selected(is_selected);
                         row.col(|ui| {
                             ui.label(paint(r.visit_date.to_string()));
                         });
