@@ -103,9 +103,16 @@ impl Localized for ValidationError {
 }
 
 /// Reads a `YYYY-MM-DD` date, refusing impossible ones such as `2026-13-45`.
+/// Years outside this range are typing mistakes (`0026-01-01`, `20266-01-01`), not dates.
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1949..=2199;
+
+/// Reads a `YYYY-MM-DD` date, refusing impossible ones such as `2026-13-45` and implausible
+/// years such as `0026`.
 pub fn parse_date(text: &str) -> Result<NaiveDate, ValidationError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| ValidationError::BadDate(text.trim().to_owned()))
+        .ok()
+        .filter(|d| PLAUSIBLE_YEARS.contains(&chrono::Datelike::year(d)))
+        .ok_or_else(|| ValidationError::BadDate(text.trim().to_owned()))
 }
 
 fn non_empty(text: &str, field: Field) -> Result<(), ValidationError> {
@@ -193,6 +200,8 @@ mod tests {
             Err(ValidationError::BadDate("2026-13-45".into()))
         );
         assert!(parse_date("2026-02-30").is_err());
+        assert!(parse_date("0026-01-01").is_err(), "a year typed short");
+        assert!(parse_date("1949-10-01").is_ok());
         assert_eq!(parse_date(" 2026-02-28 ").unwrap(), day("2026-02-28"));
     }
 
