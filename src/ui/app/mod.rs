@@ -1,0 +1,340 @@
+//! The application state and its frame loop. Views and editors send [`AppCommand`]s, drained
+//! once a frame; data is read through small cached queries refreshed when it changes (the
+//! `revision` counter), never re-read every frame.
+
+use super::bundles::{BundleContext, BundlesUi};
+use super::editors::{FindingEditor, VisitEditor};
+use super::history::history_ui;
+use super::settings::{Settings, View};
+use super::views::conflicts::ConflictsView;
+use super::views::problems::ProblemsView;
+use super::views::subjects::{SubjectEditor, SubjectsView};
+use super::views::summary::SummaryView;
+use super::views::topics::{TopicEditor, TopicsView};
+use super::views::trash::TrashView;
+use super::views::visits::VisitsView;
+use crate::i18n::{Lang, Localized};
+use crate::model::{Finding, FindingId, Subject, SubjectId, Topic, TopicId, Visit, VisitId};
+use crate::store::{HistoryEntry, RecordKind, SearchHit, Store};
+use egui::{Key, KeyboardShortcut, Modifiers, RichText};
+use std::path::{Path, PathBuf};
+
+mod chrome;
+mod commands;
+mod dialogs;
+mod panels;
+
+/// What views and editors ask the shell to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AppCommand {
+    /// Show a visit in the editor.
+    OpenVisit(VisitId),
+    /// Show a finding in the editor.
+    OpenFinding(FindingId),
+    /// Show a subject in the editor.
+    OpenSubject(SubjectId),
+    /// Show a topic in the editor.
+    OpenTopic(TopicId),
+    /// Start a new visit.
+    NewVisit,
+    /// Start a new finding on a visit.
+    NewFinding(VisitId),
+    /// Start a new subject.
+    NewSubject,
+    /// Move a record to the Trash.
+    Delete(String),
+    /// Take a record out of the Trash.
+    Restore(String),
+    /// Switch to a view.
+    ShowView(View),
+    /// Open another database file.
+    OpenDatabase(PathBuf),
+    /// Preview an import of these bundles or database files.
+    Import(Vec<PathBuf>),
+}
+
+/// What views and editors share for one frame: the store, the language, the catalogue, and
+/// the way back to the shell.
+pub struct Shared<'a> {
+    /// The open database.
+    pub store: &'a mut Store,
+    /// The interface language.
+    pub lang: Lang,
+    /// Every topic.
+    pub topics: &'a [Topic],
+    /// Live subjects.
+    pub subjects: &'a [Subject],
+    /// Bumped whenever data changes; caches compare against it.
+    pub revision: u64,
+    /// The database file (worker threads open their own connection to it).
+    pub db_path: &'a Path,
+    commands: &'a mut Vec<AppCommand>,
+    changed: &'a mut bool,
+}
+
+impl Shared<'_> {
+    /// Asks the shell to do something after this frame's UI.
+    pub fn send(&mut self, command: AppCommand) {
+        self.commands.push(command);
+    }
+
+    /// Says that data was written, so cached lists refresh.
+    pub fn data_changed(&mut self) {
+        *self.changed = true;
+    }
+}
+
+/// The editor on the right (one exists at a time, so the size difference does not matter).
+#[allow(clippy::large_enum_variant)]
+enum Editor {
+    Visit(VisitEditor),
+    Finding(FindingEditor),
+    Subject(SubjectEditor),
+    Topic(TopicEditor),
+}
+
+impl Editor {
+    fn record_id(&self) -> Option<String> {
+        let (id, new) = match self {
+            Editor::Visit(e) => (e.draft.draft.id.to_string(), e.draft.is_new()),
+            Editor::Finding(e) => (e.draft.draft.id.to_string(), e.draft.is_new()),
+            Editor::Subject(e) => (e.draft.draft.id.to_string(), e.draft.is_new()),
+            Editor::Topic(e) => (e.draft.draft.id.to_string(), e.draft.is_new()),
+        };
+        (!new).then_some(id)
+    }
+}
+
+/// The search box and its results.
+#[derive(Default)]
+struct SearchBox {
+    text: String,
+    hits: Vec<SearchHit>,
+    hits_for: Option<(String, u64)>,
+    open: bool,
+}
+
+/// The whole application.
+pub struct ZoufangApp {
+    /// What is remembered between runs.
+    pub settings: Settings,
+    store: Option<Store>,
+    db_path: PathBuf,
+    db_error: Option<String>,
+    revision: u64,
+    topics: Vec<Topic>,
+    subjects: Vec<Subject>,
+    cached_revision: Option<u64>,
+    totals: (usize, usize),
+    editor: Option<Editor>,
+    visits: VisitsView,
+    problems: ProblemsView,
+    topics_view: TopicsView,
+    subjects_view: SubjectsView,
+    trash: TrashView,
+    summary: SummaryView,
+    conflicts: ConflictsView,
+    bundles: BundlesUi,
+    search: SearchBox,
+    history: Option<(u64, String, Vec<HistoryEntry>)>,
+    author_input: String,
+    message: Option<String>,
+    commands: Vec<AppCommand>,
+}
+
+const SEARCH_ID: &str = "search-box";
+
+impl ZoufangApp {
+    /// The app on the database at `db` (an error dialog says why if it cannot be opened).
+    pub fn new(settings: Settings, db: PathBuf) -> Self {
+        let mut app = ZoufangApp {
+            settings,
+            store: None,
+            db_path: db.clone(),
+            db_error: None,
+            revision: 0,
+            topics: Vec::new(),
+            subjects: Vec::new(),
+            cached_revision: None,
+            totals: (0, 0),
+            editor: None,
+            visits: VisitsView::default(),
+            problems: ProblemsView::default(),
+            topics_view: TopicsView::default(),
+            subjects_view: SubjectsView,
+            trash: TrashView::default(),
+            summary: SummaryView::default(),
+            conflicts: ConflictsView::default(),
+            bundles: BundlesUi::default(),
+            search: SearchBox::default(),
+            history: None,
+            author_input: String::new(),
+            message: None,
+            commands: Vec::new(),
+        };
+        app.open_database(db);
+        app
+    }
+
+    /// The open store (for tests).
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref()
+    }
+
+    /// The error shown instead of the data, if the database could not be opened.
+    pub fn db_error(&self) -> Option<&str> {
+        self.db_error.as_deref()
+    }
+
+    /// The view shown.
+    pub fn view(&self) -> View {
+        self.settings.view
+    }
+
+    /// The id of the record in the editor, once saved.
+    pub fn selected_id(&self) -> Option<String> {
+        self.editor.as_ref().and_then(Editor::record_id)
+    }
+
+    /// Runs a command as if a view had sent it (for tests and menus).
+    pub fn command(&mut self, command: AppCommand) {
+        self.commands.push(command);
+    }
+
+    fn open_database(&mut self, path: PathBuf) {
+        self.flush_editor(None);
+        match Store::open(&path) {
+            Ok(store) => {
+                self.author_input = store.author().to_owned();
+                self.store = Some(store);
+                self.db_error = None;
+                self.settings.last_db = Some(path.clone());
+            }
+            Err(err) => {
+                self.store = None;
+                self.db_error = Some(err.localized(self.settings.lang));
+            }
+        }
+        self.db_path = path;
+        self.editor = None;
+        self.revision += 1;
+    }
+
+    /// Writes whatever the editor holds that is not saved yet.
+    pub fn flush_editor(&mut self, ctx: Option<&egui::Context>) {
+        let ctx = ctx.cloned().unwrap_or_default();
+        let lang = self.settings.lang;
+        let (Some(store), Some(editor)) = (self.store.as_mut(), self.editor.as_mut()) else {
+            return;
+        };
+        let mut changed = false;
+        let mut commands = Vec::new();
+        let mut shared = Shared {
+            store,
+            lang,
+            topics: &self.topics,
+            subjects: &self.subjects,
+            revision: self.revision,
+            db_path: &self.db_path,
+            commands: &mut commands,
+            changed: &mut changed,
+        };
+        match editor {
+            Editor::Visit(e) => e.flush(&mut shared, &ctx),
+            Editor::Finding(e) => e.flush(&mut shared, &ctx),
+            Editor::Subject(e) => e.flush(&mut shared, &ctx),
+            Editor::Topic(e) => e.flush(&mut shared, &ctx),
+        }
+        if changed {
+            self.revision += 1;
+        }
+    }
+
+    fn refresh_caches(&mut self) {
+        if self.cached_revision == Some(self.revision) {
+            return;
+        }
+        if let Some(store) = &self.store {
+            self.topics = store.topics().unwrap_or_default();
+            self.subjects = store.subjects(false).unwrap_or_default();
+            self.totals = (
+                store.count_visits(&Default::default()).unwrap_or(0),
+                store.count_findings(&Default::default()).unwrap_or(0),
+            );
+        }
+        self.cached_revision = Some(self.revision);
+    }
+
+    /// Draws one frame (the eframe `App::ui` and the UI tests both call this).
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.refresh_caches();
+        let ctx = ui.ctx().clone();
+        self.shortcuts(&ctx);
+        self.top_bar_ui(ui);
+        self.status_bar_ui(ui);
+        if self.store.is_none() {
+            egui::CentralPanel::default().show(ui, |ui| self.db_error_ui(ui));
+            return;
+        }
+        self.nav_ui(ui);
+        self.editor_panel_ui(ui);
+        egui::CentralPanel::default().show(ui, |ui| self.view_ui(ui));
+        self.search_results_ui(&ctx);
+        self.bundles_ui(&ctx);
+        self.author_dialog_ui(&ctx);
+        self.drain_commands(&ctx);
+    }
+
+    /// A worker thread is importing, exporting or counting.
+    pub fn is_busy(&self) -> bool {
+        self.bundles.is_busy() || self.summary.is_busy()
+    }
+
+    /// The bundle dialogs (for tests: start an import or an export without a file dialog).
+    pub fn bundles_mut(&mut self) -> (&mut BundlesUi, &Path, Lang) {
+        (&mut self.bundles, &self.db_path, self.settings.lang)
+    }
+
+    /// The Summary view (for tests).
+    pub fn summary_view(&self) -> &SummaryView {
+        &self.summary
+    }
+
+    #[allow(clippy::too_many_arguments)] // the disjoint borrows of one frame, gathered once
+    fn shared<'a>(
+        store: &'a mut Store,
+        lang: Lang,
+        topics: &'a [Topic],
+        subjects: &'a [Subject],
+        revision: u64,
+        db_path: &'a Path,
+        commands: &'a mut Vec<AppCommand>,
+        changed: &'a mut bool,
+    ) -> Shared<'a> {
+        Shared {
+            store,
+            lang,
+            topics,
+            subjects,
+            revision,
+            db_path,
+            commands,
+            changed,
+        }
+    }
+}
+
+impl eframe::App for ZoufangApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        ZoufangApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.flush_editor(None);
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.flush_editor(None);
+    }
+}
