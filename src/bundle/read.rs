@@ -398,12 +398,34 @@ fn is_cross_field(err: &ValidationError) -> bool {
         ValidationError::CloseNeedsVerifier
             | ValidationError::CloseNeedsDate
             | ValidationError::EndBeforeStart
+            | ValidationError::FewerPeopleThanInterviewees { .. }
     )
+}
+
+/// Fields added to a kind after format version 1 was first written: (kind, field, value as
+/// JSON) for a record that lacks it. A bundle from an older Zoufang has neither the field nor
+/// its clock: it gets the value with the origin clock, exactly what the migration gave the
+/// records already in a database, so any real edit wins over it.
+const LATER_FIELDS: &[(RecordKind, &str, &str)] = &[(RecordKind::Visit, "interviewees", "[]")];
+
+fn add_later_fields(rec: &mut StoredRecord) {
+    for (kind, field, value) in LATER_FIELDS {
+        if rec.kind == *kind
+            && !rec.data.contains_key(*field)
+            && !rec.clocks.contains_key(*field)
+            && let Ok(value) = serde_json::from_str::<Value>(value)
+        {
+            rec.data.insert((*field).to_owned(), value);
+            rec.clocks
+                .insert((*field).to_owned(), crate::model::Hlc::origin());
+        }
+    }
 }
 
 /// Checks one incoming record by reading it as its typed kind, and normalises its data.
 pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> Result<Incoming> {
-    let (rec, base) = record.into_stored(kind);
+    let (mut rec, base) = record.into_stored(kind);
+    add_later_fields(&mut rec);
     let bad = |detail: String| BundleError::BadRecord {
         kind: kind.table(),
         id: rec.id.chars().take(60).collect(),

@@ -177,6 +177,7 @@ impl Localized for CliError {
                     "category" => "整改类别",
                     "status" => "整改状态",
                     "list" => "列表",
+                    "role" => "受访人身份",
                     _ => "取值",
                 };
                 format!("未知的{what}：{value}（可选：{expected}）")
