@@ -40,6 +40,13 @@ fn interviewees_are_saved_and_people_met_counts_at_least_them() {
     assert_eq!(v.people_met, 12, "a larger count stays");
     store.save_visit(&v).unwrap();
     assert_eq!(store.visit(v.id).unwrap().interviewees, v.interviewees);
+    // Found by an interviewee's name (two characters, and three), not by the contact.
+    for name in ["秀英", "张秀英", "周红梅"] {
+        let hits = store.search(name, 10).unwrap();
+        assert_eq!(hits.len(), 1, "{name}");
+        assert_eq!(hits[0].id, v.id.to_string());
+    }
+    assert!(store.search("13812345678", 10).unwrap().is_empty());
 
     let before = store.digest().unwrap();
     v.people_met = 1;
