@@ -141,6 +141,17 @@ fn encrypting_needs_a_passphrase_of_eight_characters_and_no_terminal_means_no_pr
             .arg(&out),
     );
     assert!(err.contains("passphrase file"), "{err}");
+    // A passphrase file without --encrypt is a mistake, not a silent plain export.
+    let pass = dir.path().join("pass.txt");
+    std::fs::write(&pass, "correct horse battery\n").unwrap();
+    let err = stderr_of(
+        zoufang(&a)
+            .args(["export", "--all", "--passphrase-file"])
+            .arg(&pass)
+            .arg("--out")
+            .arg(&out),
+    );
+    assert!(err.contains("needs --encrypt"), "{err}");
     assert!(!out.exists());
 }
 
