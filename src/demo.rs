@@ -3,8 +3,8 @@
 //! included. The same seed gives the same records (ids included); it scales to 100 000 findings.
 
 use crate::model::{
-    Category, Finding, FindingId, FindingKind, Status, Subject, SubjectId, TopicId, Visit, VisitId,
-    builtin_topic_id,
+    Category, Finding, FindingId, FindingKind, Interviewee, IntervieweeRole, Status, Subject,
+    SubjectId, TopicId, Visit, VisitId, builtin_topic_id,
 };
 use crate::store::{Result, Store};
 use chrono::{Days, NaiveDate};
@@ -407,6 +407,43 @@ const INVESTIGATORS: &[&str] = &[
     "马超", "朱琳", "胡斌", "郭婷", "何军", "林娜", "罗勇", "高洁", "王镕", "李堃", "陈珺",
 ];
 
+/// Residents, family members and staff interviewed (invented names; the phone numbers use the
+/// 199 prefix and are invented too).
+const INTERVIEWEES: &[(&str, IntervieweeRole)] = &[
+    ("张秀英", IntervieweeRole::Resident),
+    ("李桂兰", IntervieweeRole::Resident),
+    ("王德福", IntervieweeRole::Resident),
+    ("陈玉珍", IntervieweeRole::Family),
+    ("刘志明", IntervieweeRole::Family),
+    ("周红梅", IntervieweeRole::Staff),
+    ("黄建华", IntervieweeRole::Staff),
+    ("杨国庆", IntervieweeRole::Official),
+];
+
+/// Up to two interviewees for visit number `n`, from their own stream so the rest of the demo
+/// data stays what it was before visits had interviewees.
+fn demo_interviewees(seed: u64, n: usize) -> Vec<Interviewee> {
+    let mut rng = Rng(seed ^ 0x1E55_0000_0000_0000 ^ (n as u64).wrapping_mul(0x9E37_79B9));
+    let mut people: Vec<Interviewee> = Vec::new();
+    for _ in 0..rng.below(3) {
+        let (name, role) = *rng.pick(INTERVIEWEES);
+        if people.iter().any(|p| p.name == name) {
+            continue;
+        }
+        let contact = if rng.chance(60) {
+            format!("199{:08}", rng.below(100_000_000))
+        } else {
+            String::new()
+        };
+        people.push(Interviewee {
+            name: name.to_owned(),
+            role,
+            contact,
+        });
+    }
+    people
+}
+
 const OWNERS: &[&str] = &[
     "刘建国",
     "谭志刚",
@@ -535,6 +572,7 @@ pub fn generate_with_progress(
                 people_met: 2 + rng.below(30) as i64,
                 unannounced: rng.chance(45),
                 subject_id,
+                interviewees: demo_interviewees(options.seed, n),
                 notes: if rng.chance(50) {
                     "采取“四不两直”方式，直奔基层、直插现场，与工作人员和群众座谈。".to_owned()
                 } else {

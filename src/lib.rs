@@ -9,8 +9,9 @@
 //! - [`store`]: the only code that speaks SQL — schema, migrations, writes with history, queries,
 //!   Chinese search;
 //! - [`report`]: summaries, the progress-report figures and paragraph, and their exports
-//!   (XLSX, DOCX, CSV, Markdown);
-//! - [`bundle`]: case bundles — export, validation of hostile input, order-free merging;
+//!   (XLSX, DOCX, CSV, Markdown), and the public version without personal data;
+//! - [`bundle`]: case bundles — export (optionally passphrase-encrypted), validation of
+//!   hostile input, order-free merging;
 //! - [`demo`]: a deterministic generator of realistic Chinese demo data;
 //! - [`cli`] and [`ui`]: thin shells over the same library calls.
 

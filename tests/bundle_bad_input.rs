@@ -49,6 +49,7 @@ fn refused(setup: &mut Setup, file: &Path, limits: Limits) -> BundleError {
     let options = ImportOptions {
         dry_run: false,
         limits,
+        passphrase: None,
     };
     let err = import(
         &mut setup.store,

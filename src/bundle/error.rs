@@ -176,6 +176,41 @@ pub enum BundleError {
     /// No conflict with that number.
     #[error("no conflict number {0}")]
     NoSuchConflict(i64),
+    /// An encrypted bundle and no passphrase to open it.
+    #[error("the bundle is encrypted: give its passphrase to import it: {0}")]
+    NeedsPassphrase(PathBuf),
+    /// The passphrase does not open the bundle.
+    #[error("wrong passphrase: the bundle cannot be decrypted with it (nothing was imported): {0}")]
+    WrongPassphrase(PathBuf),
+    /// An age file encrypted to keys rather than a passphrase.
+    #[error("the file is encrypted, but not with a passphrase; Zoufang cannot open it: {0}")]
+    NotPassphraseEncrypted(PathBuf),
+    /// An encrypted file demanding more key-stretching work than a reader allows.
+    #[error(
+        "the bundle's encryption asks for too much work (scrypt work factor {required}, at most {max} accepted): {path}",
+        max = super::crypt::MAX_WORK_FACTOR
+    )]
+    ExcessiveWork {
+        /// The work factor the file names.
+        required: u8,
+        /// The file.
+        path: PathBuf,
+    },
+    /// An empty passphrase.
+    #[error("the passphrase is empty")]
+    EmptyPassphrase,
+    /// A passphrase too short for a new encrypted bundle.
+    #[error("the passphrase is too short: use at least {min} characters")]
+    WeakPassphrase {
+        /// The fewest characters accepted.
+        min: usize,
+    },
+    /// The two passphrases typed differ.
+    #[error("the two passphrases differ")]
+    PassphraseMismatch,
+    /// Encrypting failed.
+    #[error("could not encrypt the bundle: {0}")]
+    Encryption(String),
 }
 
 /// The bundle layer's result type.
@@ -288,6 +323,30 @@ impl Localized for BundleError {
                     .to_owned()
             }
             BundleError::NoSuchConflict(n) => format!("没有编号为 {n} 的冲突"),
+            BundleError::NeedsPassphrase(p) => {
+                format!("案卷包已加密，请提供口令后再导入：{}", p.display())
+            }
+            BundleError::WrongPassphrase(p) => {
+                format!(
+                    "口令错误，无法解密案卷包（未导入任何内容）：{}",
+                    p.display()
+                )
+            }
+            BundleError::NotPassphraseEncrypted(p) => {
+                format!(
+                    "该文件已加密，但不是用口令加密的，走访程序无法打开：{}",
+                    p.display()
+                )
+            }
+            BundleError::ExcessiveWork { required, path } => format!(
+                "案卷包的加密参数要求的计算量过大（scrypt 工作因子 {required}，最多接受 {}）：{}",
+                super::crypt::MAX_WORK_FACTOR,
+                path.display()
+            ),
+            BundleError::EmptyPassphrase => "口令不能为空".to_owned(),
+            BundleError::WeakPassphrase { min } => format!("口令太短：请至少使用 {min} 个字符"),
+            BundleError::PassphraseMismatch => "两次输入的口令不一致".to_owned(),
+            BundleError::Encryption(e) => format!("无法加密案卷包：{e}"),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Writing a bundle: the selected visits with all their findings (live and deleted), the
 //! subjects and topics they refer to (with the topics' parents), and a manifest.
 
+use super::crypt::{Passphrase, encrypt};
 use super::error::{BundleError, Result};
 use super::format::{
     BundleRecord, Creator, EntryInfo, FORMAT_NAME, FORMAT_VERSION, FilterInfo, MANIFEST, Manifest,
@@ -67,6 +68,8 @@ pub struct ExportSummary {
     pub bundle_id: String,
     /// Records per kind.
     pub counts: BTreeMap<String, usize>,
+    /// Whether the bundle is encrypted with a passphrase.
+    pub encrypted: bool,
 }
 
 /// Writes the records `filter` selects to a bundle at `out` (replaced atomically).
@@ -74,6 +77,29 @@ pub fn export(
     store: &Store,
     filter: &ExportFilter,
     out: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportSummary> {
+    export_with(store, filter, out, None, progress)
+}
+
+/// Like [`export`], but the bundle is encrypted with `passphrase` (which must pass
+/// [`Passphrase::check_strength`]); the plain zip never touches the disk.
+pub fn export_encrypted(
+    store: &Store,
+    filter: &ExportFilter,
+    out: &Path,
+    passphrase: &Passphrase,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportSummary> {
+    passphrase.check_strength()?;
+    export_with(store, filter, out, Some(passphrase), progress)
+}
+
+fn export_with(
+    store: &Store,
+    filter: &ExportFilter,
+    out: &Path,
+    passphrase: Option<&Passphrase>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportSummary> {
     if filter.is_empty() {
@@ -133,7 +159,11 @@ pub fn export(
             .collect(),
     };
     let manifest_bytes = serde_json::to_vec_pretty(&manifest)?;
-    write_zip(out, &manifest_bytes, &docs)?;
+    let zip = zip_bytes(&manifest_bytes, &docs).map_err(|source| BundleError::File {
+        source,
+        path: out.to_owned(),
+    })?;
+    write_file(out, &zip, passphrase)?;
     progress(Progress {
         stage: Stage::Exporting,
         done: total,
@@ -143,16 +173,33 @@ pub fn export(
         path: out.to_owned(),
         bundle_id: manifest.bundle_id,
         counts,
+        encrypted: passphrase.is_some(),
     })
 }
 
-/// Writes the zip beside `out` and renames it into place, so a failed export leaves no half file.
-fn write_zip(out: &Path, manifest: &[u8], docs: &[(String, Vec<u8>)]) -> Result<()> {
+/// The zip of a bundle, built in memory (so an encrypted bundle's plain form is never on disk).
+fn zip_bytes(manifest: &[u8], docs: &[(String, Vec<u8>)]) -> std::io::Result<Vec<u8>> {
+    let zip_err = |e: zip::result::ZipError| std::io::Error::other(e.to_string());
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    zip.start_file(MANIFEST, options).map_err(zip_err)?;
+    zip.write_all(manifest)?;
+    for (entry, bytes) in docs {
+        zip.start_file(entry.as_str(), options).map_err(zip_err)?;
+        zip.write_all(bytes)?;
+    }
+    Ok(zip.finish().map_err(zip_err)?.into_inner())
+}
+
+/// Writes the bundle (encrypted when a passphrase is given) beside `out` and renames it into
+/// place, so a failed export leaves no half file.
+fn write_file(out: &Path, zip: &[u8], passphrase: Option<&Passphrase>) -> Result<()> {
     let file_err = |source| BundleError::File {
         source,
         path: out.to_owned(),
     };
-    let zip_err = |e: zip::result::ZipError| file_err(std::io::Error::other(e.to_string()));
     let dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -164,18 +211,11 @@ fn write_zip(out: &Path, manifest: &[u8], docs: &[(String, Vec<u8>)]) -> Result<
     let tmp = dir.join(format!(".{name}.{}.part", std::process::id()));
     let result = (|| -> Result<()> {
         let file = std::fs::File::create(&tmp).map_err(file_err)?;
-        let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .large_file(true);
-        zip.start_file(MANIFEST, options).map_err(zip_err)?;
-        zip.write_all(manifest).map_err(file_err)?;
-        for (entry, bytes) in docs {
-            zip.start_file(entry.as_str(), options).map_err(zip_err)?;
-            zip.write_all(bytes).map_err(file_err)?;
+        let mut writer = std::io::BufWriter::new(file);
+        match passphrase {
+            Some(passphrase) => encrypt(zip, passphrase, &mut writer)?,
+            None => writer.write_all(zip).map_err(file_err)?,
         }
-        let mut writer = zip.finish().map_err(zip_err)?;
-        writer.flush().map_err(file_err)?;
         writer
             .into_inner()
             .map_err(|e| file_err(e.into_error()))?

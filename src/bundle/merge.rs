@@ -26,6 +26,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// What a bundle may weigh.
     pub limits: Limits,
+    /// The passphrase of encrypted bundles (one for all files of the import).
+    pub passphrase: Option<super::crypt::Passphrase>,
 }
 
 /// What an import did (or would do), per record.
@@ -247,7 +249,12 @@ pub fn import(
 ) -> Result<ImportReport> {
     let mut sources = Vec::with_capacity(files.len());
     for path in files {
-        sources.push(read_source(path, &options.limits, progress)?);
+        sources.push(read_source(
+            path,
+            &options.limits,
+            options.passphrase.as_ref(),
+            progress,
+        )?);
     }
     let mut plan = Plan::default();
     let mut report = ImportReport {

@@ -3,9 +3,14 @@
 //! colleague's whole database), validates them as hostile input, and merges them field by field
 //! so that any number of imports, in any order, repeated or not, give the same data.
 //!
-//! The laws (DESIGN.md §3) and the file layout are described in `docs/bundle-format.md`.
+//! A bundle can be encrypted with a passphrase ([`export_encrypted`], `crypt.rs`); the reader
+//! recognises it and decrypts it in memory with [`ImportOptions::passphrase`].
+//!
+//! The laws (DESIGN.md §3) and the file layout are described in `docs/bundle-format.md`;
+//! encryption in `docs/personal-data.md`.
 
 mod backup;
+mod crypt;
 mod error;
 mod export;
 pub mod format;
@@ -14,8 +19,11 @@ mod merge;
 mod read;
 
 pub use backup::{BACKUPS_KEPT, backup};
+pub use crypt::{
+    AGE_MAGIC, DEFAULT_WORK_FACTOR, MAX_WORK_FACTOR, MIN_PASSPHRASE_CHARS, Passphrase, is_encrypted,
+};
 pub use error::{BundleError, Result};
-pub use export::{ExportFilter, ExportSummary, export};
+pub use export::{ExportFilter, ExportSummary, export, export_encrypted};
 pub use format::Limits;
 pub use log::{ConflictEntry, ImportLogEntry, conflicts, import_log, mark_reviewed};
 pub use merge::{Counts, FileReport, ImportOptions, ImportReport, import};

@@ -3,6 +3,7 @@
 //! decompressed), entry names, duplicates, checksums, the format version, and every record's
 //! kind, id, dates and values.
 
+use super::crypt::{Passphrase, decrypt, looks_encrypted};
 use super::error::{BundleError, Result};
 use super::format::{
     BundleRecord, FORMAT_NAME, FORMAT_VERSION, Limits, MANIFEST, Manifest, RecordsDoc,
@@ -51,6 +52,8 @@ pub struct Origin {
     pub kind: SourceKind,
     /// The file.
     pub path: PathBuf,
+    /// Whether it was an encrypted bundle.
+    pub encrypted: bool,
     /// The bundle id (none for a database file).
     pub bundle_id: Option<String>,
     /// SHA-256 of the whole file.
@@ -75,16 +78,19 @@ pub(crate) struct Source {
 }
 
 /// Reads and validates one import source.
+/// An encrypted bundle is decrypted into memory with `passphrase` first (none given: refused
+/// with [`BundleError::NeedsPassphrase`]).
 pub(crate) fn read_source(
     path: &Path,
     limits: &Limits,
+    passphrase: Option<&Passphrase>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Source> {
     let file_err = |source| BundleError::File {
         source,
         path: path.to_owned(),
     };
-    let mut head = [0u8; 16];
+    let mut head = [0u8; 32];
     let n = std::fs::File::open(path)
         .and_then(|mut f| read_up_to(&mut f, &mut head))
         .map_err(file_err)?;
@@ -92,13 +98,37 @@ pub(crate) fn read_source(
     if head.starts_with(b"SQLite format 3\0") {
         read_database(path, progress)
     } else if head.starts_with(b"PK") {
-        read_bundle(path, limits, progress)
+        let sha256 = file_sha256(path, limits.max_file_bytes)?;
+        let file = std::fs::File::open(path).map_err(file_err)?;
+        read_bundle(
+            std::io::BufReader::new(file),
+            path,
+            sha256,
+            false,
+            limits,
+            progress,
+        )
+    } else if looks_encrypted(head) {
+        let sha256 = file_sha256(path, limits.max_file_bytes)?;
+        let passphrase = passphrase.ok_or_else(|| BundleError::NeedsPassphrase(path.to_owned()))?;
+        let plain = decrypt(path, passphrase, limits)?;
+        if !plain.starts_with(b"PK") {
+            return Err(BundleError::NotABundle(path.to_owned()));
+        }
+        read_bundle(
+            std::io::Cursor::new(plain),
+            path,
+            sha256,
+            true,
+            limits,
+            progress,
+        )
     } else {
         Err(BundleError::NotABundle(path.to_owned()))
     }
 }
 
-fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+pub(crate) fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match reader.read(&mut buf[n..])? {
@@ -157,17 +187,20 @@ fn check_name(name: &str, path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn read_bundle(path: &Path, limits: &Limits, progress: &mut dyn FnMut(Progress)) -> Result<Source> {
-    let sha256 = file_sha256(path, limits.max_file_bytes)?;
+/// Reads the zip of a bundle (from the file, or decrypted in memory); `sha256` is the file's.
+fn read_bundle<R: Read + std::io::Seek>(
+    zip_bytes: R,
+    path: &Path,
+    sha256: String,
+    encrypted: bool,
+    limits: &Limits,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Source> {
     let damaged = |e: zip::result::ZipError| BundleError::Damaged {
         detail: e.to_string(),
         path: path.to_owned(),
     };
-    let file = std::fs::File::open(path).map_err(|source| BundleError::File {
-        source,
-        path: path.to_owned(),
-    })?;
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(damaged)?;
+    let mut archive = zip::ZipArchive::new(zip_bytes).map_err(damaged)?;
     if archive.has_duplicate_names() {
         // The zip reader keeps one entry per name; which copy would win is not ours to guess.
         return Err(BundleError::DuplicateEntry {
@@ -315,6 +348,7 @@ fn read_bundle(path: &Path, limits: &Limits, progress: &mut dyn FnMut(Progress))
         origin: Origin {
             kind: SourceKind::Bundle,
             path: path.to_owned(),
+            encrypted,
             bundle_id: Some(manifest.bundle_id),
             sha256,
             creator: manifest.creator.name,
@@ -364,12 +398,34 @@ fn is_cross_field(err: &ValidationError) -> bool {
         ValidationError::CloseNeedsVerifier
             | ValidationError::CloseNeedsDate
             | ValidationError::EndBeforeStart
+            | ValidationError::FewerPeopleThanInterviewees { .. }
     )
+}
+
+/// Fields added to a kind after format version 1 was first written: (kind, field, value as
+/// JSON) for a record that lacks it. A bundle from an older Zoufang has neither the field nor
+/// its clock: it gets the value with the origin clock, exactly what the migration gave the
+/// records already in a database, so any real edit wins over it.
+const LATER_FIELDS: &[(RecordKind, &str, &str)] = &[(RecordKind::Visit, "interviewees", "[]")];
+
+fn add_later_fields(rec: &mut StoredRecord) {
+    for (kind, field, value) in LATER_FIELDS {
+        if rec.kind == *kind
+            && !rec.data.contains_key(*field)
+            && !rec.clocks.contains_key(*field)
+            && let Ok(value) = serde_json::from_str::<Value>(value)
+        {
+            rec.data.insert((*field).to_owned(), value);
+            rec.clocks
+                .insert((*field).to_owned(), crate::model::Hlc::origin());
+        }
+    }
 }
 
 /// Checks one incoming record by reading it as its typed kind, and normalises its data.
 pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> Result<Incoming> {
-    let (rec, base) = record.into_stored(kind);
+    let (mut rec, base) = record.into_stored(kind);
+    add_later_fields(&mut rec);
     let bad = |detail: String| BundleError::BadRecord {
         kind: kind.table(),
         id: rec.id.chars().take(60).collect(),
@@ -497,6 +553,7 @@ fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Sour
     let origin = Origin {
         kind: SourceKind::Database,
         path: path.to_owned(),
+        encrypted: false,
         bundle_id: None,
         sha256,
         creator: meta("author")?,

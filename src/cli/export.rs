@@ -1,7 +1,8 @@
 //! `zoufang export`: writes a case bundle.
 
+use super::passphrase::PassphraseArgs;
 use super::{CliError, Context, date_arg, id_arg};
-use crate::bundle::{ExportFilter, export, no_progress};
+use crate::bundle::{ExportFilter, export, export_encrypted, no_progress};
 use crate::i18n::Lang;
 use clap::Args;
 use std::path::PathBuf;
@@ -30,6 +31,12 @@ pub struct ExportArgs {
     /// Everything, the Trash included.
     #[arg(long)]
     all: bool,
+    /// Encrypt the bundle with a passphrase (asked twice unless given by file or environment).
+    #[arg(long)]
+    encrypt: bool,
+    /// Where the passphrase comes from.
+    #[command(flatten)]
+    passphrase: PassphraseArgs,
 }
 
 /// Runs `zoufang export`.
@@ -47,14 +54,40 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
         investigator: args.investigator.clone(),
         subject: args.subject.as_deref().map(id_arg).transpose()?,
     };
-    let summary = export(&ctx.store, &filter, &args.out, &mut no_progress())?;
+    if args.passphrase.passphrase_file.is_some() && !args.encrypt {
+        return Err(CliError::Unsupported(
+            ctx.lang
+                .pick(
+                    "--passphrase-file 需要与 --encrypt 一起使用",
+                    "--passphrase-file needs --encrypt",
+                )
+                .to_owned(),
+        ));
+    }
+    let summary = if args.encrypt {
+        let passphrase = args.passphrase.get(ctx.lang, true)?;
+        export_encrypted(
+            &ctx.store,
+            &filter,
+            &args.out,
+            &passphrase,
+            &mut no_progress(),
+        )?
+    } else {
+        export(&ctx.store, &filter, &args.out, &mut no_progress())?
+    };
     if ctx.json {
         return ctx.print_json(&summary);
     }
     let n = |k: &str| summary.counts.get(k).copied().unwrap_or(0);
     match ctx.lang {
         Lang::Zh => outln!(
-            "已导出：走访 {} 次，发现 {} 条，调研课题 {} 个，专题 {} 个 → {}",
+            "已导出{}：走访 {} 次，发现 {} 条，调研课题 {} 个，专题 {} 个 → {}",
+            if summary.encrypted {
+                "（已加密）"
+            } else {
+                ""
+            },
             n("visit"),
             n("finding"),
             n("subject"),
@@ -62,11 +95,12 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
             summary.path.display()
         ),
         Lang::En => outln!(
-            "Exported {} visits, {} findings, {} subjects, {} topics → {}",
+            "Exported {} visits, {} findings, {} subjects, {} topics{} → {}",
             n("visit"),
             n("finding"),
             n("subject"),
             n("topic"),
+            if summary.encrypted { ", encrypted" } else { "" },
             summary.path.display()
         ),
     }

@@ -1,7 +1,8 @@
 //! `zoufang import`: merges bundles or a colleague's database, or previews that with `--dry-run`.
 
+use super::passphrase::PassphraseArgs;
 use super::{CliError, Context};
-use crate::bundle::{Counts, ImportOptions, ImportReport, import, no_progress};
+use crate::bundle::{Counts, ImportOptions, ImportReport, import, is_encrypted, no_progress};
 use crate::store::kind_label;
 use clap::Args;
 use serde_json::json;
@@ -16,12 +17,23 @@ pub struct ImportArgs {
     /// Only show what would be added, updated, deleted and flagged; change nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Where the passphrase of encrypted bundles comes from (asked only if one is encrypted).
+    #[command(flatten)]
+    passphrase: PassphraseArgs,
 }
 
 /// Runs `zoufang import`.
 pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<(), CliError> {
+    // A file that cannot be opened is reported by the import itself.
+    let any_encrypted = args.files.iter().any(|f| is_encrypted(f).unwrap_or(false));
+    let passphrase = if any_encrypted {
+        Some(args.passphrase.get(ctx.lang, false)?)
+    } else {
+        None
+    };
     let options = ImportOptions {
         dry_run: args.dry_run,
+        passphrase,
         ..ImportOptions::default()
     };
     let report = import(&mut ctx.store, &args.files, &options, &mut no_progress())?;
@@ -61,7 +73,12 @@ fn print_report(ctx: &Context, report: &ImportReport) -> Result<(), CliError> {
         } else {
             format!(" ({})", file.origin.creator)
         };
-        outln!("{}{who}", file.origin.path.display());
+        let sealed = if file.origin.encrypted {
+            lang.pick("（已解密）", " (decrypted)")
+        } else {
+            ""
+        };
+        outln!("{}{who}{sealed}", file.origin.path.display());
     }
     outln!(
         "{}",

@@ -66,6 +66,7 @@ pub fn visit(v: &Visit) -> Value {
         "unannounced": v.unannounced,
         "subject_id": v.subject_id,
         "notes": v.notes,
+        "interviewees": v.interviewees,
         "created_at": time(v.meta.created_at),
         "updated_at": time(v.meta.updated_at),
         "updated_by": v.meta.updated_by,

@@ -18,6 +18,7 @@ mod finding;
 mod import;
 mod json;
 mod list;
+mod passphrase;
 mod show;
 mod subject;
 mod summary;
@@ -139,6 +140,17 @@ pub enum CliError {
     /// Writing an output file failed.
     #[error("could not write the file ({1}): {path}", path = .0.display())]
     Write(PathBuf, std::io::Error),
+    /// The passphrase file could not be read.
+    #[error("could not read the passphrase file ({1}): {path}", path = .0.display())]
+    PassphraseFile(PathBuf, std::io::Error),
+    /// A passphrase is needed, and there is no terminal to ask on.
+    #[error(
+        "a passphrase is needed: give --passphrase-file FILE or set ZOUFANG_PASSPHRASE (there is no terminal to ask on)"
+    )]
+    NoPassphrase,
+    /// A format the chosen kind of summary is not written in.
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 impl CliError {
@@ -161,6 +173,13 @@ impl Localized for CliError {
                 format!("无法写入文件（{e}）：{}", path.display())
             }
             (CliError::Bundle(e), _) => e.localized(lang),
+            (CliError::PassphraseFile(path, e), Lang::Zh) => {
+                format!("无法读取口令文件（{e}）：{}", path.display())
+            }
+            (CliError::NoPassphrase, Lang::Zh) => {
+                "需要口令：请使用 --passphrase-file 文件名，或设置环境变量 ZOUFANG_PASSPHRASE（当前没有终端可供输入）"
+                    .to_owned()
+            }
             (
                 CliError::BadValue {
                     what,
@@ -174,6 +193,7 @@ impl Localized for CliError {
                     "category" => "整改类别",
                     "status" => "整改状态",
                     "list" => "列表",
+                    "role" => "受访人身份",
                     _ => "取值",
                 };
                 format!("未知的{what}：{value}（可选：{expected}）")

@@ -2,7 +2,7 @@
 //! and overall, as text, JSON or a document.
 
 use super::{CliError, Context, date_arg, id_arg};
-use crate::report::{self, ExportFormat, FIGURES, Summary, SummaryFilter};
+use crate::report::{self, ExportFormat, FIGURES, PublicFormat, Summary, SummaryFilter};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -21,6 +21,8 @@ pub enum SummaryFormat {
     Docx,
     /// The whole summary as Markdown.
     Md,
+    /// A standalone HTML page (with --public only).
+    Html,
 }
 
 /// The arguments of `zoufang summary`.
@@ -53,6 +55,10 @@ pub struct SummaryArgs {
     /// Write to this file instead of the terminal (required for xlsx and docx).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// The public version to publish: the problem list without names, phone or ID numbers
+    /// (formats csv, xlsx, md — the default — html, json).
+    #[arg(long)]
+    public: bool,
 }
 
 /// Runs `zoufang summary`.
@@ -63,7 +69,20 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<(), CliError> {
     } else {
         args.format
     };
+    if args.public {
+        return public(ctx, args, format);
+    }
     let export = match format {
+        SummaryFormat::Html => {
+            return Err(CliError::Unsupported(
+                ctx.lang
+                    .pick(
+                        "html 格式仅用于公开版（--public）",
+                        "the html format is for the public version only (--public)",
+                    )
+                    .to_owned(),
+            ));
+        }
         SummaryFormat::Text | SummaryFormat::Json => None,
         SummaryFormat::Csv => Some(ExportFormat::Csv),
         SummaryFormat::Xlsx => Some(ExportFormat::Xlsx),
@@ -75,19 +94,7 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<(), CliError> {
     {
         return Err(CliError::NeedsOut(export.extension()));
     }
-    let filter = SummaryFilter {
-        topics: args
-            .topics
-            .iter()
-            .map(|t| ctx.store.resolve_topic(t))
-            .collect::<Result<_, _>>()?,
-        since: date_arg(args.since.as_ref())?,
-        until: date_arg(args.until.as_ref())?,
-        subject: args.subject.as_deref().map(id_arg).transpose()?,
-        region: args.region.clone(),
-        investigator: args.investigator.clone(),
-    };
-    let today = date_arg(args.as_of.as_ref())?.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let (filter, today) = scope(ctx, args)?;
 
     let bytes = match export {
         Some(export) => {
@@ -106,9 +113,70 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<(), CliError> {
             }
         }
     };
+    write_out(ctx, args, &bytes)
+}
+
+/// The filter and the "as of" day the arguments give.
+fn scope(
+    ctx: &Context,
+    args: &SummaryArgs,
+) -> Result<(SummaryFilter, chrono::NaiveDate), CliError> {
+    let filter = SummaryFilter {
+        topics: args
+            .topics
+            .iter()
+            .map(|t| ctx.store.resolve_topic(t))
+            .collect::<Result<_, _>>()?,
+        since: date_arg(args.since.as_ref())?,
+        until: date_arg(args.until.as_ref())?,
+        subject: args.subject.as_deref().map(id_arg).transpose()?,
+        region: args.region.clone(),
+        investigator: args.investigator.clone(),
+    };
+    let today = date_arg(args.as_of.as_ref())?.unwrap_or_else(|| chrono::Local::now().date_naive());
+    Ok((filter, today))
+}
+
+/// `zoufang summary --public`: the redacted problem list.
+fn public(ctx: &Context, args: &SummaryArgs, format: SummaryFormat) -> Result<(), CliError> {
+    let public_format = match format {
+        SummaryFormat::Text | SummaryFormat::Md => Some(PublicFormat::Markdown),
+        SummaryFormat::Csv => Some(PublicFormat::Csv),
+        SummaryFormat::Xlsx => Some(PublicFormat::Xlsx),
+        SummaryFormat::Html => Some(PublicFormat::Html),
+        SummaryFormat::Json => None,
+        SummaryFormat::Docx => {
+            return Err(CliError::Unsupported(
+                ctx.lang
+                    .pick(
+                        "公开版可导出为 csv、xlsx、md、html 或 json",
+                        "the public version is written as csv, xlsx, md, html or json",
+                    )
+                    .to_owned(),
+            ));
+        }
+    };
+    if public_format == Some(PublicFormat::Xlsx) && args.out.is_none() {
+        return Err(CliError::NeedsOut("xlsx"));
+    }
+    let (filter, today) = scope(ctx, args)?;
+    let list = report::public_report(&ctx.store, &filter, today, ctx.lang)?;
+    let bytes = match public_format {
+        Some(f) => report::export_public(&list, f)?,
+        None => {
+            let mut json = serde_json::to_string_pretty(&list)?;
+            json.push('\n');
+            json.into_bytes()
+        }
+    };
+    write_out(ctx, args, &bytes)
+}
+
+/// Writes `bytes` to `--out` or the terminal.
+fn write_out(ctx: &Context, args: &SummaryArgs, bytes: &[u8]) -> Result<(), CliError> {
     match &args.out {
         Some(path) => {
-            std::fs::write(path, &bytes).map_err(|e| CliError::Write(path.clone(), e))?;
+            std::fs::write(path, bytes).map_err(|e| CliError::Write(path.clone(), e))?;
             if !ctx.json {
                 outln!(
                     "{}{}",
@@ -119,7 +187,7 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<(), CliError> {
         }
         None => {
             use std::io::Write;
-            std::io::stdout().write_all(&bytes)?;
+            std::io::stdout().write_all(bytes)?;
         }
     }
     Ok(())

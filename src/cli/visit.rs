@@ -1,7 +1,7 @@
 //! `zoufang visit add|edit|delete|restore`.
 
-use super::{CliError, Context, date_arg, id_arg};
-use crate::model::{Visit, VisitId};
+use super::{CliError, Context, date_arg, enum_arg, id_arg};
+use crate::model::{Interviewee, IntervieweeRole, Visit, VisitId};
 use clap::{Args, Subcommand};
 
 /// Visit subcommands.
@@ -66,6 +66,14 @@ pub struct VisitFields {
     /// Free notes.
     #[arg(long)]
     notes: Option<String>,
+    /// A person interviewed: "name,role,contact" (role: resident, family, staff, official,
+    /// other or 群众/家属/工作人员/干部/其他; role and contact optional). Repeat for several;
+    /// replaces the list on edit. People met is raised to at least their number.
+    #[arg(long = "interviewee", value_name = "NAME,ROLE,CONTACT")]
+    interviewees: Vec<String>,
+    /// Remove every interviewee from the visit.
+    #[arg(long, conflicts_with = "interviewees")]
+    no_interviewees: bool,
 }
 
 impl VisitFields {
@@ -97,8 +105,45 @@ impl VisitFields {
         if let Some(notes) = &self.notes {
             visit.notes = notes.clone();
         }
+        if self.no_interviewees {
+            visit.interviewees.clear();
+        } else if !self.interviewees.is_empty() {
+            let people = self
+                .interviewees
+                .iter()
+                .map(|text| parse_interviewee(text))
+                .collect::<Result<Vec<_>, _>>()?;
+            // An explicit --people-met is kept as given (and checked); otherwise it is raised.
+            if self.people_met.is_some() {
+                visit.interviewees = people;
+            } else {
+                visit.set_interviewees(people);
+            }
+        }
         Ok(())
     }
+}
+
+/// Reads `name,role,contact` (ASCII or Chinese commas); role defaults to resident.
+fn parse_interviewee(text: &str) -> Result<Interviewee, CliError> {
+    let mut parts = text.splitn(3, [',', '，']).map(str::trim);
+    let name = parts.next().unwrap_or_default().to_owned();
+    let role = match parts.next().filter(|r| !r.is_empty()) {
+        Some(role) => enum_arg(
+            "role",
+            role,
+            IntervieweeRole::parse,
+            IntervieweeRole::ALL,
+            IntervieweeRole::code,
+        )?,
+        None => IntervieweeRole::Resident,
+    };
+    let contact = parts.next().unwrap_or_default().to_owned();
+    Ok(Interviewee {
+        name,
+        role,
+        contact,
+    })
 }
 
 /// Runs a visit subcommand.

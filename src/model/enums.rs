@@ -133,3 +133,19 @@ mod tests {
         );
     }
 }
+
+labelled_enum!(
+    /// Who an interviewee is, seen from the visit.
+    IntervieweeRole {
+        /// A resident or service user (群众).
+        Resident = ("resident", "群众", "Resident"),
+        /// A family member of one (家属).
+        Family = ("family", "家属", "Family member"),
+        /// Staff of the place visited (工作人员).
+        Staff = ("staff", "工作人员", "Staff"),
+        /// An official (干部).
+        Official = ("official", "干部", "Official"),
+        /// Anyone else (其他).
+        Other = ("other", "其他", "Other"),
+    }
+);

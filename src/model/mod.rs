@@ -5,12 +5,16 @@ mod catalogue;
 mod clock;
 mod enums;
 mod ids;
+mod personal;
 mod records;
 mod validate;
 
 pub use catalogue::{BUILTIN_TOPICS, builtin_topic_id, builtin_topics, is_builtin_topic};
 pub use clock::{BadHlc, Hlc};
-pub use enums::{Category, FindingKind, Status};
+pub use enums::{Category, FindingKind, IntervieweeRole, Status};
 pub use ids::{AttachmentId, FindingId, SubjectId, TopicId, VisitId};
-pub use records::{Attachment, AttachmentOwner, Finding, RecordMeta, Subject, Topic, Visit};
+pub use personal::{PERSONAL_FIELDS, PersonalField, Privacy, privacy};
+pub use records::{
+    Attachment, AttachmentOwner, Finding, Interviewee, RecordMeta, Subject, Topic, Visit,
+};
 pub use validate::{Field, ValidationError, parse_date};

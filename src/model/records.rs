@@ -1,6 +1,6 @@
 //! The records investigators keep. Each travels between laptops with its id and [`RecordMeta`].
 
-use super::enums::{Category, FindingKind, Status};
+use super::enums::{Category, FindingKind, IntervieweeRole, Status};
 use super::ids::{AttachmentId, FindingId, SubjectId, TopicId, VisitId};
 use crate::model::Hlc;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -102,9 +102,25 @@ pub struct Visit {
     pub subject_id: Option<SubjectId>,
     /// Free notes.
     pub notes: String,
+    /// The people interviewed by name (personal data; `people_met` counts at least these).
+    #[serde(default)]
+    pub interviewees: Vec<Interviewee>,
     /// Bookkeeping.
     #[serde(skip)]
     pub meta: RecordMeta,
+}
+
+/// A person interviewed on a visit. Everything in it is personal data (see
+/// [`crate::model::PERSONAL_FIELDS`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interviewee {
+    /// The person's name.
+    pub name: String,
+    /// Resident, family member, staff, official …
+    pub role: IntervieweeRole,
+    /// A phone number or address, if given.
+    #[serde(default)]
+    pub contact: String,
 }
 
 impl Visit {
@@ -120,8 +136,17 @@ impl Visit {
             unannounced: false,
             subject_id: None,
             notes: String::new(),
+            interviewees: Vec::new(),
             meta: RecordMeta::default(),
         }
+    }
+
+    /// Replaces the list of people interviewed, raising `people_met` to at least their number
+    /// (the count may be larger: not everyone talked to is named).
+    pub fn set_interviewees(&mut self, interviewees: Vec<Interviewee>) {
+        let listed = i64::try_from(interviewees.len()).unwrap_or(i64::MAX);
+        self.people_met = self.people_met.max(listed);
+        self.interviewees = interviewees;
     }
 }
 

@@ -37,6 +37,16 @@ pub enum ValidationError {
     /// A topic code with characters that do not belong in one.
     #[error("topic code {0:?} may hold only lowercase letters, digits and '-'")]
     BadCode(String),
+    /// Fewer people met than people named as interviewed.
+    #[error(
+        "people met ({people_met}) cannot be fewer than the {listed} people interviewed by name"
+    )]
+    FewerPeopleThanInterviewees {
+        /// The count given.
+        people_met: i64,
+        /// The people listed.
+        listed: usize,
+    },
 }
 
 /// A field named in a validation message.
@@ -56,6 +66,8 @@ pub enum Field {
     NameZh,
     /// An author name.
     Author,
+    /// An interviewee's name.
+    IntervieweeName,
 }
 
 impl Field {
@@ -69,6 +81,7 @@ impl Field {
             Field::Code => lang.pick("代码", "code"),
             Field::NameZh => lang.pick("中文名称", "Chinese name"),
             Field::Author => lang.pick("姓名", "name"),
+            Field::IntervieweeName => lang.pick("受访人姓名", "interviewee's name"),
         }
     }
 }
@@ -96,6 +109,9 @@ impl Localized for ValidationError {
             (ValidationError::EndBeforeStart, Lang::Zh) => "结束日期早于开始日期".to_owned(),
             (ValidationError::BadCode(code), Lang::Zh) => {
                 format!("专题代码“{code}”只能包含小写字母、数字和“-”")
+            }
+            (ValidationError::FewerPeopleThanInterviewees { people_met, listed }, Lang::Zh) => {
+                format!("走访人数（{people_met}）不能少于列出姓名的受访人数（{listed}）")
             }
             (other, Lang::En) => other.to_string(),
         }
@@ -135,7 +151,18 @@ impl Visit {
     /// Checks the visit before it is saved.
     pub fn validate(&self) -> Result<(), ValidationError> {
         non_empty(&self.place, Field::Place)?;
-        non_negative(self.people_met, Field::PeopleMet)
+        non_negative(self.people_met, Field::PeopleMet)?;
+        for person in &self.interviewees {
+            non_empty(&person.name, Field::IntervieweeName)?;
+        }
+        let listed = self.interviewees.len();
+        if i64::try_from(listed).unwrap_or(i64::MAX) > self.people_met {
+            return Err(ValidationError::FewerPeopleThanInterviewees {
+                people_met: self.people_met,
+                listed,
+            });
+        }
+        Ok(())
     }
 }
 

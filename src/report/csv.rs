@@ -23,7 +23,7 @@ pub(crate) fn problem_list(report: &Report, lang: Lang) -> String {
     out
 }
 
-fn push_record(out: &mut String, cells: &[Cell]) {
+pub(crate) fn push_record(out: &mut String, cells: &[Cell]) {
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
             out.push(',');

@@ -3,6 +3,10 @@
 //! written out as the documents an office uses (XLSX, DOCX, CSV, Markdown) or as the sentences a
 //! staged report uses.
 //!
+//! The public version of the problem list ([`public_report`], `public.rs`) leaves out every
+//! personal field and masks phone numbers, ID numbers and known names in the rest
+//! (`redact.rs`).
+//!
 //! Reading order: [`summarize`] (the figures of every group in one SQL statement, `figures.rs`),
 //! [`report`] (figures plus the lists), [`paragraph`], then [`export`] and its writers.
 
@@ -12,12 +16,19 @@ mod error;
 mod figures;
 mod markdown;
 mod paragraph;
+mod public;
+mod redact;
 mod table;
 mod xlsx;
 
 pub use error::ReportError;
 pub use figures::{FIGURES, FigureDef};
 pub use paragraph::paragraph;
+pub use public::{
+    PUBLIC_FINDING_FIELDS, PUBLIC_VISIT_FIELDS, PublicFormat, PublicReport, PublicRow,
+    export_public, public_file_name, public_report,
+};
+pub use redact::{Redactor, mask_numbers};
 
 use crate::i18n::Lang;
 use crate::model::{FindingKind, SubjectId, Topic, TopicId};

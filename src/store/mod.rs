@@ -4,6 +4,7 @@
 pub mod collation;
 mod error;
 mod history;
+mod people;
 mod query;
 mod record;
 mod schema;

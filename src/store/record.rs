@@ -93,6 +93,7 @@ impl RecordKind {
                 ("unannounced", Bool),
                 ("subject_id", Text),
                 ("notes", Text),
+                ("interviewees", Json),
             ],
             RecordKind::Finding => &[
                 ("visit_id", Text),

@@ -183,6 +183,16 @@ CREATE TABLE conflict (
 CREATE INDEX conflict_open ON conflict(reviewed_at, seq);
 "#,
     },
+    Migration {
+        why: "Personal data (issue 7): a visit lists the people interviewed (name, role, contact) \
+          as a JSON array. Existing visits get an empty list, stamped with the origin clock (the \
+          built-in catalogue's), so any real edit wins over it and bundles carry a clock for \
+          every field.",
+        sql: r#"
+ALTER TABLE visit ADD COLUMN interviewees TEXT NOT NULL DEFAULT '[]';
+UPDATE visit SET clocks = json_set(clocks, '$.interviewees', '000000000000000.000000.builtin');
+"#,
+    },
 ];
 
 /// The schema version this build writes.

@@ -11,9 +11,10 @@ use serde_json::Value;
 fn text_field(rec: &StoredRecord, name: &str) -> String {
     match rec.data.get(name) {
         Some(Value::String(s)) => s.clone(),
+        // A list of names, or of people (interviewees: their names, not their contacts).
         Some(Value::Array(items)) => items
             .iter()
-            .filter_map(Value::as_str)
+            .filter_map(|v| v.as_str().or_else(|| v.get("name").and_then(Value::as_str)))
             .collect::<Vec<_>>()
             .join(" "),
         _ => String::new(),
@@ -33,7 +34,7 @@ fn searchable_text(rec: &StoredRecord) -> Option<(String, String)> {
     match rec.kind {
         RecordKind::Visit => Some((
             text_field(rec, "place"),
-            join(&["region", "investigators", "notes"]),
+            join(&["region", "investigators", "interviewees", "notes"]),
         )),
         RecordKind::Finding => Some((
             text_field(rec, "title"),

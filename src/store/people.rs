@@ -1,0 +1,39 @@
+//! The names of people the database knows, for masking them in text that is published.
+
+use super::{Result, Store};
+use std::collections::BTreeSet;
+
+impl Store {
+    /// Every person's name the database holds, live or deleted: investigators, interviewees,
+    /// responsible persons, verifiers and the authors of changes. Subject leads are left out:
+    /// they are bureau leaders, usually recorded by title (党组书记、局长).
+    pub fn person_names(&self) -> Result<BTreeSet<String>> {
+        let mut names = BTreeSet::new();
+        let mut add = |name: &str| {
+            let name = name.trim();
+            if !name.is_empty() {
+                names.insert(name.to_owned());
+            }
+        };
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT j.value FROM visit, json_each(visit.investigators) j
+             UNION SELECT json_extract(j.value, '$.name')
+                   FROM visit, json_each(visit.interviewees) j
+             UNION SELECT owner FROM finding
+             UNION SELECT verified_by FROM finding
+             UNION SELECT updated_by FROM visit
+             UNION SELECT updated_by FROM finding
+             UNION SELECT updated_by FROM subject
+             UNION SELECT author FROM history",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, Option<String>>(0))?;
+        for name in rows {
+            if let Some(name) = name? {
+                add(&name);
+            }
+        }
+        add(self.author());
+        Ok(names)
+    }
+}
