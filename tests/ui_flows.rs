@@ -38,6 +38,15 @@ fn type_into(h: &mut Harness<'static, ZoufangApp>, label: &str, text: &str) {
     h.run();
 }
 
+/// Types `text` into the password field labelled `label`.
+fn type_secret(h: &mut Harness<'static, ZoufangApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::PasswordInput, label).focus();
+    h.run();
+    h.get_by_role_and_label(Role::PasswordInput, label)
+        .type_text(text);
+    h.run();
+}
+
 /// Lets the typing pause pass so the edit is written.
 fn let_autosave_run(h: &mut Harness<'static, ZoufangApp>) {
     std::thread::sleep(Duration::from_millis(600));
@@ -475,7 +484,7 @@ fn a_colleagues_bundle_is_previewed_then_merged_from_the_window() {
 }
 
 #[test]
-fn the_export_dialog_writes_a_bundle_a_colleague_can_import() {
+fn the_export_dialog_writes_an_encrypted_bundle_a_colleague_can_import() {
     let dir = tempfile::tempdir().unwrap();
     let path = named_db(&dir, None);
     let mut store = Store::open(&path).unwrap();
@@ -483,20 +492,49 @@ fn the_export_dialog_writes_a_bundle_a_colleague_can_import() {
     let mut h = harness(app_on(&path, Lang::Zh));
     h.run();
     let out = dir.path().join("出差.zfb");
-    {
+    let export = |h: &mut Harness<'static, ZoufangApp>, passphrase: &str| {
         let app = h.state_mut();
         let (bundles, db, lang) = app.bundles_mut();
         let db = db.to_owned();
         bundles.open_export();
+        bundles.set_export_passphrase(Some(passphrase));
         bundles.export_to(out.clone(), &egui::Context::default(), &db, lang);
-    }
+    };
+    export(&mut h, "短");
+    h.run();
+    assert!(
+        h.query_by_label_contains("口令太短").is_some(),
+        "a short passphrase is refused"
+    );
+    assert!(!out.exists());
+    export(&mut h, "城西养老院2026");
     settle(&mut h);
     assert!(h.query_by_label_contains("已导出").is_some());
+    let bytes = std::fs::read(&out).unwrap();
+    let place = store
+        .list_visits(
+            &Default::default(),
+            Default::default(),
+            true,
+            zoufang::store::Page::ALL,
+        )
+        .unwrap()[0]
+        .visit
+        .place
+        .clone();
+    assert!(
+        !bytes.windows(place.len()).any(|w| w == place.as_bytes()),
+        "encrypted by default"
+    );
     let mut other = Store::open(dir.path().join("lead.sqlite")).unwrap();
+    let options = zoufang::bundle::ImportOptions {
+        passphrase: Some(zoufang::bundle::Passphrase::new("城西养老院2026").unwrap()),
+        ..Default::default()
+    };
     zoufang::bundle::import(
         &mut other,
-        &[out],
-        &Default::default(),
+        &[out.clone()],
+        &options,
         &mut zoufang::bundle::no_progress(),
     )
     .unwrap();
@@ -539,4 +577,58 @@ fn the_summary_view_shows_the_figures_and_the_report_paragraph() {
         let label = lang.pick("走访次数", "Visits");
         assert!(h.query_all_by_label(label).next().is_some());
     }
+}
+
+#[test]
+fn an_encrypted_bundle_asks_for_its_passphrase_before_the_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    let colleague = dir.path().join("colleague.sqlite");
+    let mut theirs = Store::open(&colleague).unwrap();
+    generate(
+        &mut theirs,
+        DemoOptions {
+            visits: 5,
+            seed: 11,
+        },
+    )
+    .unwrap();
+    let bundle = dir.path().join("加密.zfb");
+    let passphrase = zoufang::bundle::Passphrase::new("正确的口令是城西2026")
+        .unwrap()
+        .with_work_factor(4);
+    zoufang::bundle::export_encrypted(
+        &theirs,
+        &zoufang::bundle::ExportFilter {
+            all: true,
+            ..Default::default()
+        },
+        &bundle,
+        &passphrase,
+        &mut zoufang::bundle::no_progress(),
+    )
+    .unwrap();
+    let path = named_db(&dir, Some("组长"));
+    let before = Store::open(&path).unwrap().digest().unwrap();
+    let mut h = harness(app_on(&path, Lang::Zh));
+    h.state_mut().command(AppCommand::Import(vec![bundle]));
+    settle(&mut h);
+    assert!(h.query_by_label_contains("案卷包已加密").is_some());
+    type_secret(&mut h, "口令", "错误的口令");
+    h.get_by_label("解密并预览").click();
+    settle(&mut h);
+    assert!(
+        h.query_by_label_contains("口令错误").is_some(),
+        "a wrong passphrase is said so"
+    );
+    assert_eq!(Store::open(&path).unwrap().digest().unwrap(), before);
+    type_secret(&mut h, "口令", "正确的口令是城西2026");
+    h.get_by_label("解密并预览").click();
+    settle(&mut h);
+    h.get_by_label("应用导入").click();
+    settle(&mut h);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.count_findings(&FindingFilter::default()).unwrap(),
+        theirs.count_findings(&FindingFilter::default()).unwrap()
+    );
 }

@@ -20,6 +20,10 @@ struct ExportForm {
     until: Option<NaiveDate>,
     investigator: String,
     subject: Option<SubjectId>,
+    /// Encrypt with a passphrase (on by default: bundles carry personal data).
+    encrypt: bool,
+    passphrase: String,
+    repeat: String,
     job: Option<Job<ExportSummary>>,
     result: Option<Result<ExportSummary, String>>,
 }
@@ -39,16 +43,28 @@ impl ExportForm {
 
 /// Where an import stands.
 enum ImportStage {
-    Previewing(Job<ImportReport>),
+    /// An encrypted bundle needs its passphrase (again, after a wrong one).
+    NeedsPassphrase {
+        text: String,
+        error: Option<String>,
+    },
+    Previewing(Job<ImportResult>),
     Preview(ImportReport),
-    Applying(Job<ImportReport>),
+    Applying(Job<ImportResult>),
     Done(ImportReport),
     Failed(String),
 }
 
 struct ImportFlow {
     files: Vec<PathBuf>,
+    passphrase: Option<bundle::Passphrase>,
     stage: ImportStage,
+}
+
+/// An import's result, or the passphrase problem to ask about.
+enum ImportResult {
+    Report(ImportReport),
+    Passphrase(String),
 }
 
 /// The bundle dialogs.
@@ -75,8 +91,18 @@ impl BundlesUi {
     pub fn open_export(&mut self) {
         self.export = Some(ExportForm {
             all: true,
+            encrypt: true,
             ..ExportForm::default()
         });
+    }
+
+    /// Sets the export dialog's passphrase (both fields), or turns encryption off with `None`.
+    pub fn set_export_passphrase(&mut self, passphrase: Option<&str>) {
+        if let Some(form) = &mut self.export {
+            form.encrypt = passphrase.is_some();
+            form.passphrase = passphrase.unwrap_or_default().to_owned();
+            form.repeat = form.passphrase.clone();
+        }
     }
 
     /// Starts previewing an import of `files` (picked in a dialog or dropped on the window).
@@ -84,11 +110,48 @@ impl BundlesUi {
         if files.is_empty() || self.is_busy() {
             return;
         }
-        let job = import_job(files.clone(), true, ctx, db, lang);
+        let encrypted = files
+            .iter()
+            .any(|f| bundle::is_encrypted(f).unwrap_or(false));
+        let stage = if encrypted {
+            ImportStage::NeedsPassphrase {
+                text: String::new(),
+                error: None,
+            }
+        } else {
+            ImportStage::Previewing(import_job(files.clone(), None, true, ctx, db, lang))
+        };
         self.import = Some(ImportFlow {
             files,
-            stage: ImportStage::Previewing(job),
+            passphrase: None,
+            stage,
         });
+    }
+
+    /// Gives the passphrase of the encrypted bundles being imported, and previews them.
+    pub fn give_passphrase(&mut self, text: &str, ctx: &egui::Context, db: &Path, lang: Lang) {
+        let Some(flow) = &mut self.import else {
+            return;
+        };
+        match bundle::Passphrase::new(text) {
+            Ok(p) => {
+                flow.passphrase = Some(p.clone());
+                flow.stage = ImportStage::Previewing(import_job(
+                    flow.files.clone(),
+                    Some(p),
+                    true,
+                    ctx,
+                    db,
+                    lang,
+                ));
+            }
+            Err(err) => {
+                flow.stage = ImportStage::NeedsPassphrase {
+                    text: String::new(),
+                    error: Some(err.localized(lang)),
+                };
+            }
+        }
     }
 
     /// Exports with the dialog's filter to `path` (the save dialog's answer).
@@ -98,6 +161,26 @@ impl BundlesUi {
         };
         let filter = form.filter();
         form.result = None;
+        let passphrase = if form.encrypt {
+            if form.passphrase != form.repeat {
+                form.result = Some(Err(lang
+                    .pick("两次输入的口令不一致", "The two passphrases differ")
+                    .to_owned()));
+                return;
+            }
+            match bundle::Passphrase::new(form.passphrase.clone()).and_then(|p| {
+                p.check_strength()?;
+                Ok(p)
+            }) {
+                Ok(p) => Some(p),
+                Err(err) => {
+                    form.result = Some(Err(err.localized(lang)));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
         form.job = Some(Job::spawn(
             "export",
             lang.pick("正在导出案卷包", "Exporting the bundle")
@@ -106,11 +189,15 @@ impl BundlesUi {
             db.to_owned(),
             lang,
             move |store, reporter| {
-                bundle::export(store, &filter, &path, &mut |p| {
+                let mut progress = |p: bundle::Progress| {
                     if p.total > 0 {
                         reporter.progress(p.done as f32 / p.total as f32);
                     }
-                })
+                };
+                match &passphrase {
+                    Some(p) => bundle::export_encrypted(store, &filter, &path, p, &mut progress),
+                    None => bundle::export(store, &filter, &path, &mut progress),
+                }
                 .map_err(|e| e.localized(lang))
             },
         ));
@@ -122,8 +209,14 @@ impl BundlesUi {
             return;
         };
         if matches!(flow.stage, ImportStage::Preview(_)) {
-            flow.stage =
-                ImportStage::Applying(import_job(flow.files.clone(), false, ctx, db, lang));
+            flow.stage = ImportStage::Applying(import_job(
+                flow.files.clone(),
+                flow.passphrase.clone(),
+                false,
+                ctx,
+                db,
+                lang,
+            ));
         }
     }
 
@@ -220,6 +313,30 @@ impl BundlesUi {
                     });
                 });
             });
+            ui.checkbox(
+                &mut form.encrypt,
+                lang.pick("用口令加密（推荐：案卷包含个人信息）", "Encrypt with a passphrase (recommended: bundles hold personal data)"),
+            );
+            if form.encrypt {
+                egui::Grid::new("export-passphrase").num_columns(2).spacing([10.0, 8.0]).show(ui, |ui| {
+                    super::editors::row(ui, lang.pick("口令", "Passphrase"), |ui, label| {
+                        ui.add(egui::TextEdit::singleline(&mut form.passphrase).password(true))
+                            .labelled_by(label);
+                    });
+                    super::editors::row(ui, lang.pick("再次输入", "Repeat"), |ui, label| {
+                        ui.add(egui::TextEdit::singleline(&mut form.repeat).password(true))
+                            .labelled_by(label);
+                    });
+                });
+                ui.label(
+                    RichText::new(lang.pick(
+                        "至少8个字符；请另行告知接收人，不要与案卷包一起发送。",
+                        "At least 8 characters; tell the recipient separately, never with the bundle.",
+                    ))
+                    .small()
+                    .weak(),
+                );
+            }
             if let Some(job) = &form.job {
                 job.progress_ui(ui);
             }
@@ -282,7 +399,11 @@ impl BundlesUi {
             ImportStage::Previewing(job) => {
                 if let Some(result) = job.poll(ctx) {
                     flow.stage = match result {
-                        Ok(report) => ImportStage::Preview(report),
+                        Ok(ImportResult::Report(report)) => ImportStage::Preview(report),
+                        Ok(ImportResult::Passphrase(error)) => ImportStage::NeedsPassphrase {
+                            text: String::new(),
+                            error: Some(error),
+                        },
                         Err(err) => ImportStage::Failed(err),
                     };
                 }
@@ -290,11 +411,11 @@ impl BundlesUi {
             ImportStage::Applying(job) => {
                 if let Some(result) = job.poll(ctx) {
                     flow.stage = match result {
-                        Ok(report) => {
+                        Ok(ImportResult::Report(report)) => {
                             changed = true;
                             ImportStage::Done(report)
                         }
-                        Err(err) => ImportStage::Failed(err),
+                        Ok(ImportResult::Passphrase(err)) | Err(err) => ImportStage::Failed(err),
                     };
                 }
             }
@@ -302,6 +423,7 @@ impl BundlesUi {
         }
         let mut close = false;
         let mut apply = false;
+        let mut unlock: Option<String> = None;
         let modal = egui::Modal::new(egui::Id::unique("import-dialog")).show(ctx, |ui| {
             ui.set_width(560.0);
             ui.heading(lang.pick("导入合并", "Import and merge"));
@@ -309,9 +431,37 @@ impl BundlesUi {
                 ui.label(RichText::new(file.display().to_string()).small().weak());
             }
             ui.add_space(6.0);
-            match &flow.stage {
+            match &mut flow.stage {
+                ImportStage::NeedsPassphrase { text, error } => {
+                    ui.label(lang.pick(
+                        "案卷包已加密，请输入发送人另行告知的口令。",
+                        "The bundle is encrypted: enter the passphrase its sender gave you.",
+                    ));
+                    let label = ui.label(lang.pick("口令", "Passphrase")).id;
+                    let response = ui
+                        .add(egui::TextEdit::singleline(text).password(true))
+                        .labelled_by(label);
+                    if let Some(error) = error {
+                        super::widgets::error_label(ui, error);
+                    }
+                    let enter =
+                        response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    ui.horizontal(|ui| {
+                        if ui
+                            .button(lang.pick("解密并预览", "Decrypt and preview"))
+                            .clicked()
+                            || enter
+                        {
+                            unlock = Some(text.clone());
+                        }
+                        if ui.button(lang.pick("取消", "Cancel")).clicked() {
+                            close = true;
+                        }
+                    });
+                }
                 ImportStage::Previewing(job) | ImportStage::Applying(job) => job.progress_ui(ui),
                 ImportStage::Preview(report) => {
+                    let report = &*report;
                     ui.label(lang.pick(
                         "预览：导入将作如下修改（尚未写入）。",
                         "Preview: the import would make these changes (nothing is written yet).",
@@ -319,6 +469,7 @@ impl BundlesUi {
                     counts_table_ui(ui, report, lang);
                 }
                 ImportStage::Done(report) => {
+                    let report = &*report;
                     ui.label(RichText::new(lang.pick("导入完成。", "Import done.")).strong());
                     counts_table_ui(ui, report, lang);
                     if let Some(backup) = &report.backup {
@@ -371,6 +522,9 @@ impl BundlesUi {
         if apply {
             self.apply_import(ctx, b.db, lang);
         }
+        if let Some(text) = unlock {
+            self.give_passphrase(&text, ctx, b.db, lang);
+        }
         if close {
             self.import = None;
         }
@@ -380,11 +534,12 @@ impl BundlesUi {
 
 fn import_job(
     files: Vec<PathBuf>,
+    passphrase: Option<bundle::Passphrase>,
     dry_run: bool,
     ctx: &egui::Context,
     db: &Path,
     lang: Lang,
-) -> Job<ImportReport> {
+) -> Job<ImportResult> {
     let title = if dry_run {
         lang.pick("正在检查", "Checking")
     } else {
@@ -399,14 +554,22 @@ fn import_job(
         move |store, reporter| {
             let options = ImportOptions {
                 dry_run,
+                passphrase,
                 ..ImportOptions::default()
             };
-            bundle::import(store, &files, &options, &mut |p| {
+            let outcome = bundle::import(store, &files, &options, &mut |p| {
                 if p.total > 0 {
                     reporter.progress(p.done as f32 / p.total as f32);
                 }
-            })
-            .map_err(|e| e.localized(lang))
+            });
+            match outcome {
+                Ok(report) => Ok(ImportResult::Report(report)),
+                Err(
+                    err @ (bundle::BundleError::NeedsPassphrase(_)
+                    | bundle::BundleError::WrongPassphrase(_)),
+                ) => Ok(ImportResult::Passphrase(err.localized(lang))),
+                Err(err) => Err(err.localized(lang)),
+            }
         },
     )
 }
