@@ -533,7 +533,7 @@ fn the_export_dialog_writes_an_encrypted_bundle_a_colleague_can_import() {
     };
     zoufang::bundle::import(
         &mut other,
-        &[out.clone()],
+        std::slice::from_ref(&out),
         &options,
         &mut zoufang::bundle::no_progress(),
     )
