@@ -25,6 +25,8 @@ fn app_on(path: &std::path::Path, lang: Lang) -> ZoufangApp {
 fn harness(app: ZoufangApp) -> Harness<'static, ZoufangApp> {
     Harness::builder()
         .with_size([1280.0, 800.0])
+        // A grid settles its column widths over a few frames when rows appear.
+        .with_max_steps(12)
         .with_context_setup(|ctx| fonts::install(ctx, false))
         .build_ui_state(|ui, app: &mut ZoufangApp| app.ui(ui), app)
 }
@@ -631,4 +633,76 @@ fn an_encrypted_bundle_asks_for_its_passphrase_before_the_preview() {
         store.count_findings(&FindingFilter::default()).unwrap(),
         theirs.count_findings(&FindingFilter::default()).unwrap()
     );
+}
+
+#[test]
+fn people_interviewed_are_listed_on_the_visit_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = named_db(&dir, Some("王敏"));
+    let mut store = Store::open(&path).unwrap();
+    let visit = zoufang::model::Visit::new(
+        chrono::NaiveDate::from_ymd_opt(2026, 8, 3).unwrap(),
+        "乡镇敬老院",
+    );
+    store.save_visit(&visit).unwrap();
+    let mut app = app_on(&path, Lang::Zh);
+    app.command(AppCommand::OpenVisit(visit.id));
+    let mut h = harness(app);
+    h.run();
+    h.get_by_label("＋ 添加受访人").click();
+    h.run();
+    type_into(&mut h, "姓名", "赵大爷");
+    let_autosave_run(&mut h);
+    let saved = store.visit(visit.id).unwrap();
+    assert_eq!(saved.interviewees.len(), 1);
+    assert_eq!(saved.interviewees[0].name, "赵大爷");
+    assert!(
+        saved.people_met >= 1,
+        "the count of people met follows the list"
+    );
+}
+
+#[test]
+fn the_public_version_from_the_summary_view_names_nobody() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = named_db(&dir, None);
+    let mut store = Store::open(&path).unwrap();
+    generate(
+        &mut store,
+        DemoOptions {
+            visits: 20,
+            seed: 6,
+        },
+    )
+    .unwrap();
+    let mut h = harness(app_on(&path, Lang::Zh));
+    h.state_mut().command(AppCommand::ShowView(View::Summary));
+    settle(&mut h);
+    let out = dir.path().join("公示.html");
+    h.state_mut()
+        .save_public_summary(out.clone(), zoufang::report::PublicFormat::Html);
+    settle(&mut h);
+    let page = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        page.contains("<html") || page.contains("<!DOCTYPE"),
+        "a web page"
+    );
+    let findings = store
+        .list_findings(
+            &FindingFilter {
+                kinds: vec![FindingKind::Problem],
+                ..Default::default()
+            },
+            Default::default(),
+            true,
+            zoufang::store::Page::ALL,
+        )
+        .unwrap();
+    for row in findings {
+        for name in [&row.finding.owner, &row.finding.verified_by] {
+            if !name.is_empty() {
+                assert!(!page.contains(name.as_str()), "{name} is published");
+            }
+        }
+    }
 }

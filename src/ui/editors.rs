@@ -5,7 +5,7 @@ use super::app::{AppCommand, Shared};
 use super::draft::{Draft, field_error_ui};
 use super::widgets::{date_edit, enum_combo, topic_chips};
 use crate::i18n::Lang;
-use crate::model::{Category, Finding, FindingKind, Status, Visit};
+use crate::model::{Category, Finding, FindingKind, Interviewee, IntervieweeRole, Status, Visit};
 use crate::store::{FindingFilter, FindingRow, FindingSort, Page};
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
@@ -164,6 +164,16 @@ impl VisitEditor {
                         field_error_ui(ui, &self.draft.error, "people_met");
                     },
                 );
+                row(
+                    ui,
+                    lang.pick("受访人员", "Interviewees"),
+                    |ui, _label| {
+                        let (t, o) = interviewees_ui(ui, v, lang);
+                        typing |= t;
+                        other |= o;
+                        field_error_ui(ui, &self.draft.error, "interviewees");
+                    },
+                );
                 row(ui, lang.pick("四不两直", "Unannounced"), |ui, label| {
                     other |= ui
                         .checkbox(
@@ -284,6 +294,70 @@ impl VisitEditor {
             });
         }
     }
+}
+
+/// The people interviewed on a visit: name, role, contact, each removable, and "add". Returns
+/// (typed in a text field, changed otherwise); the count of people met follows the list.
+fn interviewees_ui(ui: &mut Ui, visit: &mut Visit, lang: Lang) -> (bool, bool) {
+    let mut list = visit.interviewees.clone();
+    let (mut typing, mut other) = (false, false);
+    let mut remove = None;
+    for (i, person) in list.iter_mut().enumerate() {
+        ui.push_id(i, |ui| {
+            ui.horizontal(|ui| {
+                let name = ui.label(lang.pick("姓名", "Name")).id;
+                typing |= ui
+                    .add(egui::TextEdit::singleline(&mut person.name).desired_width(72.0))
+                    .labelled_by(name)
+                    .changed();
+                let role = ui.label(lang.pick("身份", "Role")).id;
+                let mut chosen = Some(person.role);
+                if enum_combo(
+                    ui,
+                    Some(role),
+                    "role",
+                    &mut chosen,
+                    IntervieweeRole::ALL,
+                    |r| r.label(lang),
+                    None,
+                ) {
+                    person.role = chosen.unwrap_or(person.role);
+                    other = true;
+                }
+                let contact = ui.label(lang.pick("联系方式", "Contact")).id;
+                typing |= ui
+                    .add(egui::TextEdit::singleline(&mut person.contact).desired_width(96.0))
+                    .labelled_by(contact)
+                    .changed();
+                if ui
+                    .small_button("×")
+                    .on_hover_text(lang.pick("移除受访人", "Remove this person"))
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+            });
+        });
+    }
+    if let Some(i) = remove {
+        list.remove(i);
+        other = true;
+    }
+    if ui
+        .button(lang.pick("＋ 添加受访人", "+ Add a person"))
+        .clicked()
+    {
+        list.push(Interviewee {
+            name: String::new(),
+            role: IntervieweeRole::Resident,
+            contact: String::new(),
+        });
+        other = true;
+    }
+    if typing || other {
+        visit.set_interviewees(list);
+    }
+    (typing, other)
 }
 
 /// "Saved" / "not saved yet" under an editor.

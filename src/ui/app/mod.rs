@@ -295,6 +295,28 @@ impl ZoufangApp {
         (&mut self.bundles, &self.db_path, self.settings.lang)
     }
 
+    /// Exports the Summary view's public version to `path` (what its buttons do after the save
+    /// dialog; for tests).
+    pub fn save_public_summary(&mut self, path: PathBuf, format: crate::report::PublicFormat) {
+        let ctx = egui::Context::default();
+        let lang = self.settings.lang;
+        let Some(store) = self.store.as_mut() else {
+            return;
+        };
+        let (mut commands, mut changed) = (Vec::new(), false);
+        let shared = Shared {
+            store,
+            lang,
+            topics: &self.topics,
+            subjects: &self.subjects,
+            revision: self.revision,
+            db_path: &self.db_path,
+            commands: &mut commands,
+            changed: &mut changed,
+        };
+        self.summary.save_public_to(path, format, &ctx, &shared);
+    }
+
     /// The Summary view (for tests).
     pub fn summary_view(&self) -> &SummaryView {
         &self.summary

@@ -4,7 +4,7 @@
 
 use crate::i18n::Lang;
 use crate::model::{SubjectId, TopicId};
-use crate::report::{self, ExportFormat, FIGURES, Summary, SummaryFilter};
+use crate::report::{self, ExportFormat, FIGURES, PublicFormat, Summary, SummaryFilter};
 use crate::ui::app::Shared;
 use crate::ui::jobs::Job;
 use crate::ui::widgets::{date_edit, topic_path};
@@ -75,6 +75,36 @@ impl SummaryView {
                 let report = report::report(store, &filter, today).map_err(|e| e.to_string())?;
                 reporter.progress(0.6);
                 let bytes = report::export(&report, format, lang).map_err(|e| e.to_string())?;
+                std::fs::write(&path, bytes).map_err(|e| format!("{e}: {}", path.display()))?;
+                Ok(path)
+            },
+        ));
+    }
+
+    /// Exports the public (redacted) problem list of the current filter to `path`.
+    pub fn save_public_to(
+        &mut self,
+        path: PathBuf,
+        format: PublicFormat,
+        ctx: &egui::Context,
+        shared: &Shared<'_>,
+    ) {
+        let filter = self.filter();
+        let lang = shared.lang;
+        self.saved = None;
+        self.saving = Some(Job::spawn(
+            "public-export",
+            lang.pick("正在导出公开版", "Exporting the public version")
+                .to_owned(),
+            ctx,
+            shared.db_path.to_owned(),
+            lang,
+            move |store, reporter| {
+                let today = chrono::Local::now().date_naive();
+                let public = report::public_report(store, &filter, today, lang)
+                    .map_err(|e| e.to_string())?;
+                reporter.progress(0.6);
+                let bytes = report::export_public(&public, format).map_err(|e| e.to_string())?;
                 std::fs::write(&path, bytes).map_err(|e| format!("{e}: {}", path.display()))?;
                 Ok(path)
             },
@@ -271,6 +301,41 @@ impl SummaryView {
                         .save_file()
                 {
                     self.save_to(path, *format, ui.ctx(), shared);
+                }
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(lang.pick(
+                    "公开版（去除个人信息，可上网公示）：",
+                    "Public version (no personal data, for the website):",
+                ))
+                .strong(),
+            );
+            for format in PublicFormat::ALL {
+                let label = match format {
+                    PublicFormat::Xlsx => "Excel",
+                    PublicFormat::Csv => "CSV",
+                    PublicFormat::Markdown => "Markdown",
+                    PublicFormat::Html => lang.pick("网页 HTML", "Web page (HTML)"),
+                };
+                if ui
+                    .add_enabled(self.saving.is_none(), egui::Button::new(label))
+                    .on_hover_text(lang.pick(
+                        "问题清单公开版：不含姓名，手机号和身份证号已打码",
+                        "The problem list for publishing: no names, phone and ID numbers masked",
+                    ))
+                    .clicked()
+                    && let Some(path) = rfd::FileDialog::new()
+                        .set_file_name(format!(
+                            "{}.{}",
+                            lang.pick("整改情况公示", "rectification-status"),
+                            format.extension()
+                        ))
+                        .add_filter(label, &[format.extension()])
+                        .save_file()
+                {
+                    self.save_public_to(path, *format, ui.ctx(), shared);
                 }
             }
         });
