@@ -304,6 +304,7 @@ fn interviewees_ui(ui: &mut Ui, visit: &mut Visit, lang: Lang) -> (bool, bool) {
     let mut remove = None;
     for (i, person) in list.iter_mut().enumerate() {
         ui.push_id(i, |ui| {
+            // Two short lines per person keep the editor narrow.
             ui.horizontal(|ui| {
                 let name = ui.label(lang.pick("姓名", "Name")).id;
                 typing |= ui
@@ -324,9 +325,11 @@ fn interviewees_ui(ui: &mut Ui, visit: &mut Visit, lang: Lang) -> (bool, bool) {
                     person.role = chosen.unwrap_or(person.role);
                     other = true;
                 }
+            });
+            ui.horizontal(|ui| {
                 let contact = ui.label(lang.pick("联系方式", "Contact")).id;
                 typing |= ui
-                    .add(egui::TextEdit::singleline(&mut person.contact).desired_width(96.0))
+                    .add(egui::TextEdit::singleline(&mut person.contact).desired_width(110.0))
                     .labelled_by(contact)
                     .changed();
                 if ui
