@@ -706,3 +706,22 @@ fn the_public_version_from_the_summary_view_names_nobody() {
         }
     }
 }
+
+#[test]
+fn the_about_dialog_shows_the_agreement_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = named_db(&dir, None);
+    let mut store = Store::open(&path).unwrap();
+    generate(&mut store, DemoOptions { visits: 6, seed: 1 }).unwrap();
+    let expected = zoufang::bundle::agreement_digest(&store, &[]).unwrap();
+    let mut app = app_on(&path, Lang::Zh);
+    app.open_about_and_check();
+    let mut h = harness(app);
+    h.run();
+    h.get_by_label("计算核对码").click();
+    settle(&mut h);
+    assert!(
+        h.query_by_label(&expected.digest).is_some(),
+        "the code is on screen"
+    );
+}

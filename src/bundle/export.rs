@@ -230,7 +230,10 @@ fn write_file(out: &Path, zip: &[u8], passphrase: Option<&Passphrase>) -> Result
 }
 
 /// The records to export, per kind, parents first, each in id order.
-fn select(store: &Store, filter: &ExportFilter) -> Result<BTreeMap<RecordKind, Vec<StoredRecord>>> {
+pub(crate) fn select(
+    store: &Store,
+    filter: &ExportFilter,
+) -> Result<BTreeMap<RecordKind, Vec<StoredRecord>>> {
     let conn = store.conn();
     let mut out: BTreeMap<RecordKind, Vec<StoredRecord>> = BTreeMap::new();
     if filter.all {

@@ -18,10 +18,12 @@ mod log;
 mod merge;
 mod read;
 
+mod digest;
 pub use backup::{BACKUPS_KEPT, backup};
 pub use crypt::{
     AGE_MAGIC, DEFAULT_WORK_FACTOR, MAX_WORK_FACTOR, MIN_PASSPHRASE_CHARS, Passphrase, is_encrypted,
 };
+pub use digest::{AgreementDigest, agreement_digest};
 pub use error::{BundleError, Result};
 pub use export::{ExportFilter, ExportSummary, export, export_encrypted};
 pub use format::Limits;

@@ -13,6 +13,7 @@ macro_rules! outln {
 
 mod conflicts;
 mod demo;
+mod digest;
 mod export;
 mod finding;
 mod import;
@@ -96,6 +97,8 @@ pub enum Command {
     Conflicts(conflicts::ConflictsArgs),
     /// The bundles and databases imported so far.
     Imports,
+    /// One SHA-256 over the synced data: equal on two laptops exactly when they agree.
+    Digest(digest::DigestArgs),
     /// Show or set the author name written into history and bundles.
     Author {
         /// The new name.
@@ -261,6 +264,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Import(args) => import::run(&mut ctx, args),
         Command::Conflicts(args) => conflicts::run(&ctx, args),
         Command::Imports => conflicts::imports(&ctx),
+        Command::Digest(args) => digest::run(&ctx, args),
         Command::Author { name } => {
             if let Some(name) = name {
                 ctx.store.set_author(name)?;

@@ -112,6 +112,15 @@ impl ZoufangApp {
                         self.commands.push(AppCommand::NewSubject);
                     }
                 });
+                ui.menu_button(lang.pick("帮助", "Help"), |ui| {
+                    if ui
+                        .button(lang.pick("关于与数据核对…", "About and agreement check…"))
+                        .clicked()
+                    {
+                        ui.close();
+                        self.about = Some(AboutState::default());
+                    }
+                });
                 ui.add_space(16.0);
                 let search_label = ui.label(lang.pick("搜索", "Search"));
                 let search = ui

@@ -73,4 +73,96 @@ impl ZoufangApp {
         let ctx = ui.ctx().clone();
         self.drain_commands(&ctx);
     }
+
+    /// About: the database, this device, and the agreement check (a digest two people compare
+    /// after swapping bundles).
+    pub(super) fn about_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.settings.lang;
+        let Some(about) = &mut self.about else {
+            return;
+        };
+        if let Some(job) = &mut about.job
+            && let Some(result) = job.poll(ctx)
+        {
+            about.digest = Some(result);
+            about.job = None;
+        }
+        let mut start = false;
+        let mut close = false;
+        let modal = egui::Modal::new(egui::Id::unique("about")).show(ctx, |ui| {
+            ui.set_width(520.0);
+            ui.heading(lang.pick("走访 Zoufang", "Zoufang (走访)"));
+            ui.label(format!("{} {}", lang.pick("版本", "Version"), env!("CARGO_PKG_VERSION")));
+            egui::Grid::new("about-grid").num_columns(2).spacing([10.0, 6.0]).show(ui, |ui| {
+                ui.label(lang.pick("数据库", "Database"));
+                ui.label(self.db_path.display().to_string());
+                ui.end_row();
+                if let Some(store) = &self.store {
+                    ui.label(lang.pick("本机编号", "Device id"));
+                    ui.label(store.device_id());
+                    ui.end_row();
+                    ui.label(lang.pick("记录人", "Author"));
+                    ui.label(store.author());
+                    ui.end_row();
+                }
+                ui.label(lang.pick("走访/发现", "Visits / findings"));
+                ui.label(format!("{} / {}", self.totals.0, self.totals.1));
+                ui.end_row();
+            });
+            ui.separator();
+            ui.label(RichText::new(lang.pick("数据核对码", "Agreement check")).strong());
+            ui.label(
+                RichText::new(lang.pick(
+                    "两台电脑互相导入案卷包后，核对码相同即表示数据完全一致。",
+                    "After two laptops swap bundles, equal codes mean they hold exactly the same data.",
+                ))
+                .weak(),
+            );
+            match (&about.job, &about.digest) {
+                (Some(job), _) => job.progress_ui(ui),
+                (None, Some(Ok(d))) => {
+                    ui.label(RichText::new(&d.digest).monospace());
+                    ui.label(match lang {
+                        Lang::Zh => format!("覆盖 {} 条记录", d.records),
+                        Lang::En => format!("{} records", d.records),
+                    });
+                }
+                (None, Some(Err(err))) => {
+                    crate::ui::widgets::error_label(ui, err);
+                }
+                (None, None) => {}
+            }
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(about.job.is_none(), egui::Button::new(lang.pick("计算核对码", "Compute the code")))
+                    .clicked()
+                {
+                    start = true;
+                }
+                if ui.button(lang.pick("关闭", "Close")).clicked() {
+                    close = true;
+                }
+            });
+        });
+        if start {
+            about.job = Some(super::super::jobs::Job::spawn(
+                "digest",
+                lang.pick("正在计算", "Computing").to_owned(),
+                ctx,
+                self.db_path.clone(),
+                lang,
+                move |store, _| {
+                    crate::bundle::agreement_digest(store, &[]).map_err(|e| e.localized(lang))
+                },
+            ));
+        }
+        if close || (modal.should_close() && about.job.is_none()) {
+            self.about = None;
+        }
+    }
+
+    /// Opens the About dialog and computes the agreement check (for tests).
+    pub fn open_about_and_check(&mut self) {
+        self.about = Some(AboutState::default());
+    }
 }

@@ -114,6 +114,13 @@ struct SearchBox {
     open: bool,
 }
 
+/// The About / agreement-check dialog.
+#[derive(Default)]
+struct AboutState {
+    job: Option<super::jobs::Job<crate::bundle::AgreementDigest>>,
+    digest: Option<Result<crate::bundle::AgreementDigest, String>>,
+}
+
 /// The whole application.
 pub struct ZoufangApp {
     /// What is remembered between runs.
@@ -138,6 +145,7 @@ pub struct ZoufangApp {
     search: SearchBox,
     history: Option<(u64, String, Vec<HistoryEntry>)>,
     author_input: String,
+    about: Option<AboutState>,
     message: Option<String>,
     commands: Vec<AppCommand>,
 }
@@ -169,6 +177,7 @@ impl ZoufangApp {
             search: SearchBox::default(),
             history: None,
             author_input: String::new(),
+            about: None,
             message: None,
             commands: Vec::new(),
         };
@@ -281,13 +290,16 @@ impl ZoufangApp {
         egui::CentralPanel::default().show(ui, |ui| self.view_ui(ui));
         self.search_results_ui(&ctx);
         self.bundles_ui(&ctx);
+        self.about_ui(&ctx);
         self.author_dialog_ui(&ctx);
         self.drain_commands(&ctx);
     }
 
     /// A worker thread is importing, exporting or counting.
     pub fn is_busy(&self) -> bool {
-        self.bundles.is_busy() || self.summary.is_busy()
+        self.bundles.is_busy()
+            || self.summary.is_busy()
+            || self.about.as_ref().is_some_and(|a| a.job.is_some())
     }
 
     /// The bundle dialogs (for tests: start an import or an export without a file dialog).

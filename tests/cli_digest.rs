@@ -1,0 +1,57 @@
+//! The agreement check: two laptops that swapped bundles print the same digest, and any
+//! difference in synced data shows.
+#![allow(clippy::unwrap_used)]
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn zoufang(db: &Path, args: &[&str]) -> String {
+    let out = Command::cargo_bin("zoufang")
+        .unwrap()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn laptops_that_swapped_everything_print_the_same_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.sqlite"), dir.path().join("b.sqlite"));
+    zoufang(&a, &["demo", "--visits", "15", "--seed", "3"]);
+    zoufang(&b, &["author", "组长"]);
+    assert_ne!(zoufang(&a, &["digest"]), zoufang(&b, &["digest"]));
+
+    let bundle = dir.path().join("a.zfb");
+    zoufang(&a, &["export", "--all", "--out", bundle.to_str().unwrap()]);
+    zoufang(&b, &["import", bundle.to_str().unwrap()]);
+    let digest = zoufang(&a, &["digest"]);
+    assert_eq!(digest.trim().len(), 64);
+    assert_eq!(
+        digest,
+        zoufang(&b, &["digest"]),
+        "same synced data, same digest"
+    );
+    assert_eq!(
+        zoufang(&a, &["digest", "--topic", "elderly-care"]),
+        zoufang(&b, &["digest", "--topic", "养老服务"])
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_str(&zoufang(&b, &["--json", "digest"])).unwrap();
+    assert_eq!(json["digest"].as_str().unwrap(), digest.trim());
+    assert!(json["records"].as_u64().unwrap() > 15);
+
+    let visit = zoufang(&b, &["--json", "list", "visits", "--limit", "1"]);
+    let visit: serde_json::Value = serde_json::from_str(&visit).unwrap();
+    let id = visit[0]["id"].as_str().unwrap();
+    zoufang(&b, &["visit", "edit", id, "--notes", "组长补充：已回访"]);
+    assert_ne!(digest, zoufang(&b, &["digest"]), "an edit shows");
+}
