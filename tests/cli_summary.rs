@@ -308,3 +308,28 @@ fn overdue_can_be_judged_as_of_another_day() {
     );
     assert!(future["overdue"].as_i64().unwrap() > 0);
 }
+
+#[test]
+fn an_end_date_before_the_start_date_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("period.sqlite");
+    let out = assert_cmd::Command::cargo_bin("zoufang")
+        .unwrap()
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--lang",
+            "zh",
+            "summary",
+            "--since",
+            "2026-05-01",
+            "--until",
+            "2026-01-01",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("早于开始日期"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1);
+}

@@ -725,3 +725,56 @@ fn the_about_dialog_shows_the_agreement_check() {
         "the code is on screen"
     );
 }
+
+#[test]
+fn filtering_the_summary_by_topic_changes_the_figures_and_a_topic_opens_its_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = named_db(&dir, None);
+    let mut store = Store::open(&path).unwrap();
+    generate(
+        &mut store,
+        DemoOptions {
+            visits: 40,
+            seed: 8,
+        },
+    )
+    .unwrap();
+    let elderly = builtin_topic_id(1);
+    // Tall enough that the table by topic, under the chart, is on screen to be clicked.
+    let mut h = Harness::builder()
+        .with_size([1280.0, 2400.0])
+        .with_max_steps(12)
+        .with_context_setup(|ctx| fonts::install(ctx, false))
+        .build_ui_state(
+            |ui, app: &mut ZoufangApp| app.ui(ui),
+            app_on(&path, Lang::Zh),
+        );
+    h.state_mut().command(AppCommand::ShowView(View::Summary));
+    settle(&mut h);
+    let all = h.state().summary_view().summary().unwrap().totals;
+    h.state_mut().summary_view_mut().set_topic(Some(elderly));
+    settle(&mut h);
+    let summary = h.state().summary_view().summary().unwrap().clone();
+    assert!(
+        summary.totals.problems < all.problems,
+        "the topic narrows the figures"
+    );
+    let today = chrono::Local::now().date_naive();
+    let expected = zoufang::report::summarize(
+        &store,
+        &zoufang::report::SummaryFilter {
+            topics: vec![elderly],
+            ..Default::default()
+        },
+        today,
+    )
+    .unwrap();
+    assert_eq!(summary.totals, expected.totals);
+    let paragraph = zoufang::report::paragraph(&summary, Lang::Zh);
+    assert!(h.query_by_value(&paragraph).is_some());
+
+    h.get_by_role_and_label(Role::Link, "养老服务").click();
+    settle(&mut h);
+    assert_eq!(h.state().view(), View::Problems);
+    assert_eq!(h.state().problems_filter().topics, vec![elderly]);
+}

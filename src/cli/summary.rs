@@ -176,7 +176,8 @@ fn public(ctx: &Context, args: &SummaryArgs, format: SummaryFormat) -> Result<()
 fn write_out(ctx: &Context, args: &SummaryArgs, bytes: &[u8]) -> Result<(), CliError> {
     match &args.out {
         Some(path) => {
-            std::fs::write(path, bytes).map_err(|e| CliError::Write(path.clone(), e))?;
+            crate::paths::write_atomically(path, bytes)
+                .map_err(|e| CliError::Write(path.clone(), e))?;
             if !ctx.json {
                 outln!(
                     "{}{}",

@@ -18,6 +18,14 @@ pub enum ReportError {
     /// A file-system error while packing.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// A period that ends before it starts.
+    #[error("the end date {until} is before the start date {since}")]
+    PeriodReversed {
+        /// The start date.
+        since: chrono::NaiveDate,
+        /// The end date.
+        until: chrono::NaiveDate,
+    },
 }
 
 impl From<rusqlite::Error> for ReportError {
@@ -34,6 +42,9 @@ impl Localized for ReportError {
             (ReportError::Xlsx(e), Lang::Zh) => format!("无法生成 Excel 工作簿：{e}"),
             (ReportError::Zip(e), Lang::Zh) => format!("无法生成 Word 文档：{e}"),
             (ReportError::Io(e), Lang::Zh) => format!("文件错误：{e}"),
+            (ReportError::PeriodReversed { since, until }, Lang::Zh) => {
+                format!("结束日期 {until} 早于开始日期 {since}")
+            }
         }
     }
 }

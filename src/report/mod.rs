@@ -302,6 +302,11 @@ pub struct Summary {
 
 /// Counts the figures of `filter`'s scope, judging "overdue" as of `today`.
 pub fn summarize(store: &Store, filter: &SummaryFilter, today: NaiveDate) -> Result<Summary> {
+    if let (Some(since), Some(until)) = (filter.since, filter.until)
+        && until < since
+    {
+        return Err(ReportError::PeriodReversed { since, until });
+    }
     let topics = store.topics()?;
     let groups = figures::count(store, filter, today)?;
     Ok(Summary {

@@ -24,6 +24,11 @@ impl ZoufangApp {
             self.settings.view = view;
             return;
         }
+        if let AppCommand::ProblemsOfTopic(topic) = command {
+            self.problems.topic = Some(topic);
+            self.settings.view = View::Problems;
+            return;
+        }
         if let AppCommand::Import(files) = command {
             self.flush_editor(Some(ctx));
             self.bundles.open_import(files, ctx, &self.db_path, lang);
@@ -90,7 +95,10 @@ impl ZoufangApp {
                 }
                 Err(err) => self.message = Some(err.localized(lang)),
             },
-            AppCommand::OpenDatabase(_) | AppCommand::ShowView(_) | AppCommand::Import(_) => {}
+            AppCommand::OpenDatabase(_)
+            | AppCommand::ShowView(_)
+            | AppCommand::Import(_)
+            | AppCommand::ProblemsOfTopic(_) => {}
         }
     }
 }

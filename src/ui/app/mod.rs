@@ -51,6 +51,8 @@ pub enum AppCommand {
     OpenDatabase(PathBuf),
     /// Preview an import of these bundles or database files.
     Import(Vec<PathBuf>),
+    /// Show the problem list filtered by this topic.
+    ProblemsOfTopic(TopicId),
 }
 
 /// What views and editors share for one frame: the store, the language, the catalogue, and
@@ -332,6 +334,16 @@ impl ZoufangApp {
     /// The Summary view (for tests).
     pub fn summary_view(&self) -> &SummaryView {
         &self.summary
+    }
+
+    /// The Summary view, to set its filters (for tests).
+    pub fn summary_view_mut(&mut self) -> &mut SummaryView {
+        &mut self.summary
+    }
+
+    /// The problem list's filter (for tests).
+    pub fn problems_filter(&self) -> crate::store::FindingFilter {
+        self.problems.filter()
     }
 
     #[allow(clippy::too_many_arguments)] // the disjoint borrows of one frame, gathered once

@@ -42,6 +42,11 @@ impl SummaryView {
         }
     }
 
+    /// Sets the topic filter (as its combo box does).
+    pub fn set_topic(&mut self, topic: Option<TopicId>) {
+        self.topic = topic;
+    }
+
     /// The summary on screen, once counted.
     pub fn summary(&self) -> Option<&Summary> {
         self.computed.as_ref().map(|(_, _, s)| s)
@@ -75,7 +80,8 @@ impl SummaryView {
                 let report = report::report(store, &filter, today).map_err(|e| e.to_string())?;
                 reporter.progress(0.6);
                 let bytes = report::export(&report, format, lang).map_err(|e| e.to_string())?;
-                std::fs::write(&path, bytes).map_err(|e| format!("{e}: {}", path.display()))?;
+                crate::paths::write_atomically(&path, &bytes)
+                    .map_err(|e| format!("{e}: {}", path.display()))?;
                 Ok(path)
             },
         ));
@@ -105,7 +111,8 @@ impl SummaryView {
                     .map_err(|e| e.to_string())?;
                 reporter.progress(0.6);
                 let bytes = report::export_public(&public, format).map_err(|e| e.to_string())?;
-                std::fs::write(&path, bytes).map_err(|e| format!("{e}: {}", path.display()))?;
+                crate::paths::write_atomically(&path, &bytes)
+                    .map_err(|e| format!("{e}: {}", path.display()))?;
                 Ok(path)
             },
         ));
@@ -192,7 +199,9 @@ impl SummaryView {
                 ui.add_space(8.0);
                 chart_ui(ui, &summary, lang);
                 ui.add_space(8.0);
-                by_topic_ui(ui, &summary, lang);
+                if let Some(topic) = by_topic_ui(ui, &summary, lang) {
+                    shared.send(crate::ui::app::AppCommand::ProblemsOfTopic(topic));
+                }
             });
     }
 
@@ -456,8 +465,16 @@ fn chart_ui(ui: &mut egui::Ui, summary: &Summary, lang: Lang) {
 /// Reads one figure of a figure set.
 type FigureGetter = fn(&report::Figures) -> i64;
 
-fn by_topic_ui(ui: &mut egui::Ui, summary: &Summary, lang: Lang) {
-    ui.label(RichText::new(lang.pick("分专题统计", "By topic")).strong());
+/// The figures per topic; a click on a topic's name returns it (to open its problem list).
+fn by_topic_ui(ui: &mut egui::Ui, summary: &Summary, lang: Lang) -> Option<TopicId> {
+    let mut clicked = None;
+    ui.label(
+        RichText::new(lang.pick(
+            "分专题统计（点击专题查看问题清单）",
+            "By topic (click a topic for its problem list)",
+        ))
+        .strong(),
+    );
     let columns: [(&str, FigureGetter); 7] = [
         (lang.pick("走访", "Visits"), |f| f.visits),
         (lang.pick("问题", "Problems"), |f| f.problems),
@@ -478,11 +495,15 @@ fn by_topic_ui(ui: &mut egui::Ui, summary: &Summary, lang: Lang) {
             }
             ui.end_row();
             for t in &summary.by_topic {
-                ui.label(format!("{}{}", "　".repeat(t.depth), t.name(lang)));
+                let name = format!("{}{}", "　".repeat(t.depth), t.name(lang));
+                if ui.link(name).clicked() {
+                    clicked = Some(t.topic_id);
+                }
                 for (_, get) in &columns {
                     ui.label(get(&t.figures).to_string());
                 }
                 ui.end_row();
             }
         });
+    clicked
 }
