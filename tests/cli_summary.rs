@@ -313,7 +313,7 @@ fn overdue_can_be_judged_as_of_another_day() {
 fn an_end_date_before_the_start_date_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("period.sqlite");
-    let out = assert_cmd::Command::cargo_bin("zoufang")
+    let out = Command::cargo_bin("zoufang")
         .unwrap()
         .args([
             "--db",
