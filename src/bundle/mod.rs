@@ -5,7 +5,6 @@
 //!
 //! The laws (DESIGN.md §3) and the file layout are described in `docs/bundle-format.md`.
 
-mod backup;
 mod error;
 mod export;
 pub mod format;
@@ -13,7 +12,6 @@ mod log;
 mod merge;
 mod read;
 
-pub use backup::{BACKUPS_KEPT, backup};
 pub use error::{BundleError, Result};
 pub use export::{ExportFilter, ExportSummary, export};
 pub use format::Limits;

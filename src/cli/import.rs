@@ -18,6 +18,13 @@ pub struct ImportArgs {
     dry_run: bool,
 }
 
+impl ImportArgs {
+    /// True for a preview (a read-only database will do).
+    pub fn only_reads(&self) -> bool {
+        self.dry_run
+    }
+}
+
 /// Runs `zoufang import`.
 pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<(), CliError> {
     let options = ImportOptions {
