@@ -4,7 +4,7 @@ use super::{CliError, Context};
 use crate::i18n::Lang;
 use crate::store::backup::{backup_to, list_backups, restore};
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Runs `zoufang backup [--out FILE]`.
 pub fn backup(ctx: &Context, out: Option<&Path>) -> Result<(), CliError> {
@@ -21,7 +21,7 @@ pub fn backup(ctx: &Context, out: Option<&Path>) -> Result<(), CliError> {
 }
 
 /// Runs `zoufang restore FILE` (without opening the database, which may be damaged).
-pub fn restore_cmd(db: &Path, file: &PathBuf, lang: Lang, json: bool) -> Result<(), CliError> {
+pub fn restore_cmd(db: &Path, file: &Path, lang: Lang, json: bool) -> Result<(), CliError> {
     let report = restore(db, file)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -30,7 +30,10 @@ pub fn restore_cmd(db: &Path, file: &PathBuf, lang: Lang, json: bool) -> Result<
     if let Some(backup) = &report.backup {
         println!(
             "{}{}",
-            lang.pick("已先备份当前数据库：", "The current database was backed up first: "),
+            lang.pick(
+                "已先备份当前数据库：",
+                "The current database was backed up first: "
+            ),
             backup.display()
         );
     }

@@ -3,8 +3,8 @@
 //! [`BACKUPS_KEPT`]), on request to any file, and restoring one (after a backup of what it
 //! replaces).
 
-use super::error::{Result, StoreError};
 use super::Store;
+use super::error::{Result, StoreError};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -37,7 +37,7 @@ fn stem(db: &Path) -> String {
         .unwrap_or_else(|| "zoufang".to_owned())
 }
 
-fn io_err(e: std::io::Error, path: &Path) -> StoreError {
+fn io_err(e: &std::io::Error, path: &Path) -> StoreError {
     StoreError::Io(std::io::Error::new(
         e.kind(),
         format!("{e}: {}", path.display()),
@@ -64,7 +64,7 @@ pub(super) fn backup_conn(conn: &Connection, db: &Path) -> Result<PathBuf> {
 /// A new, unused backup file name for the database at `db` (creating the folder).
 fn next_backup_path(db: &Path) -> Result<PathBuf> {
     let dir = backup_dir(db);
-    std::fs::create_dir_all(&dir).map_err(|e| io_err(e, &dir))?;
+    std::fs::create_dir_all(&dir).map_err(|e| io_err(&e, &dir))?;
     let stem = stem(db);
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
     let mut target = dir.join(format!("{stem}-{stamp}.sqlite"));
@@ -92,7 +92,7 @@ fn copy_online(conn: &Connection, target: &Path) -> Result<()> {
             None::<fn(rusqlite::backup::Progress)>,
         )
         .map_err(|e| match StoreError::from(e) {
-            StoreError::Sqlite(e) => io_err(std::io::Error::other(e.to_string()), target),
+            StoreError::Sqlite(e) => io_err(&std::io::Error::other(e.to_string()), target),
             other => other,
         });
     // A copy is one self-contained file: back to a rollback journal, so opening it (to check
@@ -106,7 +106,7 @@ fn copy_online(conn: &Connection, target: &Path) -> Result<()> {
         remove_if_exists(&partial);
         return Err(e);
     }
-    std::fs::rename(&partial, target).map_err(|e| io_err(e, target))
+    std::fs::rename(&partial, target).map_err(|e| io_err(&e, target))
 }
 
 fn remove_if_exists(path: &Path) {
@@ -130,7 +130,10 @@ pub fn backup_to(store: &Store, out: Option<&Path>) -> Result<PathBuf> {
             if same_file(out, store.path()) {
                 return Err(StoreError::Io(std::io::Error::new(
                     std::io::ErrorKind::AlreadyExists,
-                    format!("a backup cannot replace its own database: {}", out.display()),
+                    format!(
+                        "a backup cannot replace its own database: {}",
+                        out.display()
+                    ),
                 )));
             }
             copy_online(store.conn(), out)?;
@@ -151,7 +154,7 @@ fn prune(dir: &Path, stem: &str) -> Result<()> {
     let ours = list_in(dir, stem)?;
     let excess = ours.len().saturating_sub(BACKUPS_KEPT);
     for old in &ours[..excess] {
-        std::fs::remove_file(old).map_err(|e| io_err(e, old))?;
+        std::fs::remove_file(old).map_err(|e| io_err(&e, old))?;
     }
     Ok(())
 }
@@ -162,7 +165,7 @@ fn list_in(dir: &Path, stem: &str) -> Result<Vec<PathBuf>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io_err(e, dir)),
+        Err(e) => return Err(io_err(&e, dir)),
     };
     let mut ours: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -184,7 +187,9 @@ pub fn list_backups(db: &Path) -> Result<Vec<BackupInfo>> {
     let stem = stem(db);
     let mut found = Vec::new();
     for path in list_in(&backup_dir(db), &stem)?.into_iter().rev() {
-        let bytes = std::fs::metadata(&path).map_err(|e| io_err(e, &path))?.len();
+        let bytes = std::fs::metadata(&path)
+            .map_err(|e| io_err(&e, &path))?
+            .len();
         let name = path
             .file_stem()
             .map(|n| n.to_string_lossy().into_owned())
@@ -231,7 +236,7 @@ pub fn verify(file: &Path) -> Result<i64> {
 fn check(file: &Path, integrity: bool) -> Result<i64> {
     if !file.is_file() {
         return Err(io_err(
-            std::io::Error::from(std::io::ErrorKind::NotFound),
+            &std::io::Error::from(std::io::ErrorKind::NotFound),
             file,
         ));
     }
@@ -295,7 +300,7 @@ pub fn restore(db: &Path, file: &Path) -> Result<RestoreReport> {
         Some(backup_current(db)?)
     } else {
         if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| io_err(e, parent))?;
+            std::fs::create_dir_all(parent).map_err(|e| io_err(&e, parent))?;
         }
         None
     };
@@ -333,12 +338,12 @@ fn backup_current(db: &Path) -> Result<PathBuf> {
         return backup_conn(&conn, db);
     }
     let target = next_backup_path(db)?;
-    std::fs::copy(db, &target).map_err(|e| io_err(e, &target))?;
+    std::fs::copy(db, &target).map_err(|e| io_err(&e, &target))?;
     for suffix in ["-wal", "-shm"] {
         let side = side_file(db, suffix);
         if side.exists() {
             let copy = side_file(&target, suffix);
-            std::fs::copy(&side, &copy).map_err(|e| io_err(e, &copy))?;
+            std::fs::copy(&side, &copy).map_err(|e| io_err(&e, &copy))?;
         }
     }
     Ok(target)
@@ -366,8 +371,8 @@ fn replace_file(db: &Path, file: &Path) -> Result<()> {
     for suffix in ["-wal", "-shm"] {
         let side = side_file(db, suffix);
         if side.exists() {
-            std::fs::remove_file(&side).map_err(|e| io_err(e, &side))?;
+            std::fs::remove_file(&side).map_err(|e| io_err(&e, &side))?;
         }
     }
-    std::fs::rename(&partial, db).map_err(|e| io_err(e, db))
+    std::fs::rename(&partial, db).map_err(|e| io_err(&e, db))
 }

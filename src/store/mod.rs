@@ -110,11 +110,12 @@ impl Store {
     }
 
     fn open_with(path: PathBuf, flags: OpenFlags, read_only: bool) -> Result<Store> {
-        let conn = Connection::open_with_flags(&path, flags).map_err(|e| match StoreError::from(e) {
-            StoreError::NotADatabase(_) => StoreError::NotADatabase(path.clone()),
-            StoreError::ReadOnly(_) => StoreError::ReadOnly(path.clone()),
-            other => other,
-        })?;
+        let conn =
+            Connection::open_with_flags(&path, flags).map_err(|e| match StoreError::from(e) {
+                StoreError::NotADatabase(_) => StoreError::NotADatabase(path.clone()),
+                StoreError::ReadOnly(_) => StoreError::ReadOnly(path.clone()),
+                other => other,
+            })?;
         Store::setup(conn, path.clone(), read_only).map_err(|e| match e {
             StoreError::NotADatabase(p) if p == path => match backup::latest_backup(&path) {
                 Some(backup) => StoreError::Damaged { path, backup },
