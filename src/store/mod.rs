@@ -174,9 +174,10 @@ impl Store {
     }
 
     fn load_identity(&mut self) -> Result<()> {
-        if self.read_only {
-            self.device_id = self.meta_value("device_id")?.unwrap_or_default();
-            self.author = self.meta_value("author")?.unwrap_or_default();
+        self.author = self.meta_value("author")?.unwrap_or_default();
+        self.device_id = self.meta_value("device_id")?.unwrap_or_default();
+        // Only a new file is written to on opening, so opening to read never waits for a writer.
+        if self.read_only || !self.device_id.is_empty() {
             return Ok(());
         }
         // INSERT OR IGNORE: a program opening the same new file at the same moment keeps the
@@ -186,7 +187,6 @@ impl Store {
             [uuid::Uuid::now_v7().simple().to_string()],
         )?;
         self.device_id = self.meta_value("device_id")?.unwrap_or_default();
-        self.author = self.meta_value("author")?.unwrap_or_default();
         Ok(())
     }
 
