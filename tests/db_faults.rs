@@ -245,7 +245,7 @@ fn a_full_disk_during_an_import_fails_cleanly_and_changes_nothing() {
         .unwrap();
     let err = import(
         &mut store,
-        &[bundle.clone()],
+        std::slice::from_ref(&bundle),
         &ImportOptions::default(),
         &mut no_progress(),
     )
