@@ -514,3 +514,31 @@ fn an_entry_declaring_two_gigabytes_is_refused_before_it_is_read() {
     );
     assert!(err.localized(Lang::Zh).contains("声明大小"));
 }
+
+#[test]
+fn the_record_decoder_alone_reads_good_documents_and_refuses_bad_ones() {
+    let s = setup();
+    let entries = read_entries(&s.good);
+    let visits = &entries
+        .iter()
+        .find(|(n, _)| n == "records/visit.json")
+        .unwrap()
+        .1;
+    assert_eq!(zoufang::bundle::decode_records("visit", visits).unwrap(), 8);
+    assert!(matches!(
+        zoufang::bundle::decode_records("finding", visits),
+        Err(BundleError::UnknownKind { .. })
+    ));
+    assert!(matches!(
+        zoufang::bundle::decode_records("widget", visits),
+        Err(BundleError::UnknownKind { .. })
+    ));
+    let deep = format!(
+        r#"{{"kind":"visit","records":[{{"id":"x","data":{{"notes":{}}}}}]}}"#,
+        nested(100_000, "")
+    );
+    assert!(matches!(
+        zoufang::bundle::decode_records("visit", deep.as_bytes()),
+        Err(BundleError::TooDeep { .. })
+    ));
+}

@@ -17,7 +17,7 @@ pub use export::{ExportFilter, ExportSummary, export};
 pub use format::Limits;
 pub use log::{ConflictEntry, ImportLogEntry, conflicts, import_log, mark_reviewed};
 pub use merge::{Counts, FileReport, ImportOptions, ImportReport, import};
-pub use read::{Origin, SourceKind};
+pub use read::{Origin, SourceKind, decode_records};
 
 /// What a long operation is doing, for a progress bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

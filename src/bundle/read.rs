@@ -329,6 +329,31 @@ fn read_bundle(path: &Path, limits: &Limits, progress: &mut dyn FnMut(Progress))
     })
 }
 
+/// Decodes and validates one records document (the `records/<kind>.json` entry of a bundle) as
+/// an import does, without a database; returns how many records it holds. The record decoder
+/// on its own, for the fuzz target `records` and for tools that check a document.
+pub fn decode_records(kind: &str, bytes: &[u8]) -> Result<usize> {
+    let path = Path::new("records");
+    let Some(kind) = RecordKind::from_code(kind) else {
+        return Err(BundleError::UnknownKind {
+            kind: kind.chars().take(40).collect(),
+            path: path.to_owned(),
+        });
+    };
+    let doc: RecordsDoc = parse_json(bytes, &records_entry(kind), path)?;
+    if doc.kind != kind.table() {
+        return Err(BundleError::UnknownKind {
+            kind: doc.kind.chars().take(40).collect(),
+            path: path.to_owned(),
+        });
+    }
+    let count = doc.records.len();
+    for record in doc.records {
+        validate(kind, record, path)?;
+    }
+    Ok(count)
+}
+
 /// Parses the JSON entry `name`; JSON nested beyond serde_json's recursion limit (128) is
 /// refused as [`BundleError::TooDeep`], any other fault names the entry.
 fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8], name: &str, path: &Path) -> Result<T> {

@@ -116,6 +116,10 @@ impl Store {
                 StoreError::ReadOnly(_) => StoreError::ReadOnly(path.clone()),
                 other => other,
             })?;
+        // SQLite quietly opens a file it may not write (a write-protected stick) read-only.
+        if !read_only && conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(StoreError::ReadOnly(path));
+        }
         Store::setup(conn, path.clone(), read_only).map_err(|e| match e {
             StoreError::NotADatabase(p) if p == path => match backup::latest_backup(&path) {
                 Some(backup) => StoreError::Damaged { path, backup },
