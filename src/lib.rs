@@ -7,7 +7,7 @@
 //! Layers, data flowing one way (UI/CLI → library → SQLite):
 //! - [`model`]: plain domain types, ids, clocks, validation — no database;
 //! - [`store`]: the only code that speaks SQL — schema, migrations, writes with history, queries,
-//!   Chinese search;
+//!   Chinese search, backups and restore;
 //! - [`report`]: summaries, the progress-report figures and paragraph, and their exports
 //!   (XLSX, DOCX, CSV, Markdown);
 //! - [`bundle`]: case bundles — export, validation of hostile input, order-free merging;

@@ -1,5 +1,6 @@
 //! The only code that speaks SQL: the database file, its schema and migrations, every write
-//! (one transaction each, with its history row and clock), the list queries, search and trash.
+//! (one transaction each, with its history row and clock), the list queries, search and trash,
+//! and the file's backups.
 
 pub mod backup;
 pub mod collation;
