@@ -7,7 +7,7 @@
 //! Layers, data flowing one way (UI/CLI → library → SQLite):
 //! - [`model`]: plain domain types, ids, clocks, validation — no database;
 //! - [`store`]: the only code that speaks SQL — schema, migrations, writes with history, queries,
-//!   Chinese search;
+//!   Chinese search, backups and restore;
 //! - [`report`]: summaries, the progress-report figures and paragraph, and their exports
 //!   (XLSX, DOCX, CSV, Markdown), and the public version without personal data;
 //! - [`bundle`]: case bundles — export (optionally passphrase-encrypted), validation of

@@ -168,16 +168,14 @@ fn a_duplicate_entry_is_refused() {
     std::fs::write(&bad, bytes).unwrap();
     let err = refused(&mut s, &bad, Limits::default());
     assert!(
-        matches!(
-            err,
-            BundleError::DuplicateEntry { .. } | BundleError::Damaged { .. }
-        ),
+        matches!(err, BundleError::DuplicateEntry { ref name, .. } if name == "records/topic.json"),
         "{err:?}"
     );
+    assert!(err.localized(Lang::Zh).contains("records/topic.json"));
 }
 
 #[test]
-fn an_oversized_entry_is_refused_by_the_bytes_it_inflates_to() {
+fn an_oversized_entry_is_refused_by_its_header_or_its_bytes() {
     let mut s = setup();
     // A small zip bomb: 8 MiB of zeros compress to a few kilobytes.
     let bomb = s.dir.path().join("bomb.zfb");
@@ -189,21 +187,33 @@ fn an_oversized_entry_is_refused_by_the_bytes_it_inflates_to() {
         max_entry_bytes: 1 << 20,
         ..Limits::default()
     };
+    // An honest header is refused unread …
     let err = refused(&mut s, &bomb, limits);
     assert!(
-        matches!(err, BundleError::TooLarge { ref name, .. } if name == "attachments/zeros"),
+        matches!(err, BundleError::DeclaredTooLarge { ref name, .. } if name == "attachments/zeros"),
         "{err:?}"
     );
-    assert!(err.localized(Lang::Zh).contains("过大"));
+    assert!(err.localized(Lang::Zh).contains("声明大小"));
+    // … and one that lies is stopped at the size it declared.
+    let liar = s.dir.path().join("liar-bomb.zfb");
+    std::fs::copy(&bomb, &liar).unwrap();
+    declare_size(&liar, "attachments/zeros", 1000);
+    let err = refused(&mut s, &liar, limits);
+    assert!(
+        matches!(err, BundleError::Damaged { ref detail, .. } if detail.contains("declared")),
+        "{err:?}"
+    );
     // The total is limited too.
     let limits = Limits {
         max_total_bytes: 4 << 20,
         ..Limits::default()
     };
-    assert!(matches!(
-        refused(&mut s, &bomb, limits),
-        BundleError::TooLarge { .. }
-    ));
+    let err = refused(&mut s, &bomb, limits);
+    assert!(
+        matches!(err, BundleError::TooLarge { ref name, .. } if name == "*"),
+        "{err:?}"
+    );
+    assert!(err.localized(Lang::Zh).contains("过大"));
 }
 
 #[test]
@@ -394,4 +404,142 @@ fn a_record_that_takes_the_id_of_another_kind_is_refused() {
         matches!(err, BundleError::BadRecord { ref detail, .. } if detail.contains("finding")),
         "{err:?}"
     );
+}
+
+#[test]
+fn a_manifest_that_lies_about_its_counts_is_refused() {
+    let mut s = setup();
+    let bad = s.dir.path().join("liar.zfb");
+    tamper(&s.good, &bad, |e| {
+        edit_json(e, "manifest.json", |m| {
+            let n = m["counts"]["visit"].as_u64().unwrap();
+            m["counts"]["visit"] = (n + 5).into();
+        });
+    });
+    let err = refused(&mut s, &bad, Limits::default());
+    assert!(matches!(err, BundleError::BadManifest { .. }), "{err:?}");
+    let en = err.localized(Lang::En);
+    assert!(
+        en.contains("visit lists 13 records, the file holds 8"),
+        "{en}"
+    );
+    assert!(err.localized(Lang::Zh).contains("清单"));
+}
+
+/// `depth` nested arrays around `inner`.
+fn nested(depth: usize, inner: &str) -> String {
+    format!("{}{inner}{}", "[".repeat(depth), "]".repeat(depth))
+}
+
+#[test]
+fn deeply_nested_json_is_refused_without_overflowing_the_stack() {
+    let mut s = setup();
+    // In a record's field …
+    let bad = s.dir.path().join("deep-record.zfb");
+    tamper(&s.good, &bad, |e| {
+        let entry = e
+            .iter_mut()
+            .find(|(n, _)| n == "records/visit.json")
+            .unwrap();
+        let text = String::from_utf8(entry.1.clone()).unwrap();
+        entry.1 = text
+            .replacen(
+                "\"notes\":",
+                &format!("\"notes\":{},\"x\":", nested(100_000, "1")),
+                1,
+            )
+            .into_bytes();
+    });
+    let err = refused(&mut s, &bad, Limits::default());
+    assert!(
+        matches!(err, BundleError::TooDeep { ref name, .. } if name == "records/visit.json"),
+        "{err:?}"
+    );
+    assert!(err.localized(Lang::En).contains("nested too deeply"));
+    assert!(err.localized(Lang::Zh).contains("嵌套"));
+    // … and in the manifest.
+    let bad = s.dir.path().join("deep-manifest.zfb");
+    let mut entries = read_entries(&s.good);
+    let manifest = entries
+        .iter_mut()
+        .find(|(n, _)| n == "manifest.json")
+        .unwrap();
+    manifest.1 = nested(1_000_000, "").into_bytes();
+    write_entries(&bad, &entries);
+    let err = refused(&mut s, &bad, Limits::default());
+    assert!(
+        matches!(err, BundleError::TooDeep { ref name, .. } if name == "manifest.json"),
+        "{err:?}"
+    );
+}
+
+/// Overwrites the uncompressed size in every zip header of the entry `name`.
+fn declare_size(bundle: &Path, name: &str, size: u32) {
+    let mut bytes = std::fs::read(bundle).unwrap();
+    let name = name.as_bytes();
+    let mut patched = 0;
+    for i in 0..bytes.len().saturating_sub(4) {
+        let sig = &bytes[i..i + 4];
+        // Local header: size at 22, name length at 26, name at 30.
+        // Central header: size at 24, name length at 28, name at 46.
+        let (size_at, name_at) = match sig {
+            b"PK\x03\x04" => (22, 30),
+            b"PK\x01\x02" => (24, 46),
+            _ => continue,
+        };
+        let start = i + name_at;
+        if bytes.get(start..start + name.len()) == Some(name) {
+            bytes[i + size_at..i + size_at + 4].copy_from_slice(&size.to_le_bytes());
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "both headers found");
+    std::fs::write(bundle, bytes).unwrap();
+}
+
+#[test]
+fn an_entry_declaring_two_gigabytes_is_refused_before_it_is_read() {
+    let mut s = setup();
+    let bad = s.dir.path().join("huge.zfb");
+    std::fs::copy(&s.good, &bad).unwrap();
+    declare_size(&bad, "records/visit.json", 2 << 30);
+    let err = refused(&mut s, &bad, Limits::default());
+    assert!(
+        matches!(err, BundleError::DeclaredTooLarge { ref name, declared: 2_147_483_648, .. } if name == "records/visit.json"),
+        "{err:?}"
+    );
+    assert!(
+        err.localized(Lang::En)
+            .contains("declares 2147483648 bytes"),
+        "{err}"
+    );
+    assert!(err.localized(Lang::Zh).contains("声明大小"));
+}
+
+#[test]
+fn the_record_decoder_alone_reads_good_documents_and_refuses_bad_ones() {
+    let s = setup();
+    let entries = read_entries(&s.good);
+    let visits = &entries
+        .iter()
+        .find(|(n, _)| n == "records/visit.json")
+        .unwrap()
+        .1;
+    assert_eq!(zoufang::bundle::decode_records("visit", visits).unwrap(), 8);
+    assert!(matches!(
+        zoufang::bundle::decode_records("finding", visits),
+        Err(BundleError::UnknownKind { .. })
+    ));
+    assert!(matches!(
+        zoufang::bundle::decode_records("widget", visits),
+        Err(BundleError::UnknownKind { .. })
+    ));
+    let deep = format!(
+        r#"{{"kind":"visit","records":[{{"id":"x","data":{{"notes":{}}}}}]}}"#,
+        nested(100_000, "")
+    );
+    assert!(matches!(
+        zoufang::bundle::decode_records("visit", deep.as_bytes()),
+        Err(BundleError::TooDeep { .. })
+    ));
 }

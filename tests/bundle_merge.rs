@@ -330,7 +330,7 @@ fn applying_takes_a_backup_first_and_keeps_ten() {
         .unwrap()
         .filter(|e| e.as_ref().unwrap().path().extension().unwrap() == "sqlite")
         .count();
-    assert_eq!(kept, zoufang::bundle::BACKUPS_KEPT);
+    assert_eq!(kept, zoufang::store::BACKUPS_KEPT);
 }
 
 #[test]

@@ -91,6 +91,28 @@ pub enum BundleError {
         /// The file.
         path: PathBuf,
     },
+    /// An entry whose zip header claims more bytes than the limits allow (refused unread).
+    #[error(
+        "the bundle's entry \"{name}\" declares {declared} bytes, more than the limit of {limit}: {path}"
+    )]
+    DeclaredTooLarge {
+        /// The entry.
+        name: String,
+        /// The size its header claims.
+        declared: u64,
+        /// The limit.
+        limit: u64,
+        /// The file.
+        path: PathBuf,
+    },
+    /// JSON nested deeper than the reader follows (a crafted file).
+    #[error("the bundle's entry \"{name}\" is nested too deeply to be read: {path}")]
+    TooDeep {
+        /// The entry.
+        name: String,
+        /// The file.
+        path: PathBuf,
+    },
     /// Too many entries.
     #[error("the bundle has too many entries (more than {limit}): {path}")]
     TooManyEntries {
@@ -269,6 +291,19 @@ impl Localized for BundleError {
             }
             BundleError::TooLarge { name, limit, path } => format!(
                 "案卷包过大（“{name}”超过 {limit} 字节的上限）：{}",
+                path.display()
+            ),
+            BundleError::DeclaredTooLarge {
+                name,
+                declared,
+                limit,
+                path,
+            } => format!(
+                "案卷包条目“{name}”声明大小为 {declared} 字节，超过 {limit} 字节的上限：{}",
+                path.display()
+            ),
+            BundleError::TooDeep { name, path } => format!(
+                "案卷包条目“{name}”的 JSON 嵌套层数过多，无法读取：{}",
                 path.display()
             ),
             BundleError::TooManyEntries { limit, path } => {

@@ -450,7 +450,7 @@ impl Plan {
         changes
             .sort_by(|a, b| (a.current.kind, &a.current.id).cmp(&(b.current.kind, &b.current.id)));
         if !changes.is_empty() || !self.conflicts.is_empty() {
-            report.backup = super::backup(store)?;
+            report.backup = crate::store::backup::backup(store)?;
         }
         let backup = report.backup.as_ref().map(|p| p.display().to_string());
         let write_total = changes.len() as u64;

@@ -9,7 +9,6 @@
 //! The laws (DESIGN.md §3) and the file layout are described in `docs/bundle-format.md`;
 //! encryption in `docs/personal-data.md`.
 
-mod backup;
 mod crypt;
 mod error;
 mod export;
@@ -19,7 +18,6 @@ mod merge;
 mod read;
 
 mod digest;
-pub use backup::{BACKUPS_KEPT, backup};
 pub use crypt::{
     AGE_MAGIC, DEFAULT_WORK_FACTOR, MAX_WORK_FACTOR, MIN_PASSPHRASE_CHARS, Passphrase, is_encrypted,
 };
@@ -29,7 +27,7 @@ pub use export::{ExportFilter, ExportSummary, export, export_encrypted};
 pub use format::Limits;
 pub use log::{ConflictEntry, ImportLogEntry, conflicts, import_log, mark_reviewed};
 pub use merge::{Counts, FileReport, ImportOptions, ImportReport, import};
-pub use read::{Origin, SourceKind};
+pub use read::{Origin, SourceKind, decode_records};
 
 /// What a long operation is doing, for a progress bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -204,7 +204,7 @@ fn read_bundle<R: Read + std::io::Seek>(
     if archive.has_duplicate_names() {
         // The zip reader keeps one entry per name; which copy would win is not ours to guess.
         return Err(BundleError::DuplicateEntry {
-            name: "*".to_owned(),
+            name: duplicate_name(path).unwrap_or_else(|| "*".to_owned()),
             path: path.to_owned(),
         });
     }
@@ -244,7 +244,16 @@ fn read_bundle<R: Read + std::io::Seek>(
             limit,
             path: path.to_owned(),
         };
-        // The header's size is a claim; the bytes actually decompressed are what count.
+        // The header's size is a claim: one beyond the limit is refused unread; within it, the
+        // bytes actually decompressed are what count.
+        if entry.size() > limits.max_entry_bytes {
+            return Err(BundleError::DeclaredTooLarge {
+                name,
+                declared: entry.size(),
+                limit: limits.max_entry_bytes,
+                path: path.to_owned(),
+            });
+        }
         let mut bytes = Vec::new();
         (&mut entry)
             .take(limits.max_entry_bytes + 1)
@@ -309,11 +318,7 @@ fn read_bundle<R: Read + std::io::Seek>(
     let mut records = Vec::new();
     let mut seen = HashSet::new();
     for (kind, bytes) in by_kind {
-        let doc: RecordsDoc =
-            serde_json::from_slice(&bytes).map_err(|e| BundleError::BadManifest {
-                detail: format!("{}: {e}", records_entry(kind)),
-                path: path.to_owned(),
-            })?;
+        let doc: RecordsDoc = parse_json(&bytes, &records_entry(kind), path)?;
         if doc.kind != kind.table() {
             return Err(BundleError::UnknownKind {
                 kind: doc.kind.chars().take(40).collect(),
@@ -358,6 +363,85 @@ fn read_bundle<R: Read + std::io::Seek>(
     })
 }
 
+/// Decodes and validates one records document (the `records/<kind>.json` entry of a bundle) as
+/// an import does, without a database; returns how many records it holds. The record decoder
+/// on its own, for the fuzz target `records` and for tools that check a document.
+pub fn decode_records(kind: &str, bytes: &[u8]) -> Result<usize> {
+    let path = Path::new("records");
+    let Some(kind) = RecordKind::from_code(kind) else {
+        return Err(BundleError::UnknownKind {
+            kind: kind.chars().take(40).collect(),
+            path: path.to_owned(),
+        });
+    };
+    let doc: RecordsDoc = parse_json(bytes, &records_entry(kind), path)?;
+    if doc.kind != kind.table() {
+        return Err(BundleError::UnknownKind {
+            kind: doc.kind.chars().take(40).collect(),
+            path: path.to_owned(),
+        });
+    }
+    let count = doc.records.len();
+    for record in doc.records {
+        validate(kind, record, path)?;
+    }
+    Ok(count)
+}
+
+/// Parses the JSON entry `name`; JSON nested beyond serde_json's recursion limit (128) is
+/// refused as [`BundleError::TooDeep`], any other fault names the entry.
+fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8], name: &str, path: &Path) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        if e.to_string().starts_with("recursion limit exceeded") {
+            BundleError::TooDeep {
+                name: name.to_owned(),
+                path: path.to_owned(),
+            }
+        } else if name == MANIFEST {
+            BundleError::BadManifest {
+                detail: e.to_string(),
+                path: path.to_owned(),
+            }
+        } else {
+            BundleError::BadManifest {
+                detail: format!("{name}: {e}"),
+                path: path.to_owned(),
+            }
+        }
+    })
+}
+
+/// The first name that occurs twice in the zip's central directory (the zip reader keeps one
+/// entry per name, so the directory is walked here to name the duplicate in the message).
+fn duplicate_name(path: &Path) -> Option<String> {
+    use std::io::{Seek, SeekFrom};
+    let u16_at = |b: &[u8], i: usize| Some(u16::from_le_bytes(b.get(i..i + 2)?.try_into().ok()?));
+    let u32_at = |b: &[u8], i: usize| Some(u32::from_le_bytes(b.get(i..i + 4)?.try_into().ok()?));
+    let mut file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let tail_len = len.min(65_557);
+    file.seek(SeekFrom::Start(len - tail_len)).ok()?;
+    let mut tail = vec![0; tail_len as usize];
+    file.read_exact(&mut tail).ok()?;
+    let end = tail.windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let (size, offset) = (u32_at(&tail, end + 12)?, u32_at(&tail, end + 16)?);
+    file.seek(SeekFrom::Start(u64::from(offset))).ok()?;
+    let mut dir = vec![0; usize::try_from(size).ok()?.min(64 << 20)];
+    file.read_exact(&mut dir).ok()?;
+    let mut seen = HashSet::new();
+    let mut at = 0;
+    while dir.get(at..at + 4) == Some(b"PK\x01\x02") {
+        let name_len = usize::from(u16_at(&dir, at + 28)?);
+        let rest = usize::from(u16_at(&dir, at + 30)?) + usize::from(u16_at(&dir, at + 32)?);
+        let name = String::from_utf8_lossy(dir.get(at + 46..at + 46 + name_len)?).into_owned();
+        if !seen.insert(name.clone()) {
+            return Some(name);
+        }
+        at += 46 + name_len + rest;
+    }
+    None
+}
+
 fn parse_manifest(bytes: Option<Vec<u8>>, path: &Path) -> Result<Manifest> {
     let bad = |detail: String| BundleError::BadManifest {
         detail,
@@ -365,7 +449,7 @@ fn parse_manifest(bytes: Option<Vec<u8>>, path: &Path) -> Result<Manifest> {
     };
     let bytes = bytes.ok_or_else(|| bad(format!("no {MANIFEST}")))?;
     // Format and version first, so a newer bundle gets the message that says so.
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+    let value: Value = parse_json(&bytes, MANIFEST, path)?;
     if value.get("format").and_then(Value::as_str) != Some(FORMAT_NAME) {
         return Err(bad(format!("not a {FORMAT_NAME} manifest")));
     }

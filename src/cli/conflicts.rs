@@ -17,6 +17,13 @@ pub struct ConflictsArgs {
     review: Vec<i64>,
 }
 
+impl ConflictsArgs {
+    /// True when nothing is to be marked (a read-only database will do).
+    pub fn only_reads(&self) -> bool {
+        self.review.is_empty()
+    }
+}
+
 /// Runs `zoufang conflicts`.
 pub fn run(ctx: &Context, args: &ConflictsArgs) -> Result<(), CliError> {
     if !args.review.is_empty() {

@@ -22,6 +22,13 @@ pub struct ImportArgs {
     passphrase: PassphraseArgs,
 }
 
+impl ImportArgs {
+    /// True for a preview (a read-only database will do).
+    pub fn only_reads(&self) -> bool {
+        self.dry_run
+    }
+}
+
 /// Runs `zoufang import`.
 pub fn run(ctx: &mut Context, args: &ImportArgs) -> Result<(), CliError> {
     // A file that cannot be opened is reported by the import itself.

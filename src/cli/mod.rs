@@ -11,6 +11,7 @@ macro_rules! outln {
     }};
 }
 
+mod backup;
 mod conflicts;
 mod demo;
 mod digest;
@@ -99,6 +100,20 @@ pub enum Command {
     Imports,
     /// One SHA-256 over the synced data: equal on two laptops exactly when they agree.
     Digest(digest::DigestArgs),
+    /// Copy the database (SQLite's online backup) to FILE, or into the rotated backups folder.
+    Backup {
+        /// Where to write the copy (default: `backups/` beside the database, newest 10 kept).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Replace the database by a backup (after backing up the current one).
+    Restore {
+        /// The backup to restore (see `zoufang backups`).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// List the backups beside the database, newest first.
+    Backups,
     /// Show or set the author name written into history and bundles.
     Author {
         /// The new name.
@@ -245,9 +260,32 @@ impl Cli {
 
 /// Runs a subcommand; the caller prints the error and exits 1 on `Err`.
 pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
+    let (db, lang) = (cli.db_path(), cli.language());
+    // These work on the file itself, even when it is damaged.
+    match command {
+        Command::Restore { file } => return backup::restore_cmd(&db, file, lang, cli.json),
+        Command::Backups => return backup::list(&db, lang, cli.json),
+        _ => {}
+    }
+    let store = if command.only_reads() {
+        let store = Store::open_or_read_only(&db)?;
+        if store.is_read_only() && !cli.json {
+            eprintln!(
+                "{}{}",
+                lang.pick(
+                    "数据库为只读，仅可查看：",
+                    "The database is read-only; opened for reading only: "
+                ),
+                db.display()
+            );
+        }
+        store
+    } else {
+        Store::open(&db)?
+    };
     let mut ctx = Context {
-        store: Store::open(cli.db_path())?,
-        lang: cli.language(),
+        store,
+        lang,
         json: cli.json,
     };
     match command {
@@ -265,6 +303,8 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Conflicts(args) => conflicts::run(&ctx, args),
         Command::Imports => conflicts::imports(&ctx),
         Command::Digest(args) => digest::run(&ctx, args),
+        Command::Backup { out } => backup::backup(&ctx, out.as_deref()),
+        Command::Restore { .. } | Command::Backups => Ok(()),
         Command::Author { name } => {
             if let Some(name) = name {
                 ctx.store.set_author(name)?;
@@ -275,6 +315,26 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
                 outln!("{}", ctx.store.author());
                 Ok(())
             }
+        }
+    }
+}
+
+impl Command {
+    /// True for the commands that only read, which also work on a read-only database.
+    fn only_reads(&self) -> bool {
+        match self {
+            Command::List(_)
+            | Command::Show { .. }
+            | Command::Search { .. }
+            | Command::Summary(_)
+            | Command::Export(_)
+            | Command::Imports
+            | Command::Backup { .. }
+            | Command::Backups
+            | Command::Author { name: None } => true,
+            Command::Conflicts(args) => args.only_reads(),
+            Command::Import(args) => args.only_reads(),
+            _ => false,
         }
     }
 }

@@ -13,6 +13,27 @@ pub enum StoreError {
     /// The file exists but is not an SQLite database (or is damaged).
     #[error("not a Zoufang database (or damaged): {0}")]
     NotADatabase(PathBuf),
+    /// The file is damaged; a backup of it exists.
+    #[error(
+        "the database is damaged or not a Zoufang database; restore the latest backup with `zoufang restore {backup}`: {path}",
+        backup = .backup.display(), path = .path.display()
+    )]
+    Damaged {
+        /// The damaged file.
+        path: PathBuf,
+        /// Its newest backup.
+        backup: PathBuf,
+    },
+    /// Opened read-only, the file has an older schema that only a writable open can migrate.
+    #[error(
+        "the database has an older format and is read-only, so it cannot be upgraded; make it writable and open it once: {0}"
+    )]
+    NeedsUpgrade(PathBuf),
+    /// The disk (or the database's size limit) is full.
+    #[error(
+        "the disk is full: nothing was changed; free some space (or move the database) and try again"
+    )]
+    DiskFull,
     /// The file was written by a newer Zoufang.
     #[error(
         "the database was written by a newer version of Zoufang (schema {found}, this version knows up to {supported}); update Zoufang to open it: {path}"
@@ -31,7 +52,9 @@ pub enum StoreError {
     )]
     Busy,
     /// The database can only be read.
-    #[error("the database is read-only: {0}")]
+    #[error(
+        "the database is read-only (it can be read but not changed; check the file's permissions or the disk): {0}"
+    )]
     ReadOnly(PathBuf),
     /// No live record has that id.
     #[error("no {kind} with id {id}")]
@@ -76,6 +99,7 @@ impl From<rusqlite::Error> for StoreError {
                 StoreError::NotADatabase(PathBuf::new())
             }
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::new()),
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull,
             _ => StoreError::Sqlite(err),
         }
     }
@@ -94,6 +118,18 @@ impl Localized for StoreError {
             StoreError::NotADatabase(p) => {
                 format!("这不是走访数据库，或文件已损坏：{}", p.display())
             }
+            StoreError::Damaged { path, backup } => format!(
+                "数据库已损坏或不是走访数据库；可用 `zoufang restore {}` 恢复最近的备份：{}",
+                backup.display(),
+                path.display()
+            ),
+            StoreError::NeedsUpgrade(p) => format!(
+                "数据库为旧版格式且为只读，无法升级；请先设为可写并打开一次：{}",
+                p.display()
+            ),
+            StoreError::DiskFull => {
+                "磁盘已满：未做任何修改；请清理磁盘空间（或移动数据库）后重试".to_owned()
+            }
             StoreError::NewerSchema {
                 found,
                 supported,
@@ -103,7 +139,10 @@ impl Localized for StoreError {
                 path.display()
             ),
             StoreError::Busy => "数据库正被其他走访窗口或命令写入，请稍后重试".to_owned(),
-            StoreError::ReadOnly(p) => format!("数据库为只读，无法修改：{}", p.display()),
+            StoreError::ReadOnly(p) => format!(
+                "数据库为只读（可以查看，不能修改；请检查文件权限或磁盘）：{}",
+                p.display()
+            ),
             StoreError::NotFound { kind, id } => {
                 format!("找不到{}：{id}", kind_label(kind, lang))
             }

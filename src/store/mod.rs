@@ -1,6 +1,8 @@
 //! The only code that speaks SQL: the database file, its schema and migrations, every write
-//! (one transaction each, with its history row and clock), the list queries, search and trash.
+//! (one transaction each, with its history row and clock), the list queries, search and trash,
+//! and the file's backups.
 
+pub mod backup;
 pub mod collation;
 mod error;
 mod history;
@@ -11,6 +13,7 @@ mod schema;
 pub mod search;
 mod topics;
 
+pub use backup::{BACKUPS_KEPT, BackupInfo, RestoreReport};
 pub use error::{Result, StoreError, kind_label};
 pub use history::{HistoryEntry, TrashEntry};
 pub use query::{FindingFilter, FindingRow, FindingSort, Page, VisitFilter, VisitRow, VisitSort};
@@ -40,6 +43,7 @@ pub struct Store {
     path: PathBuf,
     device_id: String,
     author: String,
+    read_only: bool,
 }
 
 /// What a save did.
@@ -54,9 +58,10 @@ pub enum Outcome {
 }
 
 impl Store {
-    /// Opens (or creates) the database at `path`, migrating it to the current schema.
-    /// A file that is not a Zoufang database, or one written by a newer version, is refused
-    /// before anything in it changes.
+    /// Opens (or creates) the database at `path`, migrating it to the current schema (after a
+    /// backup, when an older schema is migrated). A file that is not a Zoufang database, or one
+    /// written by a newer version, is refused before anything in it changes; a damaged one is
+    /// refused with the name of its latest backup.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_owned();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -64,45 +69,123 @@ impl Store {
             std::fs::create_dir_all(parent)
                 .map_err(|e| std::io::Error::new(e.kind(), format!("{e}: {}", parent.display())))?;
         }
+        if path.exists() && std::fs::metadata(&path).is_ok_and(|m| m.permissions().readonly()) {
+            return Err(StoreError::ReadOnly(path));
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
+        Store::open_with(path, flags, false)
+    }
+
+    /// Opens an existing database for reading only (a read-only file, a write-protected stick,
+    /// or a second window that must not write). Nothing is created or migrated; every write
+    /// fails with [`StoreError::ReadOnly`]. A database of an older schema must be opened once
+    /// with [`Store::open`] first ([`StoreError::NeedsUpgrade`]).
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_owned();
+        if !path.is_file() {
+            return Err(StoreError::Io(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("no such database: {}", path.display()),
+            )));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        Store::open_with(path, flags, true)
+    }
+
+    /// Opens for writing when the file allows it, else read-only (check [`Store::is_read_only`]):
+    /// what the read commands and the window use.
+    pub fn open_or_read_only(path: impl AsRef<Path>) -> Result<Store> {
+        match Store::open(path.as_ref()) {
+            Err(StoreError::ReadOnly(_)) => Store::open_read_only(path),
+            other => other,
+        }
+    }
+
+    /// True when this store was opened read-only: writes fail with [`StoreError::ReadOnly`].
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    fn open_with(path: PathBuf, flags: OpenFlags, read_only: bool) -> Result<Store> {
         let conn =
             Connection::open_with_flags(&path, flags).map_err(|e| match StoreError::from(e) {
                 StoreError::NotADatabase(_) => StoreError::NotADatabase(path.clone()),
                 StoreError::ReadOnly(_) => StoreError::ReadOnly(path.clone()),
                 other => other,
             })?;
-        Store::setup(conn, path)
+        // SQLite quietly opens a file it may not write (a write-protected stick) read-only.
+        if !read_only && conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(StoreError::ReadOnly(path));
+        }
+        Store::setup(conn, path.clone(), read_only).map_err(|e| match e {
+            StoreError::NotADatabase(p) if p == path => match backup::latest_backup(&path) {
+                Some(backup) => StoreError::Damaged { path, backup },
+                None => StoreError::NotADatabase(path),
+            },
+            StoreError::ReadOnly(_) => StoreError::ReadOnly(path),
+            other => other,
+        })
     }
 
     /// A fresh database in memory (for tests and benchmarks).
     pub fn open_in_memory() -> Result<Store> {
-        Store::setup(Connection::open_in_memory()?, PathBuf::from(":memory:"))
+        Store::setup(
+            Connection::open_in_memory()?,
+            PathBuf::from(":memory:"),
+            false,
+        )
     }
 
-    fn setup(mut conn: Connection, path: PathBuf) -> Result<Store> {
+    fn setup(mut conn: Connection, path: PathBuf, read_only: bool) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         collation::register(&conn)?;
         let version = schema::check_version(&conn, &path)?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        if path.as_os_str() != ":memory:" {
-            set_wal(&conn, &path)?;
+        if read_only {
+            if version < SCHEMA_VERSION {
+                return Err(StoreError::NeedsUpgrade(path));
+            }
+        } else {
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            if path.as_os_str() != ":memory:" {
+                set_wal(&conn, &path)?;
+                if version > 0 && version < SCHEMA_VERSION {
+                    // A migration rewrites the schema: keep the file as it was first.
+                    backup::backup_conn(&conn, &path)?;
+                }
+            }
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            schema::migrate(&mut conn, version, seed_catalogue)?;
         }
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        schema::migrate(&mut conn, version, seed_catalogue)?;
         let mut store = Store {
             conn,
             path,
             device_id: String::new(),
             author: String::new(),
+            read_only,
         };
         store.load_identity()?;
         Ok(store)
     }
 
+    /// Sets how long a write waits for another program to finish its write before failing
+    /// with [`StoreError::Busy`] (default 5 seconds).
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
+        self.conn.busy_timeout(timeout)?;
+        Ok(())
+    }
+
     fn load_identity(&mut self) -> Result<()> {
+        self.author = self.meta_value("author")?.unwrap_or_default();
+        self.device_id = self.meta_value("device_id")?.unwrap_or_default();
+        // Only a new file is written to on opening, so opening to read never waits for a writer.
+        if self.read_only || !self.device_id.is_empty() {
+            return Ok(());
+        }
         // INSERT OR IGNORE: a program opening the same new file at the same moment keeps the
         // id it made first, and both then use it.
         self.conn.execute(
@@ -110,7 +193,6 @@ impl Store {
             [uuid::Uuid::now_v7().simple().to_string()],
         )?;
         self.device_id = self.meta_value("device_id")?.unwrap_or_default();
-        self.author = self.meta_value("author")?.unwrap_or_default();
         Ok(())
     }
 
@@ -124,6 +206,9 @@ impl Store {
 
     /// Writes a value of the `meta` table.
     pub fn set_meta_value(&self, key: &str, value: &str) -> Result<()> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly(self.path.clone()));
+        }
         self.conn.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -168,6 +253,9 @@ impl Store {
 
     /// Runs `work` as one write transaction: everything it writes lands, or nothing does.
     pub fn write<T>(&mut self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly(self.path.clone()));
+        }
         let author = if self.author.is_empty() {
             default_author()
         } else {
