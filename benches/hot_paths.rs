@@ -41,22 +41,28 @@ fn main() -> Result<()> {
     if bench.wants("merge") || bench.wants("export") {
         for n in [10_000, 100_000] {
             merge_and_export(&bench, bench.size(n), &mut rows)?;
+            report_progress(&rows);
         }
     }
     if bench.wants("search") {
         search(&bench, &mut rows)?;
+        report_progress(&rows);
     }
     if bench.wants("list") {
         list_frame(&bench, &mut rows)?;
+        report_progress(&rows);
     }
     if bench.wants("summary") {
         summary(&bench, &mut rows)?;
+        report_progress(&rows);
     }
     if bench.wants("bundles") {
         many_bundles(&bench, &mut rows)?;
+        report_progress(&rows);
     }
     if bench.wants("open") {
         open(&bench, &mut rows)?;
+        report_progress(&rows);
     }
     print_table(&rows);
     Ok(())
@@ -197,6 +203,21 @@ impl Row {
             Goal::AtMost(g) => (format!("≤ {g}×"), mark(r <= g)),
             Goal::None => ("—".to_owned(), ""),
         }
+    }
+}
+
+/// Shows the rows measured so far on stderr, so a long run says where it is.
+fn report_progress(rows: &[Row]) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static SHOWN: AtomicUsize = AtomicUsize::new(0);
+    for row in rows.iter().skip(SHOWN.swap(rows.len(), Ordering::Relaxed)) {
+        eprintln!(
+            "{}: {} vs {} ({:.2})",
+            row.case,
+            fmt_time(row.subject_time),
+            fmt_time(row.baseline_time),
+            row.ratio()
+        );
     }
 }
 
