@@ -12,7 +12,8 @@ use super::read::{Incoming, Origin, field_value, history_base, read_source};
 use super::{Progress, Stage};
 use crate::model::Hlc;
 use crate::store::{
-    Action, DELETED_FIELD, RecordKind, Stamp, Store, StoredRecord, load, write_history, write_row,
+    Action, DELETED_FIELD, RecordKind, Stamp, Store, StoredRecord, load, write_history,
+    write_row_unindexed,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -463,7 +464,7 @@ impl Plan {
             let device = w.device().to_owned();
             for (i, planned) in changes.iter().enumerate() {
                 let rec = &planned.current;
-                write_row(w.tx(), rec)?;
+                write_row_unindexed(w.tx(), rec)?;
                 let clock = rec.meta.clock.clone().unwrap_or_else(Hlc::origin);
                 let stamp = Stamp {
                     author: &author,
@@ -488,6 +489,11 @@ impl Plan {
                         total: write_total,
                     });
                 }
+            }
+            // The search indexes last, after every statement that opens a savepoint (see
+            // `write_row_unindexed`).
+            for planned in &changes {
+                crate::store::search::reindex(w.tx(), &planned.current)?;
             }
             for lost in &self.lost {
                 let stamp = Stamp {

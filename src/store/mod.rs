@@ -19,7 +19,7 @@ pub use history::{HistoryEntry, TrashEntry};
 pub use query::{FindingFilter, FindingRow, FindingSort, Page, VisitFilter, VisitRow, VisitSort};
 pub use record::{
     Action, ColumnType, DELETED_FIELD, Record, RecordKind, Stamp, StoredRecord, load, read_row,
-    select_list, write_history, write_row,
+    select_list, write_history, write_row, write_row_unindexed,
 };
 pub use schema::SCHEMA_VERSION;
 pub use search::SearchHit;

@@ -237,7 +237,9 @@ pub struct SearchHit {
     pub context: String,
 }
 
-/// Ranked search over visits, findings and subjects.
+/// Ranked search over visits, findings and subjects. The best `limit` matches are chosen before
+/// anything is joined to them: a common word matches tens of thousands of records, and looking
+/// up each one's title and context made a one-character search slower than a `LIKE` scan.
 pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<SearchHit>> {
     let Some((matches, params)) = match_sql(text) else {
         return Ok(Vec::new());
@@ -246,7 +248,7 @@ pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<SearchH
         "SELECT d.kind, d.record_id,
                 coalesce(f.title, v.place, s.title, ''),
                 coalesce(v.date || ' ' || v.region, fv.date || ' ' || fv.place, s.lead, '')
-         FROM ({matches}) m
+         FROM (SELECT rowid, score FROM ({matches}) ORDER BY score, rowid LIMIT {limit}) m
          JOIN search_doc d ON d.rowid = m.rowid
          LEFT JOIN finding f ON d.kind = 'finding' AND f.id = d.record_id
          LEFT JOIN visit fv ON fv.id = f.visit_id
