@@ -778,3 +778,32 @@ fn filtering_the_summary_by_topic_changes_the_figures_and_a_topic_opens_its_prob
     assert_eq!(h.state().view(), View::Problems);
     assert_eq!(h.state().problems_filter().topics, vec![elderly]);
 }
+
+#[test]
+fn a_damaged_database_offers_its_latest_backup_and_restoring_brings_the_data_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = named_db(&dir, None);
+    let (visits, digest) = {
+        let mut store = Store::open(&path).unwrap();
+        generate(&mut store, DemoOptions { visits: 7, seed: 5 }).unwrap();
+        zoufang::store::backup::backup_to(&store, None).unwrap();
+        (
+            store.count_visits(&Default::default()).unwrap(),
+            store.records_digest().unwrap(),
+        )
+    };
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[..100].fill(0x5a);
+    std::fs::write(&path, &bytes).unwrap();
+
+    let mut h = harness(app_on(&path, Lang::Zh));
+    h.run();
+    h.get_by_label("无法打开数据库");
+    h.get_by_label("从最近的备份恢复").click();
+    h.run();
+    h.run();
+    assert!(h.state().db_error().is_none(), "{:?}", h.state().db_error());
+    let store = h.state().store().unwrap();
+    assert_eq!(store.count_visits(&Default::default()).unwrap(), visits);
+    assert_eq!(store.records_digest().unwrap(), digest);
+}

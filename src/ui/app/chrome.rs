@@ -186,6 +186,17 @@ impl ZoufangApp {
                         .small(),
                     );
                 }
+                if self.store.as_ref().is_some_and(Store::is_read_only) {
+                    ui.separator();
+                    ui.label(
+                        RichText::new(lang.pick(
+                            "只读：此文件不能修改",
+                            "Read-only: this file cannot be changed",
+                        ))
+                        .small()
+                        .color(ui.visuals().warn_fg_color),
+                    );
+                }
                 if let Some(message) = &self.message {
                     ui.separator();
                     ui.label(RichText::new(message).small().strong());

@@ -24,6 +24,26 @@ impl ZoufangApp {
             self.settings.view = view;
             return;
         }
+        if let AppCommand::RestoreBackup(file) = command {
+            self.flush_editor(Some(ctx));
+            // Let go of the file first: restore replaces its content.
+            self.store = None;
+            let db = self.db_path.clone();
+            match crate::store::backup::restore(&db, &file) {
+                Ok(_) => {
+                    self.open_database(db);
+                    self.message = Some(
+                        lang.pick("已从备份恢复", "Restored from the backup")
+                            .to_owned(),
+                    );
+                }
+                Err(err) => {
+                    self.open_database(db);
+                    self.message = Some(err.localized(lang));
+                }
+            }
+            return;
+        }
         if let AppCommand::ProblemsOfTopic(topic) = command {
             self.problems.topic = Some(topic);
             self.settings.view = View::Problems;
@@ -95,7 +115,18 @@ impl ZoufangApp {
                 }
                 Err(err) => self.message = Some(err.localized(lang)),
             },
+            AppCommand::BackUp => match crate::store::backup::backup_to(store, None) {
+                Ok(path) => {
+                    self.message = Some(format!(
+                        "{}{}",
+                        lang.pick("已备份：", "Backed up: "),
+                        path.display()
+                    ));
+                }
+                Err(err) => self.message = Some(err.localized(lang)),
+            },
             AppCommand::OpenDatabase(_)
+            | AppCommand::RestoreBackup(_)
             | AppCommand::ShowView(_)
             | AppCommand::Import(_)
             | AppCommand::ProblemsOfTopic(_) => {}

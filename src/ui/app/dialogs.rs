@@ -55,6 +55,14 @@ impl ZoufangApp {
             ));
             ui.add_space(12.0);
             ui.horizontal(|ui| {
+                if let Some(backup) = self.restore_from.clone()
+                    && ui
+                        .button(lang.pick("从最近的备份恢复", "Restore the latest backup"))
+                        .on_hover_text(backup.display().to_string())
+                        .clicked()
+                {
+                    self.commands.push(AppCommand::RestoreBackup(backup));
+                }
                 if ui.button(lang.pick("重试", "Retry")).clicked() {
                     self.commands.push(AppCommand::OpenDatabase(self.db_path.clone()));
                 }

@@ -51,6 +51,10 @@ pub enum AppCommand {
     OpenDatabase(PathBuf),
     /// Preview an import of these bundles or database files.
     Import(Vec<PathBuf>),
+    /// Copy the database into its backups folder now.
+    BackUp,
+    /// Replace the database by this backup (after backing up the current one).
+    RestoreBackup(PathBuf),
     /// Show the problem list filtered by this topic.
     ProblemsOfTopic(TopicId),
 }
@@ -148,6 +152,8 @@ pub struct ZoufangApp {
     history: Option<(u64, String, Vec<HistoryEntry>)>,
     author_input: String,
     about: Option<AboutState>,
+    /// The latest backup of a damaged database, offered on the error page.
+    restore_from: Option<PathBuf>,
     message: Option<String>,
     commands: Vec<AppCommand>,
 }
@@ -180,6 +186,7 @@ impl ZoufangApp {
             history: None,
             author_input: String::new(),
             about: None,
+            restore_from: None,
             message: None,
             commands: Vec::new(),
         };
@@ -214,7 +221,9 @@ impl ZoufangApp {
 
     fn open_database(&mut self, path: PathBuf) {
         self.flush_editor(None);
-        match Store::open(&path) {
+        self.restore_from = None;
+        // A write-protected file (a colleague's database on a CD, a locked share) opens for reading.
+        match Store::open_or_read_only(&path) {
             Ok(store) => {
                 self.author_input = store.author().to_owned();
                 self.store = Some(store);
@@ -222,6 +231,9 @@ impl ZoufangApp {
                 self.settings.last_db = Some(path.clone());
             }
             Err(err) => {
+                if let crate::store::StoreError::Damaged { backup, .. } = &err {
+                    self.restore_from = Some(backup.clone());
+                }
                 self.store = None;
                 self.db_error = Some(err.localized(self.settings.lang));
             }
