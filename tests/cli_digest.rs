@@ -55,3 +55,49 @@ fn laptops_that_swapped_everything_print_the_same_digest() {
     zoufang(&b, &["visit", "edit", id, "--notes", "组长补充：已回访"]);
     assert_ne!(digest, zoufang(&b, &["digest"]), "an edit shows");
 }
+
+#[test]
+fn verify_checks_a_bundle_without_importing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.sqlite"), dir.path().join("b.sqlite"));
+    zoufang(&a, &["demo", "--visits", "6", "--seed", "2"]);
+    let bundle = dir.path().join("王敏.zfb");
+    zoufang(&a, &["export", "--all", "--out", bundle.to_str().unwrap()]);
+    zoufang(&b, &["author", "组长"]);
+    let before = zoufang(&b, &["digest"]);
+
+    let json: serde_json::Value = serde_json::from_str(&zoufang(
+        &b,
+        &["--json", "verify", bundle.to_str().unwrap()],
+    ))
+    .unwrap();
+    assert_eq!(json["counts"]["visit"].as_u64(), Some(6));
+    assert_eq!(json["origin"]["creator"].as_str(), Some("演示调查员"));
+    assert_eq!(zoufang(&b, &["digest"]), before, "nothing was imported");
+
+    // A flipped byte in the middle of the file is found.
+    let mut bytes = std::fs::read(&bundle).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    let bad = dir.path().join("坏.zfb");
+    std::fs::write(&bad, bytes).unwrap();
+    let out = Command::cargo_bin("zoufang")
+        .unwrap()
+        .args([
+            "--db",
+            b.to_str().unwrap(),
+            "--lang",
+            "en",
+            "verify",
+            bad.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("坏.zfb"),
+        "the message names the file: {stderr}"
+    );
+}

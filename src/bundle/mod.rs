@@ -18,6 +18,7 @@ mod merge;
 mod read;
 
 mod digest;
+mod verify;
 pub use crypt::{
     AGE_MAGIC, DEFAULT_WORK_FACTOR, MAX_WORK_FACTOR, MIN_PASSPHRASE_CHARS, Passphrase, is_encrypted,
 };
@@ -28,6 +29,7 @@ pub use format::Limits;
 pub use log::{ConflictEntry, ImportLogEntry, conflicts, import_log, mark_reviewed};
 pub use merge::{Counts, FileReport, ImportOptions, ImportReport, import};
 pub use read::{Origin, SourceKind, decode_records};
+pub use verify::{Verified, verify};
 
 /// What a long operation is doing, for a progress bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -25,6 +25,7 @@ mod show;
 mod subject;
 mod summary;
 mod topic;
+mod verify;
 mod visit;
 
 use crate::i18n::{Lang, Localized};
@@ -100,6 +101,8 @@ pub enum Command {
     Imports,
     /// One SHA-256 over the synced data: equal on two laptops exactly when they agree.
     Digest(digest::DigestArgs),
+    /// Check a bundle (or a database file) without importing it.
+    Verify(verify::VerifyArgs),
     /// Copy the database (SQLite's online backup) to FILE, or into the rotated backups folder.
     Backup {
         /// Where to write the copy (default: `backups/` beside the database, newest 10 kept).
@@ -303,6 +306,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Conflicts(args) => conflicts::run(&ctx, args),
         Command::Imports => conflicts::imports(&ctx),
         Command::Digest(args) => digest::run(&ctx, args),
+        Command::Verify(args) => verify::run(&ctx, args),
         Command::Backup { out } => backup::backup(&ctx, out.as_deref()),
         Command::Restore { .. } | Command::Backups => Ok(()),
         Command::Author { name } => {
