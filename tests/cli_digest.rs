@@ -101,3 +101,77 @@ fn verify_checks_a_bundle_without_importing_it() {
         "the message names the file: {stderr}"
     );
 }
+
+#[test]
+fn a_conflict_is_resolved_by_keeping_either_version_and_history_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.sqlite"), dir.path().join("b.sqlite"));
+    zoufang(&a, &["author", "王敏"]);
+    zoufang(&b, &["author", "李强"]);
+    let id = zoufang(
+        &a,
+        &[
+            "visit",
+            "add",
+            "--date",
+            "2026-05-06",
+            "--place",
+            "城西养老院",
+        ],
+    );
+    let id = id.trim();
+    let first = dir.path().join("first.zfb");
+    zoufang(&a, &["export", "--all", "--out", first.to_str().unwrap()]);
+    zoufang(&b, &["import", first.to_str().unwrap()]);
+    zoufang(
+        &a,
+        &["visit", "edit", id, "--notes", "王敏：消防通道已清理"],
+    );
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    zoufang(
+        &b,
+        &["visit", "edit", id, "--notes", "李强：消防通道仍堵塞"],
+    );
+    let second = dir.path().join("second.zfb");
+    zoufang(&a, &["export", "--all", "--out", second.to_str().unwrap()]);
+    zoufang(&b, &["import", second.to_str().unwrap()]);
+
+    let list: serde_json::Value =
+        serde_json::from_str(&zoufang(&b, &["--json", "conflicts"])).unwrap();
+    let conflict = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field"] == "notes")
+        .expect("the concurrent edit is a conflict");
+    let seq = conflict["seq"].as_i64().unwrap().to_string();
+    let notes = |db: &Path| {
+        let v: serde_json::Value =
+            serde_json::from_str(&zoufang(db, &["--json", "show", id])).unwrap();
+        v["record"]["notes"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(notes(&b), "李强：消防通道仍堵塞", "the later edit won");
+
+    // Keeping the colleague's version writes it again, with history, and closes the conflict.
+    zoufang(&b, &["conflicts", "resolve", &seq, "--keep", "theirs"]);
+    assert_eq!(notes(&b), "王敏：消防通道已清理");
+    let shown: serde_json::Value =
+        serde_json::from_str(&zoufang(&b, &["--json", "show", id])).unwrap();
+    let last = shown["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["author"], "李强");
+    let open: serde_json::Value =
+        serde_json::from_str(&zoufang(&b, &["--json", "conflicts"])).unwrap();
+    assert!(
+        open.as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["seq"].as_i64() != conflict["seq"].as_i64())
+    );
+
+    // The rewritten value wins on the colleague's laptop too.
+    let third = dir.path().join("third.zfb");
+    zoufang(&b, &["export", "--all", "--out", third.to_str().unwrap()]);
+    zoufang(&a, &["import", third.to_str().unwrap()]);
+    assert_eq!(notes(&a), "王敏：消防通道已清理");
+    assert_eq!(zoufang(&a, &["digest"]), zoufang(&b, &["digest"]));
+}

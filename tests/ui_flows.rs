@@ -807,3 +807,52 @@ fn a_damaged_database_offers_its_latest_backup_and_restoring_brings_the_data_bac
     assert_eq!(store.count_visits(&Default::default()).unwrap(), visits);
     assert_eq!(store.records_digest().unwrap(), digest);
 }
+
+#[test]
+fn a_conflict_is_resolved_from_the_conflicts_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = zoufang::bundle::ExportFilter {
+        all: true,
+        ..Default::default()
+    };
+    let swap = |from: &Store, to: &mut Store, name: &str| {
+        let file = dir.path().join(name);
+        zoufang::bundle::export(from, &all, &file, &mut zoufang::bundle::no_progress()).unwrap();
+        zoufang::bundle::import(
+            to,
+            &[file],
+            &Default::default(),
+            &mut zoufang::bundle::no_progress(),
+        )
+        .unwrap();
+    };
+    let mut a = Store::open(dir.path().join("a.sqlite")).unwrap();
+    a.set_author("王敏").unwrap();
+    let path = named_db(&dir, Some("李强"));
+    let mut b = Store::open(&path).unwrap();
+    let mut visit = zoufang::model::Visit::new(
+        chrono::NaiveDate::from_ymd_opt(2026, 5, 6).unwrap(),
+        "城西养老院",
+    );
+    a.save_visit(&visit).unwrap();
+    swap(&a, &mut b, "1.zfb");
+    visit.notes = "王敏：已清理".into();
+    a.save_visit(&visit).unwrap();
+    std::thread::sleep(Duration::from_millis(5));
+    let mut theirs = b.visit(visit.id).unwrap();
+    theirs.notes = "李强：仍堵塞".into();
+    b.save_visit(&theirs).unwrap();
+    swap(&a, &mut b, "2.zfb");
+    assert_eq!(b.visit(visit.id).unwrap().notes, "李强：仍堵塞");
+
+    let mut h = harness(app_on(&path, Lang::Zh));
+    h.state_mut().command(AppCommand::ShowView(View::Conflicts));
+    h.run();
+    h.get_by_label("采用对方版本").click();
+    h.run();
+    assert_eq!(
+        Store::open(&path).unwrap().visit(visit.id).unwrap().notes,
+        "王敏：已清理"
+    );
+    assert!(h.query_by_label("没有待复核的冲突").is_some());
+}

@@ -18,6 +18,7 @@ mod merge;
 mod read;
 
 mod digest;
+mod resolve;
 mod verify;
 pub use crypt::{
     AGE_MAGIC, DEFAULT_WORK_FACTOR, MAX_WORK_FACTOR, MIN_PASSPHRASE_CHARS, Passphrase, is_encrypted,
@@ -29,6 +30,7 @@ pub use format::Limits;
 pub use log::{ConflictEntry, ImportLogEntry, conflicts, import_log, mark_reviewed};
 pub use merge::{Counts, FileReport, ImportOptions, ImportReport, import};
 pub use read::{Origin, SourceKind, decode_records};
+pub use resolve::{Keep, Resolution, resolve};
 pub use verify::{Verified, verify};
 
 /// What a long operation is doing, for a progress bar.

@@ -2,7 +2,7 @@
 //! import log).
 
 use super::{CliError, Context};
-use crate::bundle::{conflicts, import_log, mark_reviewed};
+use crate::bundle::{Keep, Resolution, conflicts, import_log, mark_reviewed, resolve};
 use crate::store::kind_label;
 use clap::Args;
 
@@ -15,17 +15,55 @@ pub struct ConflictsArgs {
     /// Mark these conflicts (by number) as reviewed.
     #[arg(long, value_name = "N", num_args = 1..)]
     review: Vec<i64>,
+    /// Resolve a conflict.
+    #[command(subcommand)]
+    action: Option<ConflictsAction>,
+}
+
+/// What to do with a conflict.
+#[derive(Debug, clap::Subcommand)]
+pub enum ConflictsAction {
+    /// Keep this laptop's version (`mine`) or the colleague's (`theirs`); writes history and
+    /// marks the conflict reviewed.
+    Resolve {
+        /// The conflict's number (see `zoufang conflicts`).
+        id: i64,
+        /// Which version to keep.
+        #[arg(long, value_enum)]
+        keep: Keep,
+    },
 }
 
 impl ConflictsArgs {
     /// True when nothing is to be marked (a read-only database will do).
     pub fn only_reads(&self) -> bool {
-        self.review.is_empty()
+        self.review.is_empty() && self.action.is_none()
     }
 }
 
 /// Runs `zoufang conflicts`.
-pub fn run(ctx: &Context, args: &ConflictsArgs) -> Result<(), CliError> {
+pub fn run(ctx: &mut Context, args: &ConflictsArgs) -> Result<(), CliError> {
+    if let Some(ConflictsAction::Resolve { id, keep }) = &args.action {
+        let resolution = resolve(&mut ctx.store, *id, *keep)?;
+        if ctx.json {
+            return ctx.print_json(
+                &serde_json::json!({ "id": id, "keep": keep, "resolution": resolution }),
+            );
+        }
+        outln!(
+            "{}",
+            match resolution {
+                Resolution::KeptAsIs => ctx
+                    .lang
+                    .pick("已核对：保留现有值", "Reviewed: the value in place is kept"),
+                Resolution::Rewritten => ctx.lang.pick(
+                    "已核对：改回所选版本（已记入修改记录）",
+                    "Reviewed: the chosen version is written again (in the history)"
+                ),
+            }
+        );
+        return Ok(());
+    }
     if !args.review.is_empty() {
         for seq in &args.review {
             mark_reviewed(&ctx.store, *seq)?;

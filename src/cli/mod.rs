@@ -303,7 +303,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Summary(args) => summary::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Import(args) => import::run(&mut ctx, args),
-        Command::Conflicts(args) => conflicts::run(&ctx, args),
+        Command::Conflicts(args) => conflicts::run(&mut ctx, args),
         Command::Imports => conflicts::imports(&ctx),
         Command::Digest(args) => digest::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),

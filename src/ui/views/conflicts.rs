@@ -70,6 +70,7 @@ impl ConflictsView {
             return;
         }
         let mut reviewed = None;
+        let mut resolved: Option<(i64, bundle::Keep)> = None;
         egui::ScrollArea::vertical()
             .auto_shrink(false)
             .show(ui, |ui| {
@@ -139,17 +140,35 @@ impl ConflictsView {
                                 );
                             }
                             None => {
-                                if ui
-                                    .button(lang.pick("标记为已复核", "Mark reviewed"))
-                                    .clicked()
-                                {
-                                    reviewed = Some(c.seq);
-                                }
+                                ui.horizontal(|ui| {
+                                    if ui.button(lang.pick("保留本机版本", "Keep mine")).clicked()
+                                    {
+                                        resolved = Some((c.seq, bundle::Keep::Mine));
+                                    }
+                                    if ui
+                                        .button(lang.pick("采用对方版本", "Keep theirs"))
+                                        .clicked()
+                                    {
+                                        resolved = Some((c.seq, bundle::Keep::Theirs));
+                                    }
+                                    if ui
+                                        .button(lang.pick("仅标记为已复核", "Just mark reviewed"))
+                                        .clicked()
+                                    {
+                                        reviewed = Some(c.seq);
+                                    }
+                                });
                             }
                         }
                     });
                 }
             });
+        if let Some((seq, keep)) = resolved {
+            match bundle::resolve(shared.store, seq, keep) {
+                Ok(_) => shared.data_changed(),
+                Err(err) => self.error = Some(err.localized(lang)),
+            }
+        }
         if let Some(seq) = reviewed {
             match bundle::mark_reviewed(shared.store, seq) {
                 Ok(_) => shared.data_changed(),
