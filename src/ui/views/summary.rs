@@ -2,7 +2,7 @@
 //! investigator), the paragraph a staged report uses (copyable), a chart per topic, and the
 //! Excel / Word / CSV / Markdown exports. Counting runs on a worker thread.
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Localized};
 use crate::model::{SubjectId, TopicId};
 use crate::report::{self, ExportFormat, FIGURES, PublicFormat, Summary, SummaryFilter};
 use crate::ui::app::Shared;
@@ -65,26 +65,16 @@ impl SummaryView {
         ctx: &egui::Context,
         shared: &Shared<'_>,
     ) {
-        let filter = self.filter();
-        let lang = shared.lang;
-        self.saved = None;
-        self.saving = Some(Job::spawn(
-            "summary-export",
-            lang.pick("正在导出汇总", "Exporting the summary")
-                .to_owned(),
+        let title = shared.lang.pick("正在导出汇总", "Exporting the summary");
+        self.save_with(
+            path,
+            title,
             ctx,
-            shared.db_path.to_owned(),
-            lang,
-            move |store, reporter| {
-                let today = chrono::Local::now().date_naive();
-                let report = report::report(store, &filter, today).map_err(|e| e.to_string())?;
-                reporter.progress(0.6);
-                let bytes = report::export(&report, format, lang).map_err(|e| e.to_string())?;
-                crate::paths::write_atomically(&path, &bytes)
-                    .map_err(|e| format!("{e}: {}", path.display()))?;
-                Ok(path)
+            shared,
+            move |store, filter, today, lang| {
+                report::export(&report::report(store, filter, today)?, format, lang)
             },
-        ));
+        );
     }
 
     /// Exports the public (redacted) problem list of the current filter to `path`.
@@ -95,22 +85,50 @@ impl SummaryView {
         ctx: &egui::Context,
         shared: &Shared<'_>,
     ) {
+        let title = shared
+            .lang
+            .pick("正在导出公开版", "Exporting the public version");
+        self.save_with(
+            path,
+            title,
+            ctx,
+            shared,
+            move |store, filter, today, lang| {
+                report::export_public(&report::public_report(store, filter, today, lang)?, format)
+            },
+        );
+    }
+
+    /// Makes a document of the current filter on a worker thread and writes it atomically.
+    fn save_with(
+        &mut self,
+        path: PathBuf,
+        title: &str,
+        ctx: &egui::Context,
+        shared: &Shared<'_>,
+        produce: impl FnOnce(
+            &crate::store::Store,
+            &SummaryFilter,
+            NaiveDate,
+            Lang,
+        ) -> report::Result<Vec<u8>>
+        + Send
+        + 'static,
+    ) {
         let filter = self.filter();
         let lang = shared.lang;
         self.saved = None;
         self.saving = Some(Job::spawn(
-            "public-export",
-            lang.pick("正在导出公开版", "Exporting the public version")
-                .to_owned(),
+            "summary-export",
+            title.to_owned(),
             ctx,
             shared.db_path.to_owned(),
             lang,
             move |store, reporter| {
                 let today = chrono::Local::now().date_naive();
-                let public = report::public_report(store, &filter, today, lang)
-                    .map_err(|e| e.to_string())?;
-                reporter.progress(0.6);
-                let bytes = report::export_public(&public, format).map_err(|e| e.to_string())?;
+                reporter.progress(0.1);
+                let bytes = produce(store, &filter, today, lang).map_err(|e| e.localized(lang))?;
+                reporter.progress(0.9);
                 crate::paths::write_atomically(&path, &bytes)
                     .map_err(|e| format!("{e}: {}", path.display()))?;
                 Ok(path)
