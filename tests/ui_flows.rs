@@ -31,6 +31,27 @@ fn harness(app: ZoufangApp) -> Harness<'static, ZoufangApp> {
         .build_ui_state(|ui, app: &mut ZoufangApp| app.ui(ui), app)
 }
 
+/// A visit saved on `date` (year, month, day) to `place`.
+fn saved_visit(
+    store: &mut Store,
+    (y, m, d): (i32, u32, u32),
+    place: &str,
+) -> zoufang::model::Visit {
+    let visit =
+        zoufang::model::Visit::new(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap(), place);
+    store.save_visit(&visit).unwrap();
+    visit
+}
+
+/// The window in Chinese on `path`, after `command` (e.g. opening a record) has run.
+fn harness_showing(path: &std::path::Path, command: AppCommand) -> Harness<'static, ZoufangApp> {
+    let mut app = app_on(path, Lang::Zh);
+    app.command(command);
+    let mut h = harness(app);
+    h.run();
+    h
+}
+
 /// Focuses the text field labelled `label` and types `text` into it, as a user would.
 fn type_into(h: &mut Harness<'static, ZoufangApp>, label: &str, text: &str) {
     h.get_by_role_and_label(Role::TextInput, label).focus();
@@ -130,18 +151,11 @@ fn closing_a_problem_without_a_verifier_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = named_db(&dir, Some("王敏"));
     let mut store = Store::open(&path).unwrap();
-    let visit = zoufang::model::Visit::new(
-        chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(),
-        "城郊公益性公墓",
-    );
-    store.save_visit(&visit).unwrap();
+    let visit = saved_visit(&mut store, (2026, 5, 1), "城郊公益性公墓");
     let finding = zoufang::model::Finding::new(visit.id, "山林地新增违建墓地");
     store.save_finding(&finding).unwrap();
 
-    let mut app = app_on(&path, Lang::Zh);
-    app.command(AppCommand::OpenFinding(finding.id));
-    let mut h = harness(app);
-    h.run();
+    let mut h = harness_showing(&path, AppCommand::OpenFinding(finding.id));
     h.get_by_label("销号…").click();
     h.run();
     h.get_by_label("确认销号").click();
@@ -215,15 +229,8 @@ fn delete_and_restore_from_the_trash() {
     let dir = tempfile::tempdir().unwrap();
     let path = named_db(&dir, Some("王敏"));
     let mut store = Store::open(&path).unwrap();
-    let visit = zoufang::model::Visit::new(
-        chrono::NaiveDate::from_ymd_opt(2026, 6, 2).unwrap(),
-        "市儿童福利院",
-    );
-    store.save_visit(&visit).unwrap();
-    let mut app = app_on(&path, Lang::Zh);
-    app.command(AppCommand::OpenVisit(visit.id));
-    let mut h = harness(app);
-    h.run();
+    let visit = saved_visit(&mut store, (2026, 6, 2), "市儿童福利院");
+    let mut h = harness_showing(&path, AppCommand::OpenVisit(visit.id));
     h.get_by_label("移入回收站").click();
     h.run();
     assert!(store.visit(visit.id).unwrap().meta.is_deleted());
@@ -364,15 +371,8 @@ fn keyboard_shortcuts_start_records_and_move_them_to_the_trash() {
     let dir = tempfile::tempdir().unwrap();
     let path = named_db(&dir, Some("王敏"));
     let mut store = Store::open(&path).unwrap();
-    let visit = zoufang::model::Visit::new(
-        chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
-        "街道综合养老服务中心",
-    );
-    store.save_visit(&visit).unwrap();
-    let mut app = app_on(&path, Lang::Zh);
-    app.command(AppCommand::OpenVisit(visit.id));
-    let mut h = harness(app);
-    h.run();
+    let visit = saved_visit(&mut store, (2026, 7, 1), "街道综合养老服务中心");
+    let mut h = harness_showing(&path, AppCommand::OpenVisit(visit.id));
 
     h.key_press_modifiers(
         egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
@@ -640,15 +640,8 @@ fn people_interviewed_are_listed_on_the_visit_and_counted() {
     let dir = tempfile::tempdir().unwrap();
     let path = named_db(&dir, Some("王敏"));
     let mut store = Store::open(&path).unwrap();
-    let visit = zoufang::model::Visit::new(
-        chrono::NaiveDate::from_ymd_opt(2026, 8, 3).unwrap(),
-        "乡镇敬老院",
-    );
-    store.save_visit(&visit).unwrap();
-    let mut app = app_on(&path, Lang::Zh);
-    app.command(AppCommand::OpenVisit(visit.id));
-    let mut h = harness(app);
-    h.run();
+    let visit = saved_visit(&mut store, (2026, 8, 3), "乡镇敬老院");
+    let mut h = harness_showing(&path, AppCommand::OpenVisit(visit.id));
     h.get_by_label("＋ 添加受访人").click();
     h.run();
     type_into(&mut h, "姓名", "赵大爷");
