@@ -128,6 +128,18 @@ fn digest_as_of(store: &Store, version: i64) -> String {
             hasher.update(format!("{:?}", rec.meta.deleted_at).as_bytes());
         }
     }
+    // Schema 4 added attachments: the digest covers the hashes of the bytes held.
+    if version >= 4 {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT sha256 FROM blob ORDER BY sha256")
+            .unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            hasher.update(b"blob");
+            hasher.update(row.get::<_, String>(0).unwrap().as_bytes());
+        }
+    }
     zoufang::store::hex(&hasher.finalize())
 }
 
@@ -181,6 +193,18 @@ fn make(version: i64, downgrade: impl FnOnce(&rusqlite::Connection)) {
     visit.notes = "复查：整改已落实".to_owned();
     store.save_visit(&visit).unwrap();
     store.delete(&rows[1].visit.id.to_string()).unwrap();
+    if version >= 4 {
+        // Attachments (schema 4): one kept, one in the Trash, sharing their bytes.
+        let owner = zoufang::model::AttachmentOwner::Visit(rows[0].visit.id);
+        let photo = b"\xff\xd8\xff\xe0 not really a photo";
+        store
+            .attach_bytes(owner, "现场.jpg", photo, 1 << 20)
+            .unwrap();
+        let copy = store
+            .attach_bytes(owner, "副本.jpg", photo, 1 << 20)
+            .unwrap();
+        store.delete(&copy.id.to_string()).unwrap();
+    }
     let search: String = rows[0].visit.place.chars().take(2).collect();
     let expected = serde_json::json!({
         "schema_version": version,

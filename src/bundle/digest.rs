@@ -1,12 +1,13 @@
 //! The agreement check: one SHA-256 over the synced content (records with their field clocks
-//! and tombstones, in a canonical order; local-only data such as history and the import log
+//! and tombstones, in a canonical order, attachments with whether their content is held; local-only data such as history and the import log
 //! left out). Two databases print the same digest exactly when they hold the same synced data,
 //! so two people can compare after swapping bundles.
 
 use super::Result;
 use super::export::{ExportFilter, select};
 use crate::model::TopicId;
-use crate::store::{Store, hex};
+use crate::store::attachments::blob_exists;
+use crate::store::{RecordKind, Store, hex};
 use sha2::{Digest, Sha256};
 
 /// What a digest covers and its value.
@@ -46,6 +47,16 @@ pub fn agreement_digest(store: &Store, topics: &[TopicId]) -> Result<AgreementDi
                     .unwrap_or_default()
                     .as_bytes(),
             );
+            if kind == RecordKind::Attachment {
+                // The record's SHA-256 stands for the content; a laptop missing the content
+                // does not agree.
+                let sha256 = rec.data.get("sha256").and_then(|v| v.as_str());
+                let held = match sha256 {
+                    Some(sha256) => blob_exists(store.conn(), sha256)?,
+                    None => false,
+                };
+                hasher.update([0, u8::from(held)]);
+            }
             hasher.update([0xff]);
         }
     }

@@ -139,6 +139,26 @@ pub enum BundleError {
         /// The file.
         path: PathBuf,
     },
+    /// An attachment entry whose bytes do not hash to its name.
+    #[error(
+        "the attachment \"{name}\" does not match its SHA-256 (the bundle was damaged or altered): {path}"
+    )]
+    AttachmentHash {
+        /// The entry.
+        name: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// An attachment record whose bytes the file does not carry.
+    #[error("the file lacks the content of attachment {id} (SHA-256 {sha256}): {path}")]
+    MissingAttachment {
+        /// The attachment's id.
+        id: String,
+        /// The hash of the missing bytes.
+        sha256: String,
+        /// The file.
+        path: PathBuf,
+    },
     /// A record that does not read as its kind (bad date, unknown value, bad id …).
     #[error("invalid {kind} record {id} ({detail}): {path}")]
     BadRecord {
@@ -316,6 +336,14 @@ impl Localized for BundleError {
             BundleError::EntryMismatch { name, path } => {
                 format!("案卷包的条目与清单不一致（“{name}”）：{}", path.display())
             }
+            BundleError::AttachmentHash { name, path } => format!(
+                "附件“{name}”与其 SHA-256 不符（案卷包已损坏或被改动）：{}",
+                path.display()
+            ),
+            BundleError::MissingAttachment { id, sha256, path } => format!(
+                "文件中缺少附件 {id} 的内容（SHA-256 {sha256}）：{}",
+                path.display()
+            ),
             BundleError::BadRecord {
                 kind,
                 id,

@@ -4,8 +4,9 @@
 use super::crypt::{Passphrase, encrypt};
 use super::error::{BundleError, Result};
 use super::format::{
-    BundleRecord, Creator, EntryInfo, FORMAT_NAME, FORMAT_VERSION, FilterInfo, MANIFEST, Manifest,
-    RecordsDoc, records_entry,
+    BundleRecord, Creator, EntryInfo, FORMAT_NAME, FORMAT_VERSION,
+    FORMAT_VERSION_WITHOUT_ATTACHMENTS, FilterInfo, MANIFEST, Manifest, RecordsDoc,
+    attachment_entry, records_entry,
 };
 use super::read::history_base;
 use super::{Progress, Stage};
@@ -111,6 +112,10 @@ fn export_with(
     let mut docs: Vec<(String, Vec<u8>)> = Vec::new();
     let mut counts = BTreeMap::new();
     for (kind, records) in &selected {
+        if *kind == RecordKind::Attachment && records.is_empty() {
+            // No attachments: a version-1 bundle, readable by a Zoufang without them.
+            continue;
+        }
         let mut out_records = Vec::with_capacity(records.len());
         for rec in records {
             out_records.push(BundleRecord::from_stored(
@@ -133,9 +138,15 @@ fn export_with(
         };
         docs.push((records_entry(*kind), serde_json::to_vec(&doc)?));
     }
+    let blobs = attachment_blobs(store, &selected)?;
+    let version = if counts.contains_key(RecordKind::Attachment.table()) {
+        FORMAT_VERSION
+    } else {
+        FORMAT_VERSION_WITHOUT_ATTACHMENTS
+    };
     let manifest = Manifest {
         format: FORMAT_NAME.to_owned(),
-        version: FORMAT_VERSION,
+        version,
         bundle_id: uuid::Uuid::now_v7().to_string(),
         creator: Creator {
             name: store.author().to_owned(),
@@ -147,6 +158,7 @@ fn export_with(
         counts: counts.clone(),
         entries: docs
             .iter()
+            .chain(&blobs)
             .map(|(name, bytes)| {
                 (
                     name.clone(),
@@ -159,7 +171,7 @@ fn export_with(
             .collect(),
     };
     let manifest_bytes = serde_json::to_vec_pretty(&manifest)?;
-    let zip = zip_bytes(&manifest_bytes, &docs).map_err(|source| BundleError::File {
+    let zip = zip_bytes(&manifest_bytes, &docs, &blobs).map_err(|source| BundleError::File {
         source,
         path: out.to_owned(),
     })?;
@@ -177,8 +189,33 @@ fn export_with(
     })
 }
 
+/// The bytes of every exported attachment, once per SHA-256, as `attachments/<sha256>` entries.
+fn attachment_blobs(
+    store: &Store,
+    selected: &BTreeMap<RecordKind, Vec<StoredRecord>>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let hashes: BTreeSet<String> = selected
+        .get(&RecordKind::Attachment)
+        .into_iter()
+        .flatten()
+        .filter_map(|rec| text(rec, "sha256"))
+        .collect();
+    let mut out = Vec::with_capacity(hashes.len());
+    for sha256 in hashes {
+        let bytes = crate::store::attachments::read_blob(store.conn(), &sha256)?
+            .ok_or_else(|| crate::store::StoreError::MissingBlob(sha256.clone()))?;
+        out.push((attachment_entry(&sha256), bytes));
+    }
+    Ok(out)
+}
+
 /// The zip of a bundle, built in memory (so an encrypted bundle's plain form is never on disk).
-fn zip_bytes(manifest: &[u8], docs: &[(String, Vec<u8>)]) -> std::io::Result<Vec<u8>> {
+/// Attachments are stored as they are: photos and documents are compressed already.
+fn zip_bytes(
+    manifest: &[u8],
+    docs: &[(String, Vec<u8>)],
+    blobs: &[(String, Vec<u8>)],
+) -> std::io::Result<Vec<u8>> {
     let zip_err = |e: zip::result::ZipError| std::io::Error::other(e.to_string());
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
@@ -188,6 +225,11 @@ fn zip_bytes(manifest: &[u8], docs: &[(String, Vec<u8>)]) -> std::io::Result<Vec
     zip.write_all(manifest)?;
     for (entry, bytes) in docs {
         zip.start_file(entry.as_str(), options).map_err(zip_err)?;
+        zip.write_all(bytes)?;
+    }
+    let stored = options.compression_method(zip::CompressionMethod::Stored);
+    for (entry, bytes) in blobs {
+        zip.start_file(entry.as_str(), stored).map_err(zip_err)?;
         zip.write_all(bytes)?;
     }
     Ok(zip.finish().map_err(zip_err)?.into_inner())
@@ -332,10 +374,27 @@ pub(crate) fn select(
         }
     }
     findings.sort_by(|a, b| a.id.cmp(&b.id));
+    // The attachments of those visits and findings, live and in the Trash.
+    let mut attachments = Vec::new();
+    let attachment_sql = format!(
+        "SELECT {} FROM attachment t WHERE t.owner_id = ?1 ORDER BY t.id",
+        select_list(RecordKind::Attachment, "t")
+    );
+    let mut stmt = conn.prepare(&attachment_sql)?;
+    for owner in visits.iter().chain(&findings) {
+        let rows = stmt.query_map([&owner.id], |row| {
+            Ok(read_row(RecordKind::Attachment, row, 0))
+        })?;
+        for row in rows {
+            attachments.push(row??);
+        }
+    }
+    attachments.sort_by(|a, b| a.id.cmp(&b.id));
     out.insert(RecordKind::Topic, topics.into_values().collect());
     out.insert(RecordKind::Subject, subjects);
     out.insert(RecordKind::Visit, visits);
     out.insert(RecordKind::Finding, findings);
+    out.insert(RecordKind::Attachment, attachments);
     Ok(out)
 }
 

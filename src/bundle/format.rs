@@ -1,5 +1,5 @@
-//! The bundle file format, version 1 (see `docs/bundle-format.md`): the manifest, the record
-//! documents, the entry names and the limits a reader enforces.
+//! The bundle file format, version 2 (see `docs/bundle-format.md`): the manifest, the record
+//! documents, the attachments' bytes, the entry names and the limits a reader enforces.
 
 use crate::model::Hlc;
 use crate::store::{RecordKind, StoredRecord};
@@ -11,8 +11,21 @@ use std::collections::BTreeMap;
 /// The `format` field of every manifest.
 pub const FORMAT_NAME: &str = "zoufang-bundle";
 
-/// The format version this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest format version this build reads, and the one it writes for bundles with
+/// attachments (version 2 added `attachments/<sha256>` and `records/attachment.json`).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The version written for bundles without attachments, so a colleague whose Zoufang
+/// predates attachments can still read them.
+pub const FORMAT_VERSION_WITHOUT_ATTACHMENTS: u32 = 1;
+
+/// The folder of attachment entries.
+pub const ATTACHMENTS_DIR: &str = "attachments/";
+
+/// The entry holding the bytes whose SHA-256 is `sha256`.
+pub fn attachment_entry(sha256: &str) -> String {
+    format!("{ATTACHMENTS_DIR}{sha256}")
+}
 
 /// The manifest's entry name.
 pub const MANIFEST: &str = "manifest.json";

@@ -238,6 +238,8 @@ struct Plan {
     lost: Vec<LostVersion>,
     /// The newest incoming clock, which the local clock moves past.
     max_clock: Option<Hlc>,
+    /// The attachments' bytes, by SHA-256 (stored once, whatever the records do).
+    blobs: BTreeMap<String, Vec<u8>>,
 }
 
 /// Reads every file, merges in memory, and (unless a dry run) backs up and writes it all in
@@ -258,6 +260,9 @@ pub fn import(
         )?);
     }
     let mut plan = Plan::default();
+    for source in &mut sources {
+        plan.blobs.append(&mut source.blobs);
+    }
     let mut report = ImportReport {
         dry_run: options.dry_run,
         totals: Counts::default(),
@@ -462,6 +467,10 @@ impl Plan {
             }
             let author = w.author().to_owned();
             let device = w.device().to_owned();
+            // Attachment bytes first: every attachment record written below finds its own.
+            for (sha256, bytes) in &self.blobs {
+                crate::store::attachments::insert_blob(w.tx(), sha256, bytes)?;
+            }
             for (i, planned) in changes.iter().enumerate() {
                 let rec = &planned.current;
                 write_row_unindexed(w.tx(), rec)?;
@@ -638,6 +647,15 @@ fn check_references(
         for topic in topics.iter().filter_map(Value::as_str) {
             targets.push((RecordKind::Topic, topic.to_owned()));
         }
+    }
+    if rec.kind == RecordKind::Attachment
+        && let Some(owner) = text("owner_id")
+    {
+        let owner_kind = match text("owner_kind").as_deref() {
+            Some("visit") => RecordKind::Visit,
+            _ => RecordKind::Finding,
+        };
+        targets.push((owner_kind, owner));
     }
     for (target, target_id) in targets {
         if !exists(target, &target_id)? {

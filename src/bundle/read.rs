@@ -6,8 +6,8 @@
 use super::crypt::{Passphrase, decrypt, looks_encrypted};
 use super::error::{BundleError, Result};
 use super::format::{
-    BundleRecord, FORMAT_NAME, FORMAT_VERSION, Limits, MANIFEST, Manifest, RecordsDoc,
-    records_entry,
+    ATTACHMENTS_DIR, BundleRecord, FORMAT_NAME, FORMAT_VERSION, Limits, MANIFEST, Manifest,
+    RecordsDoc, records_entry,
 };
 use super::{Progress, Stage};
 use crate::model::{Finding, Subject, Topic, ValidationError, Visit, builtin_topics};
@@ -71,10 +71,35 @@ pub(crate) struct Incoming {
     pub base: Map<String, Value>,
 }
 
-/// A validated source: its origin and its records, parents before children.
+/// A validated source: its origin, its records (parents before children), and the bytes of
+/// its attachments by SHA-256 (each checked against its hash).
 pub(crate) struct Source {
     pub origin: Origin,
     pub records: Vec<Incoming>,
+    pub blobs: BTreeMap<String, Vec<u8>>,
+}
+
+/// Refuses an attachment record whose bytes the source does not carry.
+fn check_blobs(records: &[Incoming], blobs: &BTreeMap<String, Vec<u8>>, path: &Path) -> Result<()> {
+    for incoming in records
+        .iter()
+        .filter(|r| r.rec.kind == RecordKind::Attachment)
+    {
+        let sha256 = incoming
+            .rec
+            .data
+            .get("sha256")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !blobs.contains_key(sha256) {
+            return Err(BundleError::MissingAttachment {
+                id: incoming.rec.id.clone(),
+                sha256: sha256.to_owned(),
+                path: path.to_owned(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Reads and validates one import source.
@@ -294,10 +319,22 @@ fn read_bundle<R: Read + std::io::Seek>(
             path: path.to_owned(),
         });
     }
-    // Which entries are records of which kind.
+    // Which entries are records of which kind, and which attachments.
     let mut by_kind: BTreeMap<RecordKind, Vec<u8>> = BTreeMap::new();
+    let mut blobs: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (name, bytes) in contents {
-        if let Some(file) = name.strip_prefix("records/")
+        if let Some(sha256) = name.strip_prefix(ATTACHMENTS_DIR)
+            && manifest.version >= 2
+        {
+            // Content-addressed: the name is the hash of the bytes, whatever the manifest says.
+            if !crate::model::is_sha256(sha256) || crate::store::sha256_hex(&bytes) != sha256 {
+                return Err(BundleError::AttachmentHash {
+                    name,
+                    path: path.to_owned(),
+                });
+            }
+            blobs.insert(sha256.to_owned(), bytes);
+        } else if let Some(file) = name.strip_prefix("records/")
             && let Some(kind) = file.strip_suffix(".json")
         {
             let Some(kind) = RecordKind::from_code(kind) else {
@@ -308,7 +345,7 @@ fn read_bundle<R: Read + std::io::Seek>(
             };
             by_kind.insert(kind, bytes);
         } else {
-            // Attachments (`attachments/<sha256>`) are not part of format version 1 yet.
+            // Attachments (`attachments/<sha256>`) came with format version 2.
             return Err(BundleError::UnexpectedEntry {
                 name,
                 path: path.to_owned(),
@@ -349,7 +386,9 @@ fn read_bundle<R: Read + std::io::Seek>(
             records.push(incoming);
         }
     }
+    check_blobs(&records, &blobs, path)?;
     Ok(Source {
+        blobs,
         origin: Origin {
             kind: SourceKind::Bundle,
             path: path.to_owned(),
@@ -464,7 +503,7 @@ fn parse_manifest(bytes: Option<Vec<u8>>, path: &Path) -> Result<Manifest> {
             path: path.to_owned(),
         });
     }
-    if version != u64::from(FORMAT_VERSION) {
+    if version < 1 {
         return Err(bad(format!("unknown format version {version}")));
     }
     let manifest: Manifest = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
@@ -562,6 +601,7 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
         RecordKind::Subject => typed::<Subject>(&rec),
         RecordKind::Visit => typed::<Visit>(&rec),
         RecordKind::Finding => typed::<Finding>(&rec),
+        RecordKind::Attachment => typed::<crate::model::Attachment>(&rec),
     }
     .map_err(bad)?;
     if normalised.id != rec.id {
@@ -644,7 +684,11 @@ fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Sour
         device_id: meta("device_id")?,
     };
     let mut records = Vec::new();
-    for kind in RecordKind::ALL {
+    // Attachments came with schema 4.
+    let kinds = RecordKind::ALL
+        .into_iter()
+        .filter(|k| version >= 4 || *k != RecordKind::Attachment);
+    for kind in kinds {
         let total: i64 = conn
             .query_row(&format!("SELECT count(*) FROM {}", kind.table()), [], |r| {
                 r.get(0)
@@ -678,7 +722,44 @@ fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Sour
             }
         }
     }
-    Ok(Source { origin, records })
+    let blobs = database_blobs(&conn, &records, path)?;
+    check_blobs(&records, &blobs, path)?;
+    Ok(Source {
+        origin,
+        records,
+        blobs,
+    })
+}
+
+/// The bytes of the attachments among `records`, read from a colleague's database and checked
+/// against their hashes.
+fn database_blobs(
+    conn: &Connection,
+    records: &[Incoming],
+    path: &Path,
+) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut blobs = BTreeMap::new();
+    for incoming in records
+        .iter()
+        .filter(|r| r.rec.kind == RecordKind::Attachment)
+    {
+        let Some(sha256) = incoming.rec.data.get("sha256").and_then(Value::as_str) else {
+            continue;
+        };
+        if blobs.contains_key(sha256) {
+            continue;
+        }
+        let bytes = crate::store::attachments::read_blob(conn, sha256).map_err(|_| {
+            BundleError::AttachmentHash {
+                name: format!("{ATTACHMENTS_DIR}{sha256}"),
+                path: path.to_owned(),
+            }
+        })?;
+        if let Some(bytes) = bytes {
+            blobs.insert(sha256.to_owned(), bytes);
+        }
+    }
+    Ok(blobs)
 }
 
 /// A field's value as merging compares it; the tombstone as epoch milliseconds (or null).

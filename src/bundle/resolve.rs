@@ -84,6 +84,9 @@ pub fn resolve(store: &mut Store, seq: i64, keep: Keep) -> Result<Resolution> {
             RecordKind::Finding => put_with::<Finding>(store, rec, field, target.clone())?,
             RecordKind::Subject => put_with::<Subject>(store, rec, field, target.clone())?,
             RecordKind::Topic => put_with::<Topic>(store, rec, field, target.clone())?,
+            RecordKind::Attachment => {
+                put_with::<crate::model::Attachment>(store, rec, field, target.clone())?;
+            }
         }
         Resolution::Rewritten
     };

@@ -1,6 +1,6 @@
 //! The JSON shapes the command line prints for records (stable keys scripts can rely on).
 
-use crate::model::{Finding, Subject, Topic, TopicId, Visit};
+use crate::model::{Attachment, Finding, Subject, Topic, TopicId, Visit};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -24,6 +24,23 @@ impl TopicCodes {
 fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> Value {
     t.map_or(Value::Null, |t| {
         Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+    })
+}
+
+/// An attachment as JSON.
+pub fn attachment(a: &Attachment) -> Value {
+    json!({
+        "id": a.id,
+        "owner_kind": a.owner_kind,
+        "owner_id": a.owner_id,
+        "name": a.name,
+        "mime": a.mime,
+        "size_bytes": a.size_bytes,
+        "sha256": a.sha256,
+        "evidence": a.evidence,
+        "added_by": a.added_by,
+        "added_at": time(a.meta.created_at),
+        "deleted_at": time(a.meta.deleted_at),
     })
 }
 

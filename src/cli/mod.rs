@@ -11,6 +11,7 @@ macro_rules! outln {
     }};
 }
 
+mod attach;
 mod backup;
 mod conflicts;
 mod demo;
@@ -71,6 +72,14 @@ pub enum Command {
     /// Research subjects (调研课题).
     #[command(subcommand)]
     Subject(subject::SubjectCommand),
+    /// Attach files (photos, documents) to a visit or finding.
+    Attach(attach::AttachArgs),
+    /// List the attachments of a visit or finding.
+    Attachments(attach::ListArgs),
+    /// Move an attachment to the Trash (`--undo` brings it back).
+    Detach(attach::DetachArgs),
+    /// Write an attachment's content to a file.
+    Extract(attach::ExtractArgs),
     /// List visits, findings, topics or subjects.
     List(list::ListArgs),
     /// Show any record with its history.
@@ -296,6 +305,10 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Finding(cmd) => finding::run(&mut ctx, cmd),
         Command::Topic(cmd) => topic::run(&mut ctx, cmd),
         Command::Subject(cmd) => subject::run(&mut ctx, cmd),
+        Command::Attach(args) => attach::attach(&mut ctx, args),
+        Command::Attachments(args) => attach::list(&ctx, args),
+        Command::Detach(args) => attach::detach(&mut ctx, args),
+        Command::Extract(args) => attach::extract(&ctx, args),
         Command::List(args) => list::run(&ctx, args),
         Command::Show { id } => show::run(&ctx, id),
         Command::Search { text, limit } => show::search(&ctx, &text.join(" "), *limit),
@@ -328,6 +341,8 @@ impl Command {
     fn only_reads(&self) -> bool {
         match self {
             Command::List(_)
+            | Command::Attachments(_)
+            | Command::Extract(_)
             | Command::Show { .. }
             | Command::Search { .. }
             | Command::Summary(_)

@@ -17,6 +17,7 @@ pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
         RecordKind::Finding => json::finding(&stored.to_record::<Finding>()?, &codes),
         RecordKind::Subject => json::subject(&stored.to_record::<Subject>()?, &codes),
         RecordKind::Topic => json::topic(&stored.to_record::<Topic>()?, &codes, 0),
+        RecordKind::Attachment => json::attachment(&stored.to_record()?),
     };
     let history = ctx.store.history(id)?;
     if ctx.json {

@@ -15,6 +15,7 @@ pub use enums::{Category, FindingKind, IntervieweeRole, Status};
 pub use ids::{AttachmentId, FindingId, SubjectId, TopicId, VisitId};
 pub use personal::{PERSONAL_FIELDS, PersonalField, Privacy, privacy};
 pub use records::{
-    Attachment, AttachmentOwner, Finding, Interviewee, RecordMeta, Subject, Topic, Visit,
+    Attachment, AttachmentOwner, Finding, Interviewee, OwnerKind, RecordMeta, Subject, Topic,
+    Visit, guess_mime,
 };
-pub use validate::{Field, ValidationError, parse_date};
+pub use validate::{Field, ValidationError, is_sha256, parse_date};

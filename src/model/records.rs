@@ -226,7 +226,7 @@ impl Finding {
 }
 
 /// Which record an attachment belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "kebab-case")]
 pub enum AttachmentOwner {
     /// A visit.
@@ -235,22 +235,122 @@ pub enum AttachmentOwner {
     Finding(FindingId),
 }
 
-/// A photo or document on a visit or finding; its bytes are stored once by SHA-256.
+impl AttachmentOwner {
+    /// The owner's kind as stored (`visit` or `finding`).
+    pub fn kind_code(self) -> &'static str {
+        match self {
+            AttachmentOwner::Visit(_) => "visit",
+            AttachmentOwner::Finding(_) => "finding",
+        }
+    }
+
+    /// The owner's id as text.
+    pub fn id_text(self) -> String {
+        match self {
+            AttachmentOwner::Visit(id) => id.to_string(),
+            AttachmentOwner::Finding(id) => id.to_string(),
+        }
+    }
+}
+
+/// The kind of record an attachment hangs on, as its `owner_kind` column holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OwnerKind {
+    /// A visit.
+    Visit,
+    /// A finding.
+    Finding,
+}
+
+/// A photo or document on a visit or finding; its bytes are stored once by SHA-256 (in the
+/// database's `blob` table and a bundle's `attachments/<sha256>` entries), this record says
+/// whose it is, what it is called and whether it is evidence of a close-out.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Attachment {
     /// Its id.
     pub id: AttachmentId,
-    /// The record it is attached to.
-    pub owner: AttachmentOwner,
+    /// The kind of record it is attached to.
+    pub owner_kind: OwnerKind,
+    /// The id of the record it is attached to.
+    pub owner_id: uuid::Uuid,
     /// The file name as attached.
     pub name: String,
-    /// MIME type guessed from the name.
+    /// MIME type, from the content for images, else from the name.
     pub mime: String,
     /// Size in bytes.
-    pub size_bytes: u64,
+    pub size_bytes: i64,
     /// SHA-256 of the content, lowercase hex.
     pub sha256: String,
+    /// Evidence of the rectification named at close-out (整改佐证).
+    #[serde(default)]
+    pub evidence: bool,
+    /// Who attached it.
+    #[serde(default)]
+    pub added_by: String,
     /// Bookkeeping.
     #[serde(skip)]
     pub meta: RecordMeta,
+}
+
+impl Attachment {
+    /// The record it is attached to.
+    pub fn owner(&self) -> AttachmentOwner {
+        match self.owner_kind {
+            OwnerKind::Visit => AttachmentOwner::Visit(VisitId(self.owner_id)),
+            OwnerKind::Finding => AttachmentOwner::Finding(FindingId(self.owner_id)),
+        }
+    }
+
+    /// Whether it is shown as an image (a thumbnail is decoded for it).
+    pub fn is_image(&self) -> bool {
+        self.mime.starts_with("image/")
+    }
+
+    /// The file name's extension in capitals (`JPG`, `PDF`), for a file icon.
+    pub fn extension(&self) -> String {
+        std::path::Path::new(&self.name)
+            .extension()
+            .map(|e| e.to_string_lossy().to_uppercase())
+            .unwrap_or_default()
+    }
+}
+
+/// The MIME type of a file: images by their first bytes (a renamed file still shows as what
+/// it is), everything else by its name.
+pub fn guess_mime(name: &str, bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        return "image/jpeg";
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return "image/png";
+    }
+    if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        return "image/gif";
+    }
+    if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        return "image/webp";
+    }
+    let ext = std::path::Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        // Named as an image but not one by its bytes: decoded anyway, shown broken if it fails.
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "txt" | "md" | "csv" => "text/plain",
+        "mp4" => "video/mp4",
+        "mp3" => "audio/mpeg",
+        "m4a" => "audio/mp4",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
 }

@@ -1,7 +1,7 @@
 //! Checks that need no database: what makes a record valid before it is saved.
 
 use super::enums::{FindingKind, Status};
-use super::records::{Finding, Subject, Topic, Visit};
+use super::records::{Attachment, Finding, Subject, Topic, Visit};
 use crate::i18n::{Lang, Localized};
 use chrono::NaiveDate;
 
@@ -47,6 +47,9 @@ pub enum ValidationError {
         /// The people listed.
         listed: usize,
     },
+    /// A content hash that is not 64 lowercase hex digits.
+    #[error("not a SHA-256 (64 lowercase hex digits): {0}")]
+    BadSha256(String),
 }
 
 /// A field named in a validation message.
@@ -68,6 +71,10 @@ pub enum Field {
     Author,
     /// An interviewee's name.
     IntervieweeName,
+    /// An attachment's file name.
+    FileName,
+    /// An attachment's size.
+    Size,
 }
 
 impl Field {
@@ -82,6 +89,8 @@ impl Field {
             Field::NameZh => lang.pick("中文名称", "Chinese name"),
             Field::Author => lang.pick("姓名", "name"),
             Field::IntervieweeName => lang.pick("受访人姓名", "interviewee's name"),
+            Field::FileName => lang.pick("文件名", "file name"),
+            Field::Size => lang.pick("文件大小", "file size"),
         }
     }
 }
@@ -112,6 +121,9 @@ impl Localized for ValidationError {
             }
             (ValidationError::FewerPeopleThanInterviewees { people_met, listed }, Lang::Zh) => {
                 format!("走访人数（{people_met}）不能少于列出姓名的受访人数（{listed}）")
+            }
+            (ValidationError::BadSha256(text), Lang::Zh) => {
+                format!("不是有效的 SHA-256 值（应为 64 位小写十六进制）：{text}")
             }
             (other, Lang::En) => other.to_string(),
         }
@@ -208,6 +220,28 @@ impl Subject {
             (Some(start), Some(end)) if end < start => Err(ValidationError::EndBeforeStart),
             _ => Ok(()),
         }
+    }
+}
+
+/// Whether `text` is a SHA-256 in the form the store keeps: 64 lowercase hex digits.
+pub fn is_sha256(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+impl Attachment {
+    /// Checks the attachment before it is saved.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        non_empty(&self.name, Field::FileName)?;
+        non_negative(self.size_bytes, Field::Size)?;
+        if !is_sha256(&self.sha256) {
+            return Err(ValidationError::BadSha256(
+                self.sha256.chars().take(80).collect(),
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -79,6 +79,25 @@ pub enum StoreError {
     /// Built-in topics keep their names and codes.
     #[error("built-in topics cannot be renamed, archived or deleted")]
     BuiltinTopic,
+    /// A file above the size limit for attachments.
+    #[error(
+        "the file is too large to attach ({size}; the limit is {limit}, see --max-size): {path}",
+        size = super::human_size(*.size), limit = super::human_size(*.limit), path = .path.display()
+    )]
+    FileTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// An attachment whose bytes are not in the database.
+    #[error("the content of the attachment is missing from the database (SHA-256 {0})")]
+    MissingBlob(String),
+    /// Stored attachment bytes that no longer match their SHA-256.
+    #[error("the stored content of the attachment is damaged (SHA-256 {0}); restore a backup")]
+    DamagedBlob(String),
     /// Any other SQLite error.
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
@@ -151,6 +170,18 @@ impl Localized for StoreError {
             StoreError::DuplicateCode(c) => format!("专题代码“{c}”已存在"),
             StoreError::TopicCycle => "专题不能放在自身或其下级专题之下".to_owned(),
             StoreError::BuiltinTopic => "内置专题不能改名、归档或删除".to_owned(),
+            StoreError::FileTooLarge { path, size, limit } => format!(
+                "文件过大，无法添加为附件（{}，上限为 {}，可用 --max-size 调整）：{}",
+                super::human_size(*size),
+                super::human_size(*limit),
+                path.display()
+            ),
+            StoreError::MissingBlob(sha) => {
+                format!("数据库中缺少该附件的内容（SHA-256 {sha}）")
+            }
+            StoreError::DamagedBlob(sha) => {
+                format!("数据库中该附件的内容已损坏（SHA-256 {sha}），请恢复备份")
+            }
             StoreError::Sqlite(e) => format!("数据库错误：{e}"),
             StoreError::Io(e) => format!("文件错误：{e}"),
             StoreError::Json(e) => format!("记录已损坏：{e}"),

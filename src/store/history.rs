@@ -94,7 +94,7 @@ impl Store {
         Ok(out)
     }
 
-    /// Deleted visits, findings, subjects and topics, newest first.
+    /// Deleted visits, findings, subjects, topics and attachments, newest first.
     pub fn trash(&self) -> Result<Vec<TrashEntry>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT 'visit', id, date || ' ' || place, deleted_at FROM visit WHERE deleted_at IS NOT NULL
@@ -104,6 +104,8 @@ impl Store {
              SELECT 'subject', id, title, deleted_at FROM subject WHERE deleted_at IS NOT NULL
              UNION ALL
              SELECT 'topic', id, name_zh, deleted_at FROM topic WHERE deleted_at IS NOT NULL
+             UNION ALL
+             SELECT 'attachment', id, name, deleted_at FROM attachment WHERE deleted_at IS NOT NULL
              ORDER BY 4 DESC, 1, 2",
         )?;
         let rows = stmt.query_map([], |r| {

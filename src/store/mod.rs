@@ -2,6 +2,7 @@
 //! (one transaction each, with its history row and clock), the list queries, search and trash,
 //! and the file's backups.
 
+pub mod attachments;
 pub mod backup;
 pub mod collation;
 mod error;
@@ -13,6 +14,7 @@ mod schema;
 pub mod search;
 mod topics;
 
+pub use attachments::{DEFAULT_MAX_ATTACHMENT_MB, human_size, sha256_hex};
 pub use backup::{BACKUPS_KEPT, BackupInfo, RestoreReport};
 pub use error::{Result, StoreError, kind_label};
 pub use history::{HistoryEntry, TrashEntry};
@@ -344,7 +346,7 @@ impl Store {
         })
     }
 
-    fn get<R: Record>(&self, id: &str) -> Result<R> {
+    pub(crate) fn get<R: Record>(&self, id: &str) -> Result<R> {
         load(&self.conn, R::KIND, id)?
             .ok_or_else(|| StoreError::NotFound {
                 kind: R::KIND.table(),
@@ -378,8 +380,8 @@ impl Store {
         search::search(&self.conn, text, limit)
     }
 
-    /// A SHA-256 over every record, its clocks and tombstone, in id order: equal digests mean
-    /// equal data. Used to prove that failed operations changed nothing.
+    /// A SHA-256 over every record, its clocks and tombstone, in id order, and the hashes of
+    /// the attachment bytes held: equal digests mean equal data. Used to prove that failed operations changed nothing.
     pub fn digest(&self) -> Result<String> {
         self.digest_with(true)
     }
@@ -409,6 +411,15 @@ impl Store {
                 hasher.update(serde_json::to_string(&rec.clocks)?.as_bytes());
                 hasher.update(format!("{:?}", rec.meta.deleted_at).as_bytes());
             }
+        }
+        // The bytes of attachments, by hash: a blob missing here changes the digest.
+        let mut stmt = self
+            .conn
+            .prepare("SELECT sha256 FROM blob ORDER BY sha256")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            hasher.update(b"blob");
+            hasher.update(row.get::<_, String>(0)?.as_bytes());
         }
         if with_history {
             let history: i64 = self
@@ -654,6 +665,29 @@ impl Writer<'_> {
         }
         if rec.kind == RecordKind::Topic {
             topics::check_topic(&self.tx, rec)?;
+        }
+        if rec.kind == RecordKind::Attachment {
+            self.check_attachment(rec, old)?;
+        }
+        Ok(())
+    }
+
+    /// An attachment hangs on a live visit or finding, and its bytes are in the database.
+    fn check_attachment(&self, rec: &StoredRecord, old: Option<&StoredRecord>) -> Result<()> {
+        let text = |name: &str| rec.data.get(name).and_then(|v| v.as_str()).unwrap_or("");
+        let moved = old.is_none_or(|o| o.data.get("owner_id") != rec.data.get("owner_id"));
+        let owner_kind = match text("owner_kind") {
+            "visit" => RecordKind::Visit,
+            _ => RecordKind::Finding,
+        };
+        if moved && !self.exists(owner_kind, text("owner_id"))? {
+            return Err(StoreError::NotFound {
+                kind: owner_kind.table(),
+                id: text("owner_id").to_owned(),
+            });
+        }
+        if !attachments::blob_exists(&self.tx, text("sha256"))? {
+            return Err(StoreError::MissingBlob(text("sha256").to_owned()));
         }
         Ok(())
     }

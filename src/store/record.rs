@@ -2,7 +2,7 @@
 //! becomes a row and back, and how a local edit is stamped field by field and written to history.
 
 use super::error::{Result, StoreError};
-use crate::model::{Finding, Hlc, RecordMeta, Subject, Topic, ValidationError, Visit};
+use crate::model::{Attachment, Finding, Hlc, RecordMeta, Subject, Topic, ValidationError, Visit};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, Transaction, params_from_iter};
@@ -38,15 +38,18 @@ pub enum RecordKind {
     Visit,
     /// A finding.
     Finding,
+    /// A photo or document on a visit or finding (its metadata; the bytes are a blob).
+    Attachment,
 }
 
 impl RecordKind {
     /// Every kind, parents before children (the order imports apply them in).
-    pub const ALL: [RecordKind; 4] = [
+    pub const ALL: [RecordKind; 5] = [
         RecordKind::Topic,
         RecordKind::Subject,
         RecordKind::Visit,
         RecordKind::Finding,
+        RecordKind::Attachment,
     ];
 
     /// Its table, which is also its code in files.
@@ -56,6 +59,7 @@ impl RecordKind {
             RecordKind::Subject => "subject",
             RecordKind::Visit => "visit",
             RecordKind::Finding => "finding",
+            RecordKind::Attachment => "attachment",
         }
     }
 
@@ -113,6 +117,16 @@ impl RecordKind {
                 ("verified_by", Text),
                 ("close_note", Text),
             ],
+            RecordKind::Attachment => &[
+                ("owner_kind", Text),
+                ("owner_id", Text),
+                ("name", Text),
+                ("mime", Text),
+                ("size_bytes", Int),
+                ("sha256", Text),
+                ("evidence", Bool),
+                ("added_by", Text),
+            ],
         }
     }
 }
@@ -158,6 +172,7 @@ impl_record!(Topic, RecordKind::Topic);
 impl_record!(Subject, RecordKind::Subject);
 impl_record!(Visit, RecordKind::Visit);
 impl_record!(Finding, RecordKind::Finding);
+impl_record!(Attachment, RecordKind::Attachment);
 
 /// A record as stored: its data fields as JSON, the clock of each field, and its bookkeeping.
 #[derive(Clone, Debug, PartialEq)]

@@ -193,6 +193,40 @@ ALTER TABLE visit ADD COLUMN interviewees TEXT NOT NULL DEFAULT '[]';
 UPDATE visit SET clocks = json_set(clocks, '$.interviewees', '000000000000000.000000.builtin');
 "#,
     },
+    Migration {
+        why: "Attachments (issue 6): photos and documents on visits and findings. Their metadata \
+          is a synced record like the others (id, clocks, tombstone; travels in bundles); their \
+          bytes live once per SHA-256 in `blob`, which is local content, not a record: no clock, \
+          written with INSERT OR IGNORE in the transaction that writes the record naming it, so \
+          the same photo attached twice, or imported again, is stored once.",
+        sql: r#"
+CREATE TABLE attachment (
+    id          TEXT PRIMARY KEY,
+    owner_kind  TEXT NOT NULL,
+    owner_id    TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    mime        TEXT NOT NULL DEFAULT 'application/octet-stream',
+    size_bytes  INTEGER NOT NULL DEFAULT 0,
+    sha256      TEXT NOT NULL,
+    evidence    INTEGER NOT NULL DEFAULT 0,
+    added_by    TEXT NOT NULL DEFAULT '',
+    created_at  TEXT,
+    updated_at  TEXT,
+    updated_by  TEXT NOT NULL DEFAULT '',
+    clock       TEXT NOT NULL,
+    clocks      TEXT NOT NULL DEFAULT '{}',
+    deleted_at  TEXT
+) STRICT;
+CREATE INDEX attachment_owner ON attachment(owner_id);
+CREATE INDEX attachment_sha256 ON attachment(sha256);
+
+CREATE TABLE blob (
+    sha256 TEXT PRIMARY KEY,
+    size   INTEGER NOT NULL,
+    data   BLOB NOT NULL
+) STRICT;
+"#,
+    },
 ];
 
 /// The schema version this build writes.

@@ -49,7 +49,7 @@ fn searchable_text(rec: &StoredRecord) -> Option<(String, String)> {
             ]),
         )),
         RecordKind::Subject => Some((text_field(rec, "title"), join(&["lead", "unit", "notes"]))),
-        RecordKind::Topic => None,
+        RecordKind::Topic | RecordKind::Attachment => None,
     }
 }
 

@@ -300,6 +300,7 @@ impl ZoufangApp {
                 RecordKind::Finding => hit.id.parse().ok().map(AppCommand::OpenFinding),
                 RecordKind::Subject => hit.id.parse().ok().map(AppCommand::OpenSubject),
                 RecordKind::Topic => hit.id.parse().ok().map(AppCommand::OpenTopic),
+                RecordKind::Attachment => None,
             };
             self.commands.extend(command);
         }

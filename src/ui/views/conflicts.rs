@@ -103,6 +103,19 @@ impl ConflictsView {
                                     RecordKind::Topic => {
                                         c.record_id.parse().ok().map(AppCommand::OpenTopic)
                                     }
+                                    RecordKind::Attachment => c
+                                        .record_id
+                                        .parse()
+                                        .ok()
+                                        .and_then(|id| shared.store.attachment(id).ok())
+                                        .map(|a| match a.owner() {
+                                            crate::model::AttachmentOwner::Visit(v) => {
+                                                AppCommand::OpenVisit(v)
+                                            }
+                                            crate::model::AttachmentOwner::Finding(f) => {
+                                                AppCommand::OpenFinding(f)
+                                            }
+                                        }),
                                 };
                                 if let Some(command) = command {
                                     shared.send(command);

@@ -1,0 +1,183 @@
+//! `zoufang attach`, `attachments`, `detach`, `extract`: what an investigator types to keep
+//! photos with a visit, and what a script reads back.
+#![allow(clippy::unwrap_used)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+fn zoufang(db: &Path, lang: &str) -> Command {
+    let mut cmd = Command::cargo_bin("zoufang").unwrap();
+    cmd.arg("--db").arg(db).arg("--lang").arg(lang);
+    cmd
+}
+
+fn ok(cmd: &mut Command) -> String {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap().trim().to_owned()
+}
+
+fn json(cmd: &mut Command) -> Value {
+    serde_json::from_str(&ok(cmd.arg("--json"))).unwrap()
+}
+
+#[test]
+fn attach_list_extract_detach_and_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("z.sqlite");
+    ok(zoufang(&db, "en").args(["author", "王敏"]));
+    let visit = ok(zoufang(&db, "en").args([
+        "visit",
+        "add",
+        "--date",
+        "2026-04-01",
+        "--place",
+        "城西养老院",
+    ]));
+    let photo = dir.path().join("大门.jpg");
+    let bytes: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&photo, &bytes).unwrap();
+    let note = dir.path().join("说明.txt");
+    std::fs::write(&note, "夜间仅一名护理员").unwrap();
+
+    let added = json(
+        zoufang(&db, "en")
+            .arg("attach")
+            .arg(&visit)
+            .arg(&photo)
+            .arg(&note),
+    );
+    assert_eq!(added.as_array().unwrap().len(), 2);
+    let id = added[0]["id"].as_str().unwrap().to_owned();
+
+    let list = json(zoufang(&db, "en").args(["attachments", &visit]));
+    assert_eq!(list[0]["name"], "大门.jpg");
+    assert_eq!(list[0]["size_bytes"], 50_000);
+    assert_eq!(list[0]["added_by"], "王敏");
+    assert_eq!(list[1]["mime"], "text/plain");
+    let text = ok(zoufang(&db, "zh").args(["attachments", &visit]));
+    assert!(
+        text.contains("大门.jpg") && text.contains("49 KB") && text.contains("王敏"),
+        "{text}"
+    );
+
+    let out = dir.path().join("back.jpg");
+    zoufang(&db, "en")
+        .args(["extract", &id, "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&out).unwrap(), bytes, "byte for byte");
+
+    ok(zoufang(&db, "en").args(["detach", &visit, &id]));
+    assert_eq!(
+        json(zoufang(&db, "en").args(["attachments", &visit]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let all = json(zoufang(&db, "en").args(["attachments", &visit, "--deleted"]));
+    assert!(all[0]["deleted_at"].is_string());
+    ok(zoufang(&db, "en").args(["detach", &visit, &id, "--undo"]));
+    assert_eq!(
+        json(zoufang(&db, "en").args(["attachments", &visit]))
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn a_file_above_the_limit_is_refused_in_the_users_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("z.sqlite");
+    let visit = ok(zoufang(&db, "en").args([
+        "visit",
+        "add",
+        "--date",
+        "2026-04-01",
+        "--place",
+        "城西养老院",
+    ]));
+    let small = dir.path().join("ok.jpg");
+    std::fs::write(&small, b"small").unwrap();
+    let big = dir.path().join("航拍.mp4");
+    std::fs::write(&big, vec![0u8; 2 * 1024 * 1024 + 10]).unwrap();
+    let err = zoufang(&db, "zh")
+        .arg("attach")
+        .arg(&visit)
+        .arg(&small)
+        .arg(&big)
+        .args(["--max-size", "1"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(
+        err.contains("文件过大") && err.contains("2.0 MB") && err.contains("1.0 MB"),
+        "{err}"
+    );
+    assert!(
+        err.trim_end().ends_with("航拍.mp4"),
+        "names the file last: {err}"
+    );
+    assert_eq!(
+        json(zoufang(&db, "en").args(["attachments", &visit]))
+            .as_array()
+            .unwrap()
+            .len(),
+        0,
+        "one file too large attaches none"
+    );
+    let err = zoufang(&db, "en")
+        .arg("attach")
+        .arg(&visit)
+        .arg(&big)
+        .args(["--max-size", "1"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(
+        String::from_utf8(err)
+            .unwrap()
+            .contains("too large to attach")
+    );
+}
+
+#[test]
+fn unknown_ids_and_missing_files_are_user_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("z.sqlite");
+    let visit = ok(zoufang(&db, "en").args([
+        "visit",
+        "add",
+        "--date",
+        "2026-04-01",
+        "--place",
+        "城西养老院",
+    ]));
+    zoufang(&db, "en")
+        .args(["attach", "01957f3c-9d2e-7a10-8c55-0d1f2e3a4b5c", "x.jpg"])
+        .assert()
+        .code(1);
+    zoufang(&db, "en")
+        .args(["attach", &visit, "/no/such/file.jpg"])
+        .assert()
+        .code(1);
+    zoufang(&db, "en").args(["attach", &visit]).assert().code(2);
+    zoufang(&db, "en")
+        .args([
+            "extract",
+            "01957f3c-9d2e-7a10-8c55-0d1f2e3a4b5c",
+            "--out",
+            "x",
+        ])
+        .assert()
+        .code(1);
+}
