@@ -2,10 +2,14 @@
 //! [`super::draft`]); what an editor asks of the shell goes out as an [`AppCommand`].
 
 use super::app::{AppCommand, Shared};
+use super::attachments::AttachmentList;
 use super::draft::{Draft, field_error_ui};
 use super::widgets::{date_edit, enum_combo, topic_chips};
 use crate::i18n::Lang;
-use crate::model::{Category, Finding, FindingKind, Interviewee, IntervieweeRole, Status, Visit};
+use crate::model::{
+    AttachmentId, AttachmentOwner, Category, Finding, FindingKind, Interviewee, IntervieweeRole,
+    Status, Visit,
+};
 use crate::store::{FindingFilter, FindingRow, FindingSort, Page};
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
@@ -61,6 +65,7 @@ pub struct VisitEditor {
     pub draft: Draft<Visit>,
     investigators: String,
     findings: Option<(u64, Vec<FindingRow>)>,
+    attachments: AttachmentList,
 }
 
 impl VisitEditor {
@@ -70,6 +75,7 @@ impl VisitEditor {
             investigators: visit.investigators.join("、"),
             draft: Draft::existing(visit),
             findings: None,
+            attachments: AttachmentList::default(),
         }
     }
 
@@ -79,6 +85,7 @@ impl VisitEditor {
             investigators: visit.investigators.join("、"),
             draft: Draft::new(visit),
             findings: None,
+            attachments: AttachmentList::default(),
         }
     }
 
@@ -232,6 +239,11 @@ impl VisitEditor {
         }
         ui.add_space(6.0);
         save_state_ui(ui, lang, self.draft.is_new(), self.draft.is_dirty());
+        if !self.draft.is_new() {
+            ui.separator();
+            let owner = AttachmentOwner::Visit(self.draft.draft.id);
+            self.attachments.ui(ui, shared, owner);
+        }
         ui.separator();
         self.findings_ui(ui, shared);
     }
@@ -382,6 +394,8 @@ pub struct CloseOut {
     closed_on: Option<NaiveDate>,
     note: String,
     error: Option<String>,
+    /// The finding's attachments and whether each is named as evidence (read when shown).
+    evidence: Option<Vec<(AttachmentId, String, bool)>>,
 }
 
 /// Edits a finding and its rectification.
@@ -389,6 +403,7 @@ pub struct FindingEditor {
     /// The finding under edit.
     pub draft: Draft<Finding>,
     close_out: Option<CloseOut>,
+    attachments: AttachmentList,
 }
 
 impl FindingEditor {
@@ -397,6 +412,7 @@ impl FindingEditor {
         FindingEditor {
             draft: Draft::existing(finding),
             close_out: None,
+            attachments: AttachmentList::default(),
         }
     }
 
@@ -405,6 +421,7 @@ impl FindingEditor {
         FindingEditor {
             draft: Draft::new(finding),
             close_out: None,
+            attachments: AttachmentList::default(),
         }
     }
 
@@ -430,6 +447,7 @@ impl FindingEditor {
                 .or_else(|| Some(chrono::Local::now().date_naive())),
             note: f.close_note.clone(),
             error: None,
+            evidence: None,
         });
     }
 
@@ -617,6 +635,11 @@ impl FindingEditor {
         }
         ui.add_space(6.0);
         save_state_ui(ui, lang, self.draft.is_new(), self.draft.is_dirty());
+        if !self.draft.is_new() {
+            ui.separator();
+            let owner = AttachmentOwner::Finding(self.draft.draft.id);
+            self.attachments.ui(ui, shared, owner);
+        }
         self.close_out_ui(ui, shared);
     }
 
@@ -628,6 +651,16 @@ impl FindingEditor {
         };
         let mut done = false;
         let mut cancel = false;
+        let finding_id = self.draft.draft.id.to_string();
+        let evidence = close.evidence.get_or_insert_with(|| {
+            shared
+                .store
+                .attachments(&finding_id, false)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| (a.id, a.name, a.evidence))
+                .collect()
+        });
         let modal = egui::Modal::new(egui::Id::unique("close-out")).show(ui.ctx(), |ui| {
             ui.set_width(380.0);
             ui.heading(lang.pick("问题销号", "Close the problem"));
@@ -648,6 +681,12 @@ impl FindingEditor {
                         .labelled_by(label);
                 });
             });
+            if !evidence.is_empty() {
+                ui.label(lang.pick("整改佐证（勾选作为证明材料的附件）：", "Evidence (tick the attachments that show the fix):"));
+                for (_, name, chosen) in evidence.iter_mut() {
+                    ui.checkbox(chosen, name.as_str());
+                }
+            }
             if let Some(error) = &close.error {
                 super::widgets::error_label(ui, error);
             }
@@ -674,6 +713,13 @@ impl FindingEditor {
                     close.error = Some(crate::i18n::Localized::localized(&err, lang));
                 }
                 Ok(()) => {
+                    for (id, _, chosen) in close.evidence.iter().flatten() {
+                        if let Err(err) = shared.store.set_evidence(*id, *chosen) {
+                            close.error = Some(crate::i18n::Localized::localized(&err, lang));
+                            return;
+                        }
+                    }
+                    shared.data_changed();
                     self.draft.draft = closed;
                     self.draft.changed(false);
                     self.close_out = None;

@@ -2,6 +2,7 @@
 //! each view and editor is its own file, `fonts` makes Chinese render everywhere.
 
 pub mod app;
+pub mod attachments;
 pub mod bundles;
 pub mod draft;
 pub mod editors;

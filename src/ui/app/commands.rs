@@ -1,6 +1,7 @@
 //! What the shell does with the commands views and editors send, once a frame.
 
 use super::*;
+use crate::ui::jobs::Job;
 
 impl ZoufangApp {
     pub(super) fn drain_commands(&mut self, ctx: &egui::Context) {
@@ -47,6 +48,15 @@ impl ZoufangApp {
         if let AppCommand::ProblemsOfTopic(topic) = command {
             self.problems.topic = Some(topic);
             self.settings.view = View::Problems;
+            return;
+        }
+        if let AppCommand::Attach(owner, files) = command {
+            self.flush_editor(Some(ctx));
+            self.start_attach(owner, files, ctx);
+            return;
+        }
+        if let AppCommand::OpenAttachment(id) = command {
+            self.start_open(id, ctx);
             return;
         }
         if let AppCommand::Import(files) = command {
@@ -129,7 +139,81 @@ impl ZoufangApp {
             | AppCommand::RestoreBackup(_)
             | AppCommand::ShowView(_)
             | AppCommand::Import(_)
-            | AppCommand::ProblemsOfTopic(_) => {}
+            | AppCommand::ProblemsOfTopic(_)
+            | AppCommand::Attach(..)
+            | AppCommand::OpenAttachment(_) => {}
         }
+    }
+}
+
+impl ZoufangApp {
+    /// Attaches `files` on a worker thread: all are checked against the size limit first, so
+    /// one file too large attaches none.
+    fn start_attach(&mut self, owner: AttachmentOwner, files: Vec<PathBuf>, ctx: &egui::Context) {
+        let lang = self.settings.lang;
+        if self.file_job.is_some() {
+            self.message = Some(
+                lang.pick("请等上一项附件操作完成", "Wait for the files being added")
+                    .to_owned(),
+            );
+            return;
+        }
+        let title = lang.pick("正在添加附件", "Adding files").to_owned();
+        self.file_job = Some(Job::spawn(
+            "attach",
+            title,
+            ctx,
+            self.db_path.clone(),
+            lang,
+            move |store, reporter| {
+                let localized = |e: crate::store::StoreError| e.localized(lang);
+                let limit = store.max_attachment_bytes().map_err(localized)?;
+                for file in &files {
+                    let size = std::fs::metadata(file)
+                        .map_err(|e| format!("{e}: {}", file.display()))?
+                        .len();
+                    if size > limit {
+                        return Err(localized(crate::store::StoreError::FileTooLarge {
+                            path: file.clone(),
+                            size,
+                            limit,
+                        }));
+                    }
+                }
+                for (i, file) in files.iter().enumerate() {
+                    store.attach_file(owner, file, limit).map_err(localized)?;
+                    reporter.progress((i + 1) as f32 / files.len() as f32);
+                }
+                Ok(match lang {
+                    Lang::Zh => format!("已添加 {} 个附件", files.len()),
+                    Lang::En => format!("{} file(s) attached", files.len()),
+                })
+            },
+        ));
+    }
+
+    /// Opens an attachment with the system's viewer, from a worker thread.
+    fn start_open(&mut self, id: AttachmentId, ctx: &egui::Context) {
+        let lang = self.settings.lang;
+        if self.file_job.is_some() {
+            return;
+        }
+        let title = lang.pick("正在打开附件", "Opening the file").to_owned();
+        self.file_job = Some(Job::spawn(
+            "open",
+            title,
+            ctx,
+            self.db_path.clone(),
+            lang,
+            move |store, _| {
+                let path = super::super::attachments::open_with_viewer(store, id)
+                    .map_err(|e| e.localized(lang))?;
+                Ok(format!(
+                    "{}{}",
+                    lang.pick("已打开：", "Opened: "),
+                    path.display()
+                ))
+            },
+        ));
     }
 }

@@ -2,6 +2,7 @@
 //! once a frame; data is read through small cached queries refreshed when it changes (the
 //! `revision` counter), never re-read every frame.
 
+use super::attachments::Thumbnails;
 use super::bundles::{BundleContext, BundlesUi};
 use super::editors::{FindingEditor, VisitEditor};
 use super::history::history_ui;
@@ -14,10 +15,14 @@ use super::views::topics::{TopicEditor, TopicsView};
 use super::views::trash::TrashView;
 use super::views::visits::VisitsView;
 use crate::i18n::{Lang, Localized};
-use crate::model::{Finding, FindingId, Subject, SubjectId, Topic, TopicId, Visit, VisitId};
+use crate::model::{
+    AttachmentId, AttachmentOwner, Finding, FindingId, Subject, SubjectId, Topic, TopicId, Visit,
+    VisitId,
+};
 use crate::store::{HistoryEntry, RecordKind, SearchHit, Store};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 mod chrome;
 mod commands;
@@ -57,6 +62,10 @@ pub enum AppCommand {
     RestoreBackup(PathBuf),
     /// Show the problem list filtered by this topic.
     ProblemsOfTopic(TopicId),
+    /// Attach these files to a visit or finding (on a worker thread).
+    Attach(AttachmentOwner, Vec<PathBuf>),
+    /// Open an attachment with the system's viewer (on a worker thread).
+    OpenAttachment(AttachmentId),
 }
 
 /// What views and editors share for one frame: the store, the language, the catalogue, and
@@ -100,6 +109,17 @@ enum Editor {
 }
 
 impl Editor {
+    /// The saved visit or finding in the editor, which dropped files are attached to.
+    fn attachment_owner(&self) -> Option<AttachmentOwner> {
+        match self {
+            Editor::Visit(e) if !e.draft.is_new() => Some(AttachmentOwner::Visit(e.draft.draft.id)),
+            Editor::Finding(e) if !e.draft.is_new() => {
+                Some(AttachmentOwner::Finding(e.draft.draft.id))
+            }
+            _ => None,
+        }
+    }
+
     fn record_id(&self) -> Option<String> {
         let (id, new) = match self {
             Editor::Visit(e) => (e.draft.draft.id.to_string(), e.draft.is_new()),
@@ -156,6 +176,9 @@ pub struct ZoufangApp {
     restore_from: Option<PathBuf>,
     message: Option<String>,
     commands: Vec<AppCommand>,
+    /// Attaching files or opening one with the system's viewer; says what it did.
+    file_job: Option<super::jobs::Job<String>>,
+    thumbnails: Arc<Mutex<Thumbnails>>,
 }
 
 const SEARCH_ID: &str = "search-box";
@@ -189,6 +212,8 @@ impl ZoufangApp {
             restore_from: None,
             message: None,
             commands: Vec::new(),
+            file_job: None,
+            thumbnails: Arc::default(),
         };
         app.open_database(db);
         app
@@ -292,6 +317,9 @@ impl ZoufangApp {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.refresh_caches();
         let ctx = ui.ctx().clone();
+        let thumbnails = self.thumbnails.clone();
+        ctx.data_mut(|d| d.insert_temp(super::attachments::thumbnails_id(), thumbnails));
+        self.poll_file_job(&ctx);
         self.shortcuts(&ctx);
         self.top_bar_ui(ui);
         self.status_bar_ui(ui);
@@ -312,8 +340,22 @@ impl ZoufangApp {
     /// A worker thread is importing, exporting or counting.
     pub fn is_busy(&self) -> bool {
         self.bundles.is_busy()
+            || self.file_job.is_some()
+            || self.thumbnails.lock().is_ok_and(|t| t.is_busy())
             || self.summary.is_busy()
             || self.about.as_ref().is_some_and(|a| a.job.is_some())
+    }
+
+    /// Shows what the attach or open job did, once it is done.
+    fn poll_file_job(&mut self, ctx: &egui::Context) {
+        if let Some(job) = &mut self.file_job
+            && let Some(result) = job.poll(ctx)
+        {
+            self.message = Some(result.unwrap_or_else(|err| err));
+            self.file_job = None;
+            // The job wrote through its own connection.
+            self.revision += 1;
+        }
     }
 
     /// The bundle dialogs (for tests: start an import or an export without a file dialog).

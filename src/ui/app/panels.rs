@@ -135,8 +135,29 @@ impl ZoufangApp {
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
-        if !dropped.is_empty() {
-            self.commands.push(AppCommand::Import(dropped));
+        // Bundles and databases are imported; other files are attached to the open visit or
+        // finding.
+        let (imports, others): (Vec<PathBuf>, Vec<PathBuf>) = dropped
+            .into_iter()
+            .partition(|p| crate::ui::attachments::is_import_file(p));
+        if !imports.is_empty() {
+            self.commands.push(AppCommand::Import(imports));
+        }
+        if !others.is_empty() {
+            match self.editor.as_ref().and_then(Editor::attachment_owner) {
+                Some(owner) => self.commands.push(AppCommand::Attach(owner, others)),
+                None => {
+                    self.message = Some(
+                        self.settings
+                            .lang
+                            .pick(
+                                "要添加附件，请先打开一条走访记录或发现，再拖放文件；案卷包请用 .zfb 文件",
+                                "To attach files, open a visit or finding first, then drop them; bundles are .zfb files",
+                            )
+                            .to_owned(),
+                    );
+                }
+            }
         }
         let b = BundleContext {
             db: &self.db_path,
