@@ -1,8 +1,9 @@
 //! Zoufang (走访): an offline recorder for grassroots field visits.
 //!
 //! Investigators record **visits** and their **findings** (problems, typical cases, good
-//! practice), tag them by **topic**, and follow each problem's **rectification** until it is
-//! verified and closed. Everything lives in one SQLite file.
+//! practice), tag them by **topic**, attach photos and documents, and follow each problem's
+//! **rectification** until it is verified and closed. Everything lives in one SQLite file,
+//! attachments included (once per SHA-256).
 //!
 //! Layers, data flowing one way (UI/CLI → library → SQLite):
 //! - [`model`]: plain domain types, ids, clocks, validation — no database;

@@ -181,3 +181,94 @@ fn unknown_ids_and_missing_files_are_user_errors() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn a_photo_attached_on_one_laptop_arrives_on_the_team_leads_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let wang = dir.path().join("wang.sqlite");
+    let lead = dir.path().join("lead.sqlite");
+    ok(zoufang(&wang, "en").args(["author", "王敏"]));
+    ok(zoufang(&lead, "en").args(["author", "李强"]));
+    let visit = ok(zoufang(&wang, "en").args([
+        "visit",
+        "add",
+        "--date",
+        "2026-04-01",
+        "--place",
+        "城西养老院",
+    ]));
+    let finding = ok(zoufang(&wang, "en").args([
+        "finding",
+        "add",
+        "--visit",
+        &visit,
+        "--title",
+        "消防通道堵塞",
+    ]));
+    let photo = dir.path().join("整改后.jpg");
+    let bytes: Vec<u8> = (0..300_000u32).map(|i| (i * 13 % 253) as u8).collect();
+    std::fs::write(&photo, &bytes).unwrap();
+    let added = json(
+        zoufang(&wang, "en")
+            .arg("attach")
+            .arg(&finding)
+            .arg(&photo)
+            .arg("--evidence"),
+    );
+    let id = added[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(added[0]["evidence"], true);
+
+    let bundle = dir.path().join("王敏.zfb");
+    ok(zoufang(&wang, "en")
+        .args(["export", "--all", "--out"])
+        .arg(&bundle));
+    let verified = json(zoufang(&lead, "en").arg("verify").arg(&bundle));
+    assert_eq!(verified["counts"]["attachment"], 1);
+    let report = json(zoufang(&lead, "en").arg("import").arg(&bundle));
+    assert_eq!(report["per_kind"]["attachment"]["added"], 1);
+
+    let list = json(zoufang(&lead, "en").args(["attachments", &finding]));
+    assert_eq!(list[0]["added_by"], "王敏");
+    let out = dir.path().join("lead-copy.jpg");
+    ok(zoufang(&lead, "en")
+        .args(["extract", &id, "--out"])
+        .arg(&out));
+    assert_eq!(std::fs::read(&out).unwrap(), bytes);
+    assert_eq!(
+        json(zoufang(&lead, "en").arg("digest"))["digest"],
+        json(zoufang(&wang, "en").arg("digest"))["digest"],
+        "the two laptops agree"
+    );
+}
+
+#[test]
+fn the_size_limit_is_a_setting_of_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("z.sqlite");
+    assert_eq!(ok(zoufang(&db, "en").arg("attachment-limit")), "50.0 MB");
+    assert_eq!(
+        json(zoufang(&db, "en").args(["attachment-limit", "2"]))["max_mb"],
+        2
+    );
+    let visit = ok(zoufang(&db, "en").args([
+        "visit",
+        "add",
+        "--date",
+        "2026-04-01",
+        "--place",
+        "城西养老院",
+    ]));
+    let file = dir.path().join("video.mp4");
+    std::fs::write(&file, vec![1u8; 3 * 1024 * 1024]).unwrap();
+    zoufang(&db, "en")
+        .arg("attach")
+        .arg(&visit)
+        .arg(&file)
+        .assert()
+        .code(1);
+    ok(zoufang(&db, "en")
+        .arg("attach")
+        .arg(&visit)
+        .arg(&file)
+        .args(["--max-size", "5"]));
+}

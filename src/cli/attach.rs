@@ -183,3 +183,16 @@ pub fn extract(ctx: &Context, args: &ExtractArgs) -> Result<(), CliError> {
     outln!("{}", args.out.display());
     Ok(())
 }
+
+/// Shows or sets the size limit per attached file.
+pub fn limit(ctx: &mut Context, mb: Option<u64>) -> Result<(), CliError> {
+    if let Some(mb) = mb {
+        ctx.store.set_max_attachment_mb(mb)?;
+    }
+    let bytes = ctx.store.max_attachment_bytes()?;
+    if ctx.json {
+        return ctx.print_json(&serde_json::json!({ "max_mb": bytes / (1024 * 1024) }));
+    }
+    outln!("{}", human_size(bytes));
+    Ok(())
+}

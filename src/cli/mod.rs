@@ -80,6 +80,12 @@ pub enum Command {
     Detach(attach::DetachArgs),
     /// Write an attachment's content to a file.
     Extract(attach::ExtractArgs),
+    /// Show or set this database's size limit per attached file, in MB (default 50); the window
+    /// and `attach` use it.
+    AttachmentLimit {
+        /// The new limit in MB.
+        mb: Option<u64>,
+    },
     /// List visits, findings, topics or subjects.
     List(list::ListArgs),
     /// Show any record with its history.
@@ -309,6 +315,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Attachments(args) => attach::list(&ctx, args),
         Command::Detach(args) => attach::detach(&mut ctx, args),
         Command::Extract(args) => attach::extract(&ctx, args),
+        Command::AttachmentLimit { mb } => attach::limit(&mut ctx, *mb),
         Command::List(args) => list::run(&ctx, args),
         Command::Show { id } => show::run(&ctx, id),
         Command::Search { text, limit } => show::search(&ctx, &text.join(" "), *limit),
@@ -343,6 +350,7 @@ impl Command {
             Command::List(_)
             | Command::Attachments(_)
             | Command::Extract(_)
+            | Command::AttachmentLimit { mb: None }
             | Command::Show { .. }
             | Command::Search { .. }
             | Command::Summary(_)
