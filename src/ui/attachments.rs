@@ -171,24 +171,35 @@ pub fn safe_file_name(name: &str) -> String {
 }
 
 /// Writes an attachment to a temporary folder and opens it with the system's viewer (run on a
-/// worker thread: the viewer may take a while to start).
-pub fn open_with_viewer(store: &Store, id: AttachmentId) -> crate::store::Result<PathBuf> {
-    let attachment = store.attachment(id)?;
+/// worker thread: the viewer may take a while to start). Without a viewer, the message says
+/// where the file was written so it can be opened by hand.
+pub fn open_with_viewer(store: &Store, id: AttachmentId, lang: Lang) -> Result<PathBuf, String> {
+    use crate::i18n::Localized;
+    let attachment = store.attachment(id).map_err(|e| e.localized(lang))?;
     let dir = std::env::temp_dir()
         .join("zoufang-attachments")
         .join(id.to_string());
-    std::fs::create_dir_all(&dir)?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{e}: {}", dir.display()))?;
     let path = dir.join(safe_file_name(&attachment.name));
-    store.extract_attachment(id, &path)?;
+    store
+        .extract_attachment(id, &path)
+        .map_err(|e| e.localized(lang))?;
     let mut command = viewer_command(&path);
-    let mut child = command.spawn().map_err(|e| {
-        std::io::Error::new(
-            e.kind(),
-            format!("{e}: {}", command.get_program().display()),
+    let program = command.get_program().to_string_lossy().into_owned();
+    let no_viewer = |e: std::io::Error| {
+        format!(
+            "{}{program}: {e}{}{}",
+            lang.pick(
+                "无法启动系统的文件查看程序（",
+                "Could not start the system's viewer ("
+            ),
+            lang.pick("）；文件已保存在：", "); the file is saved at: "),
+            path.display()
         )
-    })?;
+    };
+    let mut child = command.spawn().map_err(no_viewer)?;
     // Reaps the launcher (xdg-open and friends return once the viewer is started).
-    child.wait()?;
+    child.wait().map_err(no_viewer)?;
     Ok(path)
 }
 
@@ -368,7 +379,10 @@ fn picture_ui(
     if has_thumbnail(a) {
         match thumbs.get(ui.ctx(), db, &a.sha256) {
             Thumb::Ready(texture) => {
-                let response = ui.add(
+                // Every tile the same size: the picture centred in its square.
+                let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+                let response = ui.put(
+                    rect,
                     egui::Image::new(texture)
                         .max_size(size)
                         .sense(egui::Sense::click()),

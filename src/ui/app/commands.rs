@@ -206,8 +206,7 @@ impl ZoufangApp {
             self.db_path.clone(),
             lang,
             move |store, _| {
-                let path = super::super::attachments::open_with_viewer(store, id)
-                    .map_err(|e| e.localized(lang))?;
+                let path = super::super::attachments::open_with_viewer(store, id, lang)?;
                 Ok(format!(
                     "{}{}",
                     lang.pick("已打开：", "Opened: "),
