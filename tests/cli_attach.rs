@@ -247,6 +247,11 @@ fn the_size_limit_is_a_setting_of_the_database() {
     let db = dir.path().join("z.sqlite");
     assert_eq!(ok(zoufang(&db, "en").arg("attachment-limit")), "50.0 MB");
     assert_eq!(
+        json(zoufang(&db, "en").args(["attachment-limit", "100000"]))["max_mb"],
+        256,
+        "no larger than a bundle can carry"
+    );
+    assert_eq!(
         json(zoufang(&db, "en").args(["attachment-limit", "2"]))["max_mb"],
         2
     );

@@ -16,6 +16,7 @@ use crate::store::{
     select_list,
 };
 use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -144,6 +145,28 @@ fn export_with(
     } else {
         FORMAT_VERSION_WITHOUT_ATTACHMENTS
     };
+    let mut entries: BTreeMap<String, EntryInfo> = docs
+        .iter()
+        .map(|(name, bytes)| {
+            (
+                name.clone(),
+                EntryInfo {
+                    size: bytes.len() as u64,
+                    sha256: crate::store::hex(&Sha256::digest(bytes)),
+                },
+            )
+        })
+        .collect();
+    // Content-addressed: an attachment's checksum is its name (checked again as it is copied).
+    for (sha256, size) in &blobs {
+        entries.insert(
+            attachment_entry(sha256),
+            EntryInfo {
+                size: *size,
+                sha256: sha256.clone(),
+            },
+        );
+    }
     let manifest = Manifest {
         format: FORMAT_NAME.to_owned(),
         version,
@@ -156,26 +179,12 @@ fn export_with(
         schema_version: SCHEMA_VERSION,
         filter: filter.info(),
         counts: counts.clone(),
-        entries: docs
-            .iter()
-            .chain(&blobs)
-            .map(|(name, bytes)| {
-                (
-                    name.clone(),
-                    EntryInfo {
-                        size: bytes.len() as u64,
-                        sha256: crate::store::hex(&Sha256::digest(bytes)),
-                    },
-                )
-            })
-            .collect(),
+        entries,
     };
     let manifest_bytes = serde_json::to_vec_pretty(&manifest)?;
-    let zip = zip_bytes(&manifest_bytes, &docs, &blobs).map_err(|source| BundleError::File {
-        source,
-        path: out.to_owned(),
+    write_file(out, passphrase, |writer| {
+        write_zip(writer, store, &manifest_bytes, &docs, &blobs, out).map(|_| ())
     })?;
-    write_file(out, &zip, passphrase)?;
     progress(Progress {
         stage: Stage::Exporting,
         done: total,
@@ -189,55 +198,76 @@ fn export_with(
     })
 }
 
-/// The bytes of every exported attachment, once per SHA-256, as `attachments/<sha256>` entries.
+/// The content of every exported attachment, once per SHA-256, with its size (the bytes are
+/// read one at a time as the zip is written).
 fn attachment_blobs(
     store: &Store,
     selected: &BTreeMap<RecordKind, Vec<StoredRecord>>,
-) -> Result<Vec<(String, Vec<u8>)>> {
+) -> Result<Vec<(String, u64)>> {
     let hashes: BTreeSet<String> = selected
         .get(&RecordKind::Attachment)
         .into_iter()
         .flatten()
         .filter_map(|rec| text(rec, "sha256"))
         .collect();
+    let mut stmt = store
+        .conn()
+        .prepare_cached("SELECT size FROM blob WHERE sha256 = ?1")?;
     let mut out = Vec::with_capacity(hashes.len());
     for sha256 in hashes {
-        let bytes = crate::store::attachments::read_blob(store.conn(), &sha256)?
-            .ok_or_else(|| crate::store::StoreError::MissingBlob(sha256.clone()))?;
-        out.push((attachment_entry(&sha256), bytes));
+        let size: Option<i64> = stmt.query_row([&sha256], |r| r.get(0)).optional()?;
+        let size = size.ok_or_else(|| crate::store::StoreError::MissingBlob(sha256.clone()))?;
+        out.push((sha256, u64::try_from(size).unwrap_or(0)));
     }
     Ok(out)
 }
 
-/// The zip of a bundle, built in memory (so an encrypted bundle's plain form is never on disk).
-/// Attachments are stored as they are: photos and documents are compressed already.
-fn zip_bytes(
+/// Writes the zip of a bundle: the manifest and records (deflated), then each attachment read
+/// from the database one at a time and stored as it is (photos and documents are compressed
+/// already), so a bundle of large files is never held in memory whole.
+fn write_zip<W: Write + std::io::Seek>(
+    writer: W,
+    store: &Store,
     manifest: &[u8],
     docs: &[(String, Vec<u8>)],
-    blobs: &[(String, Vec<u8>)],
-) -> std::io::Result<Vec<u8>> {
-    let zip_err = |e: zip::result::ZipError| std::io::Error::other(e.to_string());
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    blobs: &[(String, u64)],
+    out: &Path,
+) -> Result<W> {
+    let file_err = |source| BundleError::File {
+        source,
+        path: out.to_owned(),
+    };
+    let zip_err = |e: zip::result::ZipError| file_err(std::io::Error::other(e.to_string()));
+    let mut zip = zip::ZipWriter::new(writer);
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .large_file(true);
     zip.start_file(MANIFEST, options).map_err(zip_err)?;
-    zip.write_all(manifest)?;
+    zip.write_all(manifest).map_err(file_err)?;
     for (entry, bytes) in docs {
         zip.start_file(entry.as_str(), options).map_err(zip_err)?;
-        zip.write_all(bytes)?;
+        zip.write_all(bytes).map_err(file_err)?;
     }
     let stored = options.compression_method(zip::CompressionMethod::Stored);
-    for (entry, bytes) in blobs {
-        zip.start_file(entry.as_str(), stored).map_err(zip_err)?;
-        zip.write_all(bytes)?;
+    for (sha256, _) in blobs {
+        // Checked against its hash as it is read: a damaged blob stops the export.
+        let bytes = crate::store::attachments::read_blob(store.conn(), sha256)?
+            .ok_or_else(|| crate::store::StoreError::MissingBlob(sha256.clone()))?;
+        zip.start_file(attachment_entry(sha256), stored)
+            .map_err(zip_err)?;
+        zip.write_all(&bytes).map_err(file_err)?;
     }
-    Ok(zip.finish().map_err(zip_err)?.into_inner())
+    zip.finish().map_err(zip_err)
 }
 
-/// Writes the bundle (encrypted when a passphrase is given) beside `out` and renames it into
-/// place, so a failed export leaves no half file.
-fn write_file(out: &Path, zip: &[u8], passphrase: Option<&Passphrase>) -> Result<()> {
+/// Writes the bundle beside `out` and renames it into place, so a failed export leaves no half
+/// file. A plain bundle's zip is written straight to the file; an encrypted one's is built in
+/// memory and encrypted, so its plain form never touches the disk.
+fn write_file(
+    out: &Path,
+    passphrase: Option<&Passphrase>,
+    zip: impl FnOnce(&mut dyn WriteSeek) -> Result<()>,
+) -> Result<()> {
     let file_err = |source| BundleError::File {
         source,
         path: out.to_owned(),
@@ -255,8 +285,12 @@ fn write_file(out: &Path, zip: &[u8], passphrase: Option<&Passphrase>) -> Result
         let file = std::fs::File::create(&tmp).map_err(file_err)?;
         let mut writer = std::io::BufWriter::new(file);
         match passphrase {
-            Some(passphrase) => encrypt(zip, passphrase, &mut writer)?,
-            None => writer.write_all(zip).map_err(file_err)?,
+            Some(passphrase) => {
+                let mut plain = std::io::Cursor::new(Vec::new());
+                zip(&mut plain)?;
+                encrypt(plain.get_ref(), passphrase, &mut writer)?;
+            }
+            None => zip(&mut writer)?,
         }
         writer
             .into_inner()
@@ -270,6 +304,10 @@ fn write_file(out: &Path, zip: &[u8], passphrase: Option<&Passphrase>) -> Result
     }
     result
 }
+
+/// A writer a zip can be written to.
+trait WriteSeek: Write + std::io::Seek {}
+impl<T: Write + std::io::Seek> WriteSeek for T {}
 
 /// The records to export, per kind, parents first, each in id order.
 pub(crate) fn select(
@@ -374,22 +412,26 @@ pub(crate) fn select(
         }
     }
     findings.sort_by(|a, b| a.id.cmp(&b.id));
-    // The attachments of those visits and findings, live and in the Trash.
+    // The attachments of those visits and findings, live and in the Trash: one pass over the
+    // (small) attachment table rather than a query per record.
+    let owners: BTreeSet<&str> = visits
+        .iter()
+        .chain(&findings)
+        .map(|r| r.id.as_str())
+        .collect();
     let mut attachments = Vec::new();
     let attachment_sql = format!(
-        "SELECT {} FROM attachment t WHERE t.owner_id = ?1 ORDER BY t.id",
+        "SELECT {} FROM attachment t ORDER BY t.id",
         select_list(RecordKind::Attachment, "t")
     );
     let mut stmt = conn.prepare(&attachment_sql)?;
-    for owner in visits.iter().chain(&findings) {
-        let rows = stmt.query_map([&owner.id], |row| {
-            Ok(read_row(RecordKind::Attachment, row, 0))
-        })?;
-        for row in rows {
-            attachments.push(row??);
+    let rows = stmt.query_map([], |row| Ok(read_row(RecordKind::Attachment, row, 0)))?;
+    for row in rows {
+        let attachment = row??;
+        if text(&attachment, "owner_id").is_some_and(|o| owners.contains(o.as_str())) {
+            attachments.push(attachment);
         }
     }
-    attachments.sort_by(|a, b| a.id.cmp(&b.id));
     out.insert(RecordKind::Topic, topics.into_values().collect());
     out.insert(RecordKind::Subject, subjects);
     out.insert(RecordKind::Visit, visits);

@@ -3,7 +3,7 @@
 
 use super::{CliError, Context, id_arg};
 use crate::model::{Attachment, AttachmentId, AttachmentOwner};
-use crate::store::{RecordKind, StoreError, human_size};
+use crate::store::{MAX_ATTACHMENT_MB, RecordKind, StoreError, human_size};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -15,7 +15,8 @@ pub struct AttachArgs {
     /// The files (photos, documents).
     #[arg(required = true, num_args = 1..)]
     files: Vec<PathBuf>,
-    /// The size limit per file in MB (default: the database's setting, 50 MB unless changed).
+    /// The size limit per file in MB (default: the database's setting, 50 MB unless changed;
+    /// at most 256, the largest entry a bundle carries).
     #[arg(long, value_name = "MB")]
     max_size: Option<u64>,
     /// Mark the files as evidence of the rectification (整改佐证), named at close-out.
@@ -74,7 +75,7 @@ fn owner(ctx: &Context, id: &str) -> Result<AttachmentOwner, CliError> {
 pub fn attach(ctx: &mut Context, args: &AttachArgs) -> Result<(), CliError> {
     let owner = owner(ctx, &args.id)?;
     let limit = match args.max_size {
-        Some(mb) => mb.max(1).saturating_mul(1024 * 1024),
+        Some(mb) => mb.clamp(1, MAX_ATTACHMENT_MB) * 1024 * 1024,
         None => ctx.store.max_attachment_bytes()?,
     };
     for file in &args.files {

@@ -13,6 +13,10 @@ use std::path::Path;
 /// The size limit per attached file unless the database sets another (50 MB).
 pub const DEFAULT_MAX_ATTACHMENT_MB: u64 = 50;
 
+/// The highest size limit a database may set: a bundle's reader accepts entries up to 256 MiB,
+/// so a larger file could be attached but never carried.
+pub const MAX_ATTACHMENT_MB: u64 = 256;
+
 /// The `meta` key holding this database's size limit per attached file, in MB.
 const MAX_SIZE_KEY: &str = "max_attachment_mb";
 
@@ -76,13 +80,14 @@ impl Store {
             .meta_value(MAX_SIZE_KEY)?
             .and_then(|v| v.trim().parse::<u64>().ok())
             .filter(|mb| *mb > 0)
-            .unwrap_or(DEFAULT_MAX_ATTACHMENT_MB);
+            .unwrap_or(DEFAULT_MAX_ATTACHMENT_MB)
+            .min(MAX_ATTACHMENT_MB);
         Ok(mb.saturating_mul(1024 * 1024))
     }
 
-    /// Sets the size limit per attached file, in MB (at least 1).
+    /// Sets the size limit per attached file, in MB (1 to [`MAX_ATTACHMENT_MB`]).
     pub fn set_max_attachment_mb(&self, mb: u64) -> Result<()> {
-        self.set_meta_value(MAX_SIZE_KEY, &mb.max(1).to_string())
+        self.set_meta_value(MAX_SIZE_KEY, &mb.clamp(1, MAX_ATTACHMENT_MB).to_string())
     }
 
     /// Attaches the file at `path` to `owner` (a live visit or finding), refusing files above

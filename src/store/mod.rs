@@ -14,7 +14,7 @@ mod schema;
 pub mod search;
 mod topics;
 
-pub use attachments::{DEFAULT_MAX_ATTACHMENT_MB, human_size, sha256_hex};
+pub use attachments::{DEFAULT_MAX_ATTACHMENT_MB, MAX_ATTACHMENT_MB, human_size, sha256_hex};
 pub use backup::{BACKUPS_KEPT, BackupInfo, RestoreReport};
 pub use error::{Result, StoreError, kind_label};
 pub use history::{HistoryEntry, TrashEntry};
