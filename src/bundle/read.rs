@@ -522,9 +522,11 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
         .map(|(c, _)| *c)
         .chain([DELETED_FIELD])
         .collect();
+    let element_clock = |k: &String| crate::store::sets::valid_element_key(kind, k);
     if let Some(field) = rec
         .clocks
         .keys()
+        .filter(|k| !element_clock(k))
         .chain(base.keys())
         .chain(rec.data.keys())
         .find(|k| !known.contains(k.as_str()))

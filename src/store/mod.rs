@@ -11,6 +11,7 @@ mod query;
 mod record;
 mod schema;
 pub mod search;
+pub mod sets;
 mod topics;
 
 pub use backup::{BACKUPS_KEPT, BackupInfo, RestoreReport};
@@ -553,7 +554,16 @@ impl Writer<'_> {
                 new.meta.deleted_at = old.meta.deleted_at;
                 let clock = self.tick();
                 for c in changed {
-                    new.clocks.insert(c.to_owned(), clock.clone());
+                    if sets::is_set_field(R::KIND, c) {
+                        let none = serde_json::Value::Null;
+                        let (was, is) = (
+                            old.data.get(c).unwrap_or(&none),
+                            new.data.get(c).unwrap_or(&none),
+                        );
+                        sets::stamp_edit(c, was, is, &clock, &mut new.clocks);
+                    } else {
+                        new.clocks.insert(c.to_owned(), clock.clone());
+                    }
                 }
                 (Action::Update, Some(old.snapshot()))
             }
