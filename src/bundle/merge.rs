@@ -447,7 +447,10 @@ impl Plan {
                 field_value(&merged, field),
             );
             if old != new {
-                entry.run_base.insert(field.to_owned(), old);
+                // The value the winning edit was made on top of: the colleague's base when
+                // theirs won, which is not always the value it replaced here.
+                let base = incoming.base.get(field).cloned().unwrap_or(old);
+                entry.run_base.insert(field.to_owned(), base);
             }
         }
         let mut new_conflicts = Vec::new();
