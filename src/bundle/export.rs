@@ -7,7 +7,7 @@ use super::format::{
     BundleRecord, Creator, EntryInfo, FORMAT_NAME, FORMAT_VERSION, FilterInfo, MANIFEST, Manifest,
     RecordsDoc, records_entry,
 };
-use super::read::history_base;
+use super::read::{history_base, history_bases};
 use super::{Progress, Stage};
 use crate::model::{SubjectId, TopicId};
 use crate::store::{
@@ -110,13 +110,20 @@ fn export_with(
     let mut done = 0u64;
     let mut docs: Vec<(String, Vec<u8>)> = Vec::new();
     let mut counts = BTreeMap::new();
+    // Past a few hundred records one pass over the history beats a query per record.
+    let mut bases = if total > 256 {
+        Some(history_bases(store.conn())?)
+    } else {
+        None
+    };
     for (kind, records) in &selected {
         let mut out_records = Vec::with_capacity(records.len());
         for rec in records {
-            out_records.push(BundleRecord::from_stored(
-                rec,
-                history_base(store.conn(), &rec.id)?,
-            ));
+            let base = match bases.as_mut() {
+                Some(all) => all.remove(&rec.id).unwrap_or_default(),
+                None => history_base(store.conn(), &rec.id)?,
+            };
+            out_records.push(BundleRecord::from_stored(rec, base));
             done += 1;
             if done.is_multiple_of(500) {
                 progress(Progress {
