@@ -116,7 +116,7 @@ fn export_with(
     } else {
         None
     };
-    for (kind, records) in &selected {
+    for (kind, records) in selected {
         let mut out_records = Vec::with_capacity(records.len());
         for rec in records {
             let base = match bases.as_mut() {
@@ -138,7 +138,7 @@ fn export_with(
             kind: kind.table().to_owned(),
             records: out_records,
         };
-        docs.push((records_entry(*kind), serde_json::to_vec(&doc)?));
+        docs.push((records_entry(kind), serde_json::to_vec(&doc)?));
     }
     let manifest = Manifest {
         format: FORMAT_NAME.to_owned(),
@@ -190,6 +190,9 @@ fn zip_bytes(manifest: &[u8], docs: &[(String, Vec<u8>)]) -> std::io::Result<Vec
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
+        // The fastest level: a fifth of an export went into deflating at the default level,
+        // for files about 20 % smaller.
+        .compression_level(Some(1))
         .large_file(true);
     zip.start_file(MANIFEST, options).map_err(zip_err)?;
     zip.write_all(manifest)?;

@@ -668,7 +668,7 @@ fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Sour
                 path: path.to_owned(),
             })?;
             let base = history_base(&conn, &rec.id)?;
-            let record = BundleRecord::from_stored(&rec, base);
+            let record = BundleRecord::from_stored(rec, base);
             records.push(validate(kind, record, path)?);
             done += 1;
             if done.is_multiple_of(500) {
