@@ -19,6 +19,10 @@ use zoufang::report::{SummaryFilter, summarize};
 use zoufang::store::Store;
 use zoufang::ui::{Settings, View, ZoufangApp, fonts};
 
+/// The allocator the app uses (src/main.rs), for subjects and baselines alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The demo generator makes about three findings per visit.
 const FINDINGS_PER_VISIT: f64 = 3.0;
 const SEED: u64 = 9;

@@ -5,6 +5,9 @@ use std::process::ExitCode;
 use zoufang::cli::{Cli, run};
 use zoufang::i18n::{Lang, Localized};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.language();

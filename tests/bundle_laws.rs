@@ -17,6 +17,7 @@ use zoufang::store::Store;
 
 const PLACES: [&str; 3] = ["城西敬老院", "东湖社区", "北山公墓"];
 const NOTES: [&str; 3] = ["", "院长陪同", "需回访"];
+const INVESTIGATORS: [&str; 3] = ["张敏", "李建国", "王芳"];
 const TITLES: [&str; 3] = ["消防通道堵塞", "护理员不足", "台账不全"];
 
 #[derive(Clone, Debug)]
@@ -45,6 +46,11 @@ enum Op {
         pick: usize,
         value: usize,
     },
+    ToggleInvestigator {
+        dev: usize,
+        pick: usize,
+        value: usize,
+    },
     Delete {
         dev: usize,
         pick: usize,
@@ -69,6 +75,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (d.clone(), p.clone(), v.clone()).prop_map(|(dev, pick, value)| Op::EditNotes { dev, pick, value }),
         2 => (d.clone(), p.clone(), v.clone()).prop_map(|(dev, pick, title)| Op::NewFinding { dev, pick, title }),
         2 => (d.clone(), p.clone(), v.clone()).prop_map(|(dev, pick, value)| Op::EditFinding { dev, pick, value }),
+        2 => (d.clone(), p.clone(), v.clone()).prop_map(|(dev, pick, value)| Op::ToggleInvestigator { dev, pick, value }),
         1 => (d.clone(), p.clone()).prop_map(|(dev, pick)| Op::Delete { dev, pick }),
         1 => (d.clone(), p.clone()).prop_map(|(dev, pick)| Op::Restore { dev, pick }),
         2 => (d.clone(), d).prop_map(|(from, to)| Op::Sync { from, to }),
@@ -149,6 +156,24 @@ fn run(devices: &mut [Store], op: &Op, dir: &std::path::Path, step: usize) {
             finding.title = TITLES[value].to_owned();
             finding.status = [Status::Open, Status::InProgress, Status::Open][value];
             let _refused_under_a_deleted_visit = store.save_finding(&finding).is_err();
+        }
+        Op::ToggleInvestigator {
+            dev,
+            pick: p,
+            value,
+        } => {
+            let store = &mut devices[dev % n];
+            let Some(id) = pick(store, "visit", p) else {
+                return;
+            };
+            let mut visit = store.visit(id.parse::<VisitId>().unwrap()).unwrap();
+            let name = INVESTIGATORS[value].to_owned();
+            if let Some(at) = visit.investigators.iter().position(|i| *i == name) {
+                visit.investigators.remove(at);
+            } else {
+                visit.investigators.push(name);
+            }
+            store.save_visit(&visit).unwrap();
         }
         Op::Delete { dev, pick: p } | Op::Restore { dev, pick: p } => {
             let store = &mut devices[dev % n];

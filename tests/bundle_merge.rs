@@ -7,8 +7,11 @@ mod common;
 
 use chrono::NaiveDate;
 use common::*;
-use zoufang::bundle::{ExportFilter, conflicts, export, import_log, mark_reviewed, no_progress};
+use zoufang::bundle::{
+    ExportFilter, Keep, conflicts, export, import_log, mark_reviewed, no_progress, resolve,
+};
 use zoufang::demo::{DemoOptions, generate};
+use zoufang::model::builtin_topic_id;
 use zoufang::model::{Finding, Visit, VisitId};
 use zoufang::store::Store;
 
@@ -407,4 +410,111 @@ fn export_and_import_report_progress_for_a_progress_bar() {
     for stage in [Stage::Reading, Stage::Merging, Stage::Writing] {
         assert!(stages.contains(&stage), "{stage:?} reported");
     }
+}
+
+/// A visit with one finding tagged `funeral`, on A and (imported) on B.
+fn shared_finding(dir: &std::path::Path) -> (Store, Store, zoufang::model::FindingId) {
+    let mut a = laptop("王敏");
+    let mut b = laptop("李强");
+    let visit = Visit::new(day("2026-03-05"), "北山公墓");
+    a.save_visit(&visit).unwrap();
+    let mut finding = Finding::new(visit.id, "违规硬化大墓");
+    finding.topics = vec![builtin_topic_id(0)];
+    a.save_finding(&finding).unwrap();
+    import_files(&mut b, &[export_all(&a, dir, "a0.zfb")]);
+    (a, b, finding.id)
+}
+
+#[test]
+fn topics_added_by_two_colleagues_are_both_kept_and_a_removal_sticks() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b, id) = shared_finding(dir.path());
+    let (funeral, elderly, child) = (
+        builtin_topic_id(0),
+        builtin_topic_id(1),
+        builtin_topic_id(2),
+    );
+    let mut fa = a.finding(id).unwrap();
+    fa.topics.push(elderly);
+    a.save_finding(&fa).unwrap();
+    let mut fb = b.finding(id).unwrap();
+    fb.topics = vec![child];
+    b.save_finding(&fb).unwrap();
+    let from_a = export_all(&a, dir.path(), "a1.zfb");
+    let from_b = export_all(&b, dir.path(), "b1.zfb");
+    let ra = import_files(&mut a, std::slice::from_ref(&from_b));
+    let rb = import_files(&mut b, std::slice::from_ref(&from_a));
+    assert_eq!(
+        ra.totals.conflicts + rb.totals.conflicts,
+        0,
+        "nothing to review"
+    );
+    for store in [&a, &b] {
+        let topics = store.finding(id).unwrap().topics;
+        assert_eq!(topics.len(), 2, "{topics:?}");
+        assert!(topics.contains(&elderly) && topics.contains(&child));
+        assert!(!topics.contains(&funeral), "B's removal sticks");
+    }
+    assert_eq!(a.records_digest().unwrap(), b.records_digest().unwrap());
+    // A lead importing both, in either order, gets the same.
+    for files in [[&from_a, &from_b], [&from_b, &from_a]] {
+        let mut lead = laptop("赵队长");
+        import_files(&mut lead, &[files[0].clone(), files[1].clone()]);
+        assert_eq!(lead.records_digest().unwrap(), a.records_digest().unwrap());
+    }
+}
+
+#[test]
+fn investigators_keep_the_order_they_were_typed_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b, id) = shared_visit(dir.path());
+    let mut va = a.visit(id).unwrap();
+    va.investigators = vec!["王敏".into(), "张强".into()];
+    a.save_visit(&va).unwrap();
+    import_files(&mut b, &[export_all(&a, dir.path(), "a1.zfb")]);
+    let mut vb = b.visit(id).unwrap();
+    assert_eq!(vb.investigators, ["王敏", "张强"]);
+    vb.investigators = vec!["张强".into(), "王敏".into(), "李强".into()];
+    b.save_visit(&vb).unwrap();
+    import_files(&mut a, &[export_all(&b, dir.path(), "b1.zfb")]);
+    assert_eq!(a.visit(id).unwrap().investigators, ["张强", "王敏", "李强"]);
+}
+
+#[test]
+fn an_edit_newer_than_the_delete_is_listed_and_keeping_it_restores_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b, id) = shared_visit(dir.path());
+    a.delete(&id.to_string()).unwrap();
+    let from_a = export_all(&a, dir.path(), "a1.zfb");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let mut vb = b.visit(id).unwrap();
+    vb.region = "西湖区".into();
+    b.save_visit(&vb).unwrap();
+    let from_b = export_all(&b, dir.path(), "b1.zfb");
+    let mut digests = Vec::new();
+    for files in [[&from_a, &from_b], [&from_b, &from_a]] {
+        let mut lead = laptop("赵队长");
+        let report = import_files(&mut lead, &[files[0].clone(), files[1].clone()]);
+        assert_eq!(report.totals.conflicts, 1, "{report:?}");
+        let visit = lead.visit(id).unwrap();
+        assert!(visit.meta.is_deleted(), "nothing resurrects by itself");
+        assert_eq!(visit.region, "西湖区", "the edit is kept, in the Trash");
+        let listed = conflicts(&lead, false).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].field, "deleted_at");
+        assert_eq!(listed[0].loser_author, "李强");
+        digests.push(lead.records_digest().unwrap());
+    }
+    assert_eq!(digests[0], digests[1]);
+    // B, whose edit it is, sees the same conflict and keeps the edit: the visit comes back.
+    let report = import_files(&mut b, std::slice::from_ref(&from_a));
+    assert_eq!(report.totals.conflicts, 1);
+    let seq = conflicts(&b, false).unwrap()[0].seq;
+    resolve(&mut b, seq, Keep::Mine).unwrap();
+    assert!(!b.visit(id).unwrap().meta.is_deleted());
+    import_files(&mut a, &[export_all(&b, dir.path(), "b2.zfb")]);
+    let visit = a.visit(id).unwrap();
+    assert!(!visit.meta.is_deleted(), "the restore travels");
+    assert_eq!(visit.region, "西湖区");
+    assert_eq!(a.records_digest().unwrap(), b.records_digest().unwrap());
 }

@@ -265,3 +265,24 @@ fn punctuation_around_a_word_is_ignored() {
     same_set(find(&c.store, "单人户。"), ids(&[c.dibao]));
     same_set(find(&c.store, "墓地、捆绑"), ids(&[c.fees]));
 }
+
+#[test]
+fn among_title_matches_the_newest_comes_first() {
+    let mut store = Store::open_in_memory().unwrap();
+    let visit = Visit::new(day("2026-03-02"), "城西敬老院");
+    store.save_visit(&visit).unwrap();
+    let older = Finding::new(visit.id, "消防通道堵塞");
+    store.save_finding(&older).unwrap();
+    let mut mention = Finding::new(visit.id, "护理员不足");
+    mention.detail = "夜间无人巡查消防通道".into();
+    store.save_finding(&mention).unwrap();
+    let newer = Finding::new(visit.id, "二楼消防通道上锁");
+    store.save_finding(&newer).unwrap();
+    for word in ["消防", "消防通道"] {
+        assert_eq!(
+            find(&store, word),
+            ids(&[newer.id, older.id, mention.id]),
+            "{word}"
+        );
+    }
+}

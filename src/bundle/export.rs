@@ -8,7 +8,7 @@ use super::format::{
     FORMAT_VERSION_WITHOUT_ATTACHMENTS, FilterInfo, MANIFEST, Manifest, RecordsDoc,
     attachment_entry, records_entry,
 };
-use super::read::history_base;
+use super::read::{history_base, history_bases};
 use super::{Progress, Stage};
 use crate::model::{SubjectId, TopicId};
 use crate::store::{
@@ -112,17 +112,26 @@ fn export_with(
     let mut done = 0u64;
     let mut docs: Vec<(String, Vec<u8>)> = Vec::new();
     let mut counts = BTreeMap::new();
-    for (kind, records) in &selected {
-        if *kind == RecordKind::Attachment && records.is_empty() {
+    // The attachments' hashes and sizes first: the records are moved into the bundle below.
+    let blobs = attachment_blobs(store, &selected)?;
+    // Past a few hundred records one pass over the history beats a query per record.
+    let mut bases = if total > 256 {
+        Some(history_bases(store.conn())?)
+    } else {
+        None
+    };
+    for (kind, records) in selected {
+        if kind == RecordKind::Attachment && records.is_empty() {
             // No attachments: a version-1 bundle, readable by a Zoufang without them.
             continue;
         }
         let mut out_records = Vec::with_capacity(records.len());
         for rec in records {
-            out_records.push(BundleRecord::from_stored(
-                rec,
-                history_base(store.conn(), &rec.id)?,
-            ));
+            let base = match bases.as_mut() {
+                Some(all) => all.remove(&rec.id).unwrap_or_default(),
+                None => history_base(store.conn(), &rec.id)?,
+            };
+            out_records.push(BundleRecord::from_stored(rec, base));
             done += 1;
             if done.is_multiple_of(500) {
                 progress(Progress {
@@ -137,9 +146,8 @@ fn export_with(
             kind: kind.table().to_owned(),
             records: out_records,
         };
-        docs.push((records_entry(*kind), serde_json::to_vec(&doc)?));
+        docs.push((records_entry(kind), serde_json::to_vec(&doc)?));
     }
-    let blobs = attachment_blobs(store, &selected)?;
     let version = if counts.contains_key(RecordKind::Attachment.table()) {
         FORMAT_VERSION
     } else {
@@ -241,6 +249,9 @@ fn write_zip<W: Write + std::io::Seek>(
     let mut zip = zip::ZipWriter::new(writer);
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
+        // The fastest level: a fifth of an export went into deflating at the default level,
+        // for files about 20 % smaller.
+        .compression_level(Some(1))
         .large_file(true);
     zip.start_file(MANIFEST, options).map_err(zip_err)?;
     zip.write_all(manifest).map_err(file_err)?;
@@ -248,7 +259,10 @@ fn write_zip<W: Write + std::io::Seek>(
         zip.start_file(entry.as_str(), options).map_err(zip_err)?;
         zip.write_all(bytes).map_err(file_err)?;
     }
-    let stored = options.compression_method(zip::CompressionMethod::Stored);
+    // Stored has no compression level: its options start afresh.
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(true);
     for (sha256, _) in blobs {
         // Checked against its hash as it is read: a damaged blob stops the export.
         let bytes = crate::store::attachments::read_blob(store.conn(), sha256)?

@@ -170,14 +170,14 @@ pub struct BundleRecord {
 
 impl BundleRecord {
     /// The bundle form of a stored record.
-    pub fn from_stored(rec: &StoredRecord, base: Map<String, Value>) -> BundleRecord {
+    pub fn from_stored(rec: StoredRecord, base: Map<String, Value>) -> BundleRecord {
         BundleRecord {
-            id: rec.id.clone(),
-            data: rec.data.clone(),
-            clocks: rec.clocks.clone(),
+            id: rec.id,
+            data: rec.data,
+            clocks: rec.clocks,
             created_at: rec.meta.created_at,
             updated_at: rec.meta.updated_at,
-            updated_by: rec.meta.updated_by.clone(),
+            updated_by: rec.meta.updated_by,
             deleted_at: rec.meta.deleted_at,
             base,
         }

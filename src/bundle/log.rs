@@ -160,3 +160,37 @@ pub fn mark_reviewed(store: &Store, seq: i64) -> Result<bool> {
     )?;
     Ok(n > 0)
 }
+
+/// A conflicting value as a person reads it: empty values say so, and the tombstone reads as
+/// deleted (with when) or not.
+pub fn value_text(field: &str, value: &Value, lang: crate::i18n::Lang) -> String {
+    if field == crate::store::DELETED_FIELD {
+        return match value
+            .as_i64()
+            .and_then(chrono::DateTime::from_timestamp_millis)
+        {
+            Some(at) => {
+                let at = at
+                    .with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string();
+                match lang {
+                    crate::i18n::Lang::Zh => format!("已删除（{at}）"),
+                    crate::i18n::Lang::En => format!("deleted ({at})"),
+                }
+            }
+            None => lang
+                .pick(
+                    "未删除（删除后又有修改）",
+                    "not deleted (edited after the delete)",
+                )
+                .to_owned(),
+        };
+    }
+    match value {
+        Value::Null => lang.pick("（空）", "(empty)").to_owned(),
+        Value::String(s) if s.is_empty() => lang.pick("（空）", "(empty)").to_owned(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

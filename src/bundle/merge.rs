@@ -12,7 +12,7 @@ use super::read::{Incoming, Origin, field_value, history_base, read_source};
 use super::{Progress, Stage};
 use crate::model::Hlc;
 use crate::store::{
-    Action, DELETED_FIELD, RecordKind, Stamp, Store, StoredRecord, load, write_history,
+    Action, DELETED_FIELD, RecordKind, Stamp, Store, StoredRecord, load, sets, write_history,
     write_row_unindexed,
 };
 use serde::Serialize;
@@ -132,6 +132,13 @@ pub(crate) fn merge_pair(
     for field in fields(local.kind) {
         let (lc, ic) = (local.clocks.get(field), incoming.clocks.get(field));
         let (lv, iv) = (field_value(local, field), field_value(incoming, field));
+        if sets::is_set_field(local.kind, field) {
+            // Sets merge element by element: both sides' additions stay, nothing to review.
+            let local_side = (&lv, &local.clocks);
+            let value = sets::merge(field, local_side, (&iv, &incoming.clocks), &mut out.clocks);
+            out.data.insert(field.to_owned(), value);
+            continue;
+        }
         let wins = incoming_wins(lc, ic, &lv, &iv);
         if let (true, Some(ic)) = (wins, ic) {
             out.clocks.insert(field.to_owned(), ic.clone());
@@ -175,6 +182,11 @@ pub(crate) fn merge_pair(
             loser_is_local: wins,
         });
     }
+    if !conflicts.iter().any(|c| c.field == DELETED_FIELD)
+        && let Some(conflict) = edit_after_delete(local, incoming, &out)
+    {
+        conflicts.push(conflict);
+    }
     // Bookkeeping that is the same whichever order the versions met in.
     out.meta.created_at = match (local.meta.created_at, incoming.meta.created_at) {
         (Some(a), Some(b)) => Some(a.min(b)),
@@ -195,6 +207,50 @@ pub(crate) fn merge_pair(
     }
     out.meta.clock = out.clocks.values().max().cloned();
     Ok((out, conflicts))
+}
+
+/// The newest edit of a record's content (anything but the tombstone).
+fn newest_edit(rec: &StoredRecord) -> Option<&Hlc> {
+    rec.clocks
+        .iter()
+        .filter(|(k, _)| k.as_str() != DELETED_FIELD)
+        .map(|(_, c)| c)
+        .max()
+}
+
+/// One side deleted the record while the other, not knowing, edited it later: the record
+/// stays in the Trash (nothing resurrects by itself) with the edit applied, and the edit is
+/// listed for review, where keeping it restores the record.
+fn edit_after_delete(
+    local: &StoredRecord,
+    incoming: &StoredRecord,
+    merged: &StoredRecord,
+) -> Option<FieldConflict> {
+    merged.meta.deleted_at?;
+    let deleted = merged.clocks.get(DELETED_FIELD)?;
+    let edited = newest_edit(merged).filter(|e| *e > deleted)?;
+    let holds_both = |r: &StoredRecord| {
+        r.meta.deleted_at.is_some()
+            && r.clocks.get(DELETED_FIELD) == Some(deleted)
+            && newest_edit(r) == Some(edited)
+    };
+    if holds_both(local) || holds_both(incoming) {
+        return None;
+    }
+    let editor = if newest_edit(local) == Some(edited) {
+        local
+    } else {
+        incoming
+    };
+    Some(FieldConflict {
+        field: DELETED_FIELD.to_owned(),
+        loser_value: Value::Null,
+        loser_clock: edited.clone(),
+        loser_author: editor.meta.updated_by.clone(),
+        winner_value: field_value(merged, DELETED_FIELD),
+        winner_clock: deleted.clone(),
+        loser_is_local: std::ptr::eq(editor, local),
+    })
 }
 
 /// Whether two versions hold the same data, clocks and tombstone.
@@ -396,7 +452,10 @@ impl Plan {
                 field_value(&merged, field),
             );
             if old != new {
-                entry.run_base.insert(field.to_owned(), old);
+                // The value the winning edit was made on top of: the colleague's base when
+                // theirs won, which is not always the value it replaced here.
+                let base = incoming.base.get(field).cloned().unwrap_or(old);
+                entry.run_base.insert(field.to_owned(), base);
             }
         }
         let mut new_conflicts = Vec::new();
@@ -698,7 +757,13 @@ mod tests {
             .prop_map(|(place, notes, pc, nc, tomb)| {
                 let mut data = Map::new();
                 for (name, _) in RecordKind::Visit.columns() {
-                    data.insert((*name).to_owned(), Value::Null);
+                    // Sets merge element by element (store::sets has their own laws).
+                    let empty = if sets::is_set_field(RecordKind::Visit, name) {
+                        Value::Array(Vec::new())
+                    } else {
+                        Value::Null
+                    };
+                    data.insert((*name).to_owned(), empty);
                 }
                 data.insert("place".into(), Value::from(place));
                 data.insert("notes".into(), Value::from(notes));

@@ -27,7 +27,7 @@ pub use digest::{AgreementDigest, agreement_digest};
 pub use error::{BundleError, Result};
 pub use export::{ExportFilter, ExportSummary, export, export_encrypted};
 pub use format::Limits;
-pub use log::{ConflictEntry, ImportLogEntry, conflicts, import_log, mark_reviewed};
+pub use log::{ConflictEntry, ImportLogEntry, conflicts, import_log, mark_reviewed, value_text};
 pub use merge::{Counts, FileReport, ImportOptions, ImportReport, import};
 pub use read::{Origin, SourceKind, decode_records};
 pub use resolve::{Keep, Resolution, resolve};

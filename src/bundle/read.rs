@@ -17,7 +17,7 @@ use crate::store::{
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -561,9 +561,11 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
         .map(|(c, _)| *c)
         .chain([DELETED_FIELD])
         .collect();
+    let element_clock = |k: &String| crate::store::sets::valid_element_key(kind, k);
     if let Some(field) = rec
         .clocks
         .keys()
+        .filter(|k| !element_clock(k))
         .chain(base.keys())
         .chain(rec.data.keys())
         .find(|k| !known.contains(k.as_str()))
@@ -710,7 +712,7 @@ fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Sour
                 path: path.to_owned(),
             })?;
             let base = history_base(&conn, &rec.id)?;
-            let record = BundleRecord::from_stored(&rec, base);
+            let record = BundleRecord::from_stored(rec, base);
             records.push(validate(kind, record, path)?);
             done += 1;
             if done.is_multiple_of(500) {
@@ -787,29 +789,52 @@ pub(crate) fn history_base(conn: &Connection, id: &str) -> Result<Map<String, Va
     let mut base = Map::new();
     for row in rows {
         let (before, after) = row?;
-        let parse = |t: &str| -> Map<String, Value> {
-            match serde_json::from_str(t) {
-                Ok(Value::Object(map)) => map,
-                _ => Map::new(),
-            }
-        };
-        let before = parse(&before);
-        let after = after.as_deref().map(parse).unwrap_or_default();
-        let keys: Vec<&String> = before.keys().chain(after.keys()).collect();
-        for key in keys {
-            if base.contains_key(key) {
-                continue;
-            }
-            let (b, a) = (
-                snapshot_value(key, before.get(key)),
-                snapshot_value(key, after.get(key)),
-            );
-            if b != a {
-                base.insert(key.clone(), b);
-            }
-        }
+        fold_change(&mut base, &before, after.as_deref());
     }
     Ok(base)
+}
+
+/// [`history_base`] of every record with a change, in one pass over the history: exporting
+/// many records, one query per record cost more than all the rest.
+pub(crate) fn history_bases(conn: &Connection) -> Result<HashMap<String, Map<String, Value>>> {
+    let mut stmt = conn.prepare(
+        "SELECT record_id, before, after FROM history
+         WHERE before IS NOT NULL AND action <> 'conflict'
+         ORDER BY record_id, seq DESC",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out: HashMap<String, Map<String, Value>> = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        let before: String = row.get(1)?;
+        let after: Option<String> = row.get(2)?;
+        fold_change(out.entry(id).or_default(), &before, after.as_deref());
+    }
+    Ok(out)
+}
+
+/// Adds one change (newest first) to a base: fields it changed that no newer change did.
+fn fold_change(base: &mut Map<String, Value>, before: &str, after: Option<&str>) {
+    let parse = |t: &str| -> Map<String, Value> {
+        match serde_json::from_str(t) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        }
+    };
+    let before = parse(before);
+    let after = after.map(parse).unwrap_or_default();
+    for key in before.keys().chain(after.keys()) {
+        if base.contains_key(key) {
+            continue;
+        }
+        let (b, a) = (
+            snapshot_value(key, before.get(key)),
+            snapshot_value(key, after.get(key)),
+        );
+        if b != a {
+            base.insert(key.clone(), b);
+        }
+    }
 }
 
 /// A value of a history snapshot in the form [`field_value`] gives.

@@ -2,7 +2,7 @@
 //! import log).
 
 use super::{CliError, Context};
-use crate::bundle::{Keep, Resolution, conflicts, import_log, mark_reviewed, resolve};
+use crate::bundle::{Keep, Resolution, conflicts, import_log, mark_reviewed, resolve, value_text};
 use crate::store::kind_label;
 use clap::Args;
 
@@ -105,9 +105,9 @@ pub fn run(ctx: &mut Context, args: &ConflictsArgs) -> Result<(), CliError> {
             c.record_id,
             c.field,
             ctx.lang.pick("落选", "lost"),
-            c.loser_value,
+            value_text(&c.field, &c.loser_value, ctx.lang),
             ctx.lang.pick("保留", "kept"),
-            c.winner_value,
+            value_text(&c.field, &c.winner_value, ctx.lang),
         );
     }
     Ok(())

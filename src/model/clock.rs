@@ -83,7 +83,9 @@ impl FromStr for Hlc {
 
 impl Serialize for Hlc {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        // One string, escaped in one pass: `collect_str` escaped each formatted piece
+        // separately, a fifth of a bundle export's time.
+        s.serialize_str(&self.to_string())
     }
 }
 

@@ -12,6 +12,7 @@ mod query;
 mod record;
 mod schema;
 pub mod search;
+pub mod sets;
 mod topics;
 
 pub use attachments::{DEFAULT_MAX_ATTACHMENT_MB, MAX_ATTACHMENT_MB, human_size, sha256_hex};
@@ -319,22 +320,28 @@ impl Store {
 
     /// The kind of the record with this id, live or deleted.
     pub fn kind_of(&self, id: &str) -> Result<RecordKind> {
-        for kind in RecordKind::ALL {
-            let sql = format!("SELECT 1 FROM {} WHERE id = ?1", kind.table());
-            if self
-                .conn
-                .prepare_cached(&sql)?
-                .query_row([id], |_| Ok(()))
-                .optional()?
-                .is_some()
-            {
-                return Ok(kind);
-            }
-        }
-        Err(StoreError::NotFound {
-            kind: "record",
-            id: id.to_owned(),
-        })
+        // One statement for all tables: imports ask this of every record they add.
+        static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let sql = SQL.get_or_init(|| {
+            RecordKind::ALL
+                .iter()
+                .map(|k| format!("SELECT '{0}' FROM {0} WHERE id = ?1", k.table()))
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ")
+                + " LIMIT 1"
+        });
+        let found: Option<String> = self
+            .conn
+            .prepare_cached(sql)?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        found
+            .as_deref()
+            .and_then(RecordKind::from_code)
+            .ok_or_else(|| StoreError::NotFound {
+                kind: "record",
+                id: id.to_owned(),
+            })
     }
 
     /// Loads any record, live or deleted, in its stored form.
@@ -564,7 +571,16 @@ impl Writer<'_> {
                 new.meta.deleted_at = old.meta.deleted_at;
                 let clock = self.tick();
                 for c in changed {
-                    new.clocks.insert(c.to_owned(), clock.clone());
+                    if sets::is_set_field(R::KIND, c) {
+                        let none = serde_json::Value::Null;
+                        let (was, is) = (
+                            old.data.get(c).unwrap_or(&none),
+                            new.data.get(c).unwrap_or(&none),
+                        );
+                        sets::stamp_edit(c, was, is, &clock, &mut new.clocks);
+                    } else {
+                        new.clocks.insert(c.to_owned(), clock.clone());
+                    }
                 }
                 (Action::Update, Some(old.snapshot()))
             }

@@ -371,32 +371,7 @@ pub fn write_row(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
 pub fn write_row_unindexed(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
     let kind = rec.kind;
     let columns = kind.columns();
-    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
-    let all: Vec<String> = std::iter::once("id")
-        .chain(names.iter().copied())
-        .chain([
-            "created_at",
-            "updated_at",
-            "updated_by",
-            "clock",
-            "clocks",
-            "deleted_at",
-        ])
-        .map(str::to_owned)
-        .collect();
-    let placeholders: Vec<String> = (1..=all.len()).map(|i| format!("?{i}")).collect();
-    let updates: Vec<String> = all[1..]
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
-    let sql = format!(
-        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
-        kind.table(),
-        all.join(", "),
-        placeholders.join(", "),
-        updates.join(", ")
-    );
-    let mut values: Vec<SqlValue> = Vec::with_capacity(all.len());
+    let mut values: Vec<SqlValue> = Vec::with_capacity(columns.len() + 7);
     values.push(SqlValue::Text(rec.id.clone()));
     for (name, ty) in columns {
         values.push(to_sql(rec.data.get(*name).unwrap_or(&Value::Null), *ty));
@@ -419,11 +394,51 @@ pub fn write_row_unindexed(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<(
     values.push(SqlValue::Text(clock.to_string()));
     values.push(SqlValue::Text(compact_clocks(&rec.clocks, &clock)?));
     values.push(time(rec.meta.deleted_at));
-    tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    tx.prepare_cached(upsert_sql(kind))?
+        .execute(params_from_iter(values))?;
     if kind == RecordKind::Finding {
         sync_finding_topics(tx, rec)?;
     }
     Ok(())
+}
+
+/// The upsert of a kind's rows, made once: bulk imports write it per record.
+fn upsert_sql(kind: RecordKind) -> &'static str {
+    static SQL: std::sync::OnceLock<Vec<(RecordKind, String)>> = std::sync::OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        RecordKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let all: Vec<&str> = std::iter::once("id")
+                    .chain(kind.columns().iter().map(|(n, _)| *n))
+                    .chain([
+                        "created_at",
+                        "updated_at",
+                        "updated_by",
+                        "clock",
+                        "clocks",
+                        "deleted_at",
+                    ])
+                    .collect();
+                let placeholders: Vec<String> = (1..=all.len()).map(|i| format!("?{i}")).collect();
+                let updates: Vec<String> = all[1..]
+                    .iter()
+                    .map(|c| format!("{c} = excluded.{c}"))
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
+                    kind.table(),
+                    all.join(", "),
+                    placeholders.join(", "),
+                    updates.join(", ")
+                );
+                (kind, sql)
+            })
+            .collect()
+    });
+    all.iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("", |(_, sql)| sql.as_str())
 }
 
 fn sync_finding_topics(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {

@@ -1,6 +1,7 @@
 //! Conflicts to review: where two people changed the same field, the version that lost the
 //! merge is kept here (and in history) until someone looks at it.
 
+use crate::bundle::value_text;
 use crate::bundle::{self, ConflictEntry};
 use crate::i18n::{Lang, Localized};
 use crate::store::{RecordKind, kind_label};
@@ -14,15 +15,6 @@ pub struct ConflictsView {
     show_reviewed: bool,
     entries: Option<(u64, bool, Vec<ConflictEntry>)>,
     error: Option<String>,
-}
-
-fn value_text(value: &serde_json::Value, lang: Lang) -> String {
-    match value {
-        serde_json::Value::Null => lang.pick("（空）", "(empty)").to_owned(),
-        serde_json::Value::String(s) if s.is_empty() => lang.pick("（空）", "(empty)").to_owned(),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 impl ConflictsView {
@@ -126,17 +118,17 @@ impl ConflictsView {
                         ui.label(format!(
                             "{}{}",
                             lang.pick("采用：", "Kept: "),
-                            value_text(&c.winner_value, lang)
+                            value_text(&c.field, &c.winner_value, lang)
                         ));
                         ui.label(match lang {
                             Lang::Zh => format!(
                                 "落选：{}（{}）",
-                                value_text(&c.loser_value, lang),
+                                value_text(&c.field, &c.loser_value, lang),
                                 c.loser_author
                             ),
                             Lang::En => format!(
                                 "Lost: {} ({})",
-                                value_text(&c.loser_value, lang),
+                                value_text(&c.field, &c.loser_value, lang),
                                 c.loser_author
                             ),
                         });
