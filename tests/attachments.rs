@@ -414,6 +414,19 @@ fn a_tampered_attachment_is_refused_and_nothing_changes() {
         "{err:?}"
     );
 
+    // Bytes no record names: refused rather than stored for nothing.
+    let stuffed = t.dir.path().join("stuffed.zfb");
+    tamper(&good, &stuffed, |e| {
+        let junk = vec![7u8; 4096];
+        let name = format!("attachments/{}", zoufang::store::sha256_hex(&junk));
+        e.push((name, junk));
+    });
+    let err = refused(&mut t.lead, &stuffed);
+    assert!(
+        matches!(err, BundleError::UnexpectedEntry { .. }),
+        "{err:?}"
+    );
+
     // The good one still goes in.
     import_files(&mut t.lead, &[good]);
     assert_eq!(blob_count(&t.lead), 3);

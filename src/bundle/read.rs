@@ -79,8 +79,10 @@ pub(crate) struct Source {
     pub blobs: BTreeMap<String, Vec<u8>>,
 }
 
-/// Refuses an attachment record whose bytes the source does not carry.
+/// Refuses an attachment record whose bytes the source does not carry, and bytes that no
+/// attachment record names (they would only fill the database).
 fn check_blobs(records: &[Incoming], blobs: &BTreeMap<String, Vec<u8>>, path: &Path) -> Result<()> {
+    let mut named = HashSet::new();
     for incoming in records
         .iter()
         .filter(|r| r.rec.kind == RecordKind::Attachment)
@@ -98,6 +100,13 @@ fn check_blobs(records: &[Incoming], blobs: &BTreeMap<String, Vec<u8>>, path: &P
                 path: path.to_owned(),
             });
         }
+        named.insert(sha256);
+    }
+    if let Some(sha256) = blobs.keys().find(|s| !named.contains(s.as_str())) {
+        return Err(BundleError::UnexpectedEntry {
+            name: format!("{ATTACHMENTS_DIR}{sha256}"),
+            path: path.to_owned(),
+        });
     }
     Ok(())
 }
