@@ -197,3 +197,49 @@ fn files_dropped_with_no_record_open_are_not_attached_anywhere() {
             .is_empty()
     );
 }
+
+#[test]
+fn closing_a_problem_names_its_evidence() {
+    use egui::accesskit::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _, finding) = setup(dir.path());
+    let mut h = harness(&db, Some(AppCommand::OpenFinding(finding.id)));
+    let before = png(&dir.path().join("整改前.png"));
+    let after = dir.path().join("整改后.png");
+    image::RgbImage::from_pixel(64, 64, image::Rgb([20, 160, 60]))
+        .save(&after)
+        .unwrap();
+    drop_files(&mut h, &[before, after]);
+
+    h.get_by_label("销号…").click();
+    h.run();
+    let verifier = h.get_by_role_and_label(Role::TextInput, "验收人");
+    verifier.focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "验收人")
+        .type_text("李强");
+    h.run();
+    // The dialog lists the finding's files: tick the one that shows the fix.
+    h.get_by_role_and_label(Role::CheckBox, "整改后.png")
+        .click();
+    h.run();
+    h.get_by_label("确认销号").click();
+    h.run();
+
+    let store = Store::open(&db).unwrap();
+    let closed = store.finding(finding.id).unwrap();
+    assert_eq!(closed.status, zoufang::model::Status::Closed);
+    let evidence: Vec<(String, bool)> = store
+        .attachments(&finding.id.to_string(), false)
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.name, a.evidence))
+        .collect();
+    assert_eq!(
+        evidence,
+        [
+            ("整改前.png".to_owned(), false),
+            ("整改后.png".to_owned(), true)
+        ]
+    );
+}
