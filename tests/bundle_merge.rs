@@ -476,7 +476,17 @@ fn investigators_keep_the_order_they_were_typed_in() {
     assert_eq!(vb.investigators, ["王敏", "张强"]);
     vb.investigators = vec!["张强".into(), "王敏".into(), "李强".into()];
     b.save_visit(&vb).unwrap();
-    import_files(&mut a, &[export_all(&b, dir.path(), "b1.zfb")]);
+    let from_b = export_all(&b, dir.path(), "b1.zfb");
+    let manifest = read_entries(&from_b)
+        .into_iter()
+        .find(|(name, _)| name == "manifest.json")
+        .unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest.1).unwrap();
+    assert_eq!(
+        manifest["version"], 2,
+        "element clocks need a version-2 reader"
+    );
+    import_files(&mut a, &[from_b]);
     assert_eq!(a.visit(id).unwrap().investigators, ["张强", "王敏", "李强"]);
 }
 

@@ -120,13 +120,18 @@ fn export_with(
     } else {
         None
     };
+    let mut element_clocks = false;
     for (kind, records) in selected {
         if kind == RecordKind::Attachment && records.is_empty() {
-            // No attachments: a version-1 bundle, readable by a Zoufang without them.
+            // No attachments: maybe a version-1 bundle, readable by a Zoufang without them.
             continue;
         }
         let mut out_records = Vec::with_capacity(records.len());
         for rec in records {
+            element_clocks |= rec
+                .clocks
+                .keys()
+                .any(|k| crate::store::sets::is_element_key(k));
             let base = match bases.as_mut() {
                 Some(all) => all.remove(&rec.id).unwrap_or_default(),
                 None => history_base(store.conn(), &rec.id)?,
@@ -148,7 +153,9 @@ fn export_with(
         };
         docs.push((records_entry(kind), serde_json::to_vec(&doc)?));
     }
-    let version = if counts.contains_key(RecordKind::Attachment.table()) {
+    // Version 2 added attachments and the clocks of set elements; a bundle with neither is
+    // written as version 1, which an older Zoufang reads the same.
+    let version = if counts.contains_key(RecordKind::Attachment.table()) || element_clocks {
         FORMAT_VERSION
     } else {
         FORMAT_VERSION_WITHOUT_ATTACHMENTS

@@ -12,11 +12,12 @@ use std::collections::BTreeMap;
 pub const FORMAT_NAME: &str = "zoufang-bundle";
 
 /// The newest format version this build reads, and the one it writes for bundles with
-/// attachments (version 2 added `attachments/<sha256>` and `records/attachment.json`).
+/// attachments or set-element clocks (version 2 added `attachments/<sha256>`,
+/// `records/attachment.json` and clock entries `<field>/<element>`).
 pub const FORMAT_VERSION: u32 = 2;
 
-/// The version written for bundles without attachments, so a colleague whose Zoufang
-/// predates attachments can still read them.
+/// The version written for bundles with neither, so a colleague whose Zoufang predates them
+/// can still read them.
 pub const FORMAT_VERSION_WITHOUT_ATTACHMENTS: u32 = 1;
 
 /// The folder of attachment entries.

@@ -28,6 +28,11 @@ pub fn element_key(field: &str, element: &Value) -> String {
     format!("{field}/{}", canonical(element))
 }
 
+/// Whether a clock-map key is an element's (not a field's).
+pub fn is_element_key(key: &str) -> bool {
+    key.contains('/')
+}
+
 /// Splits a clock-map key into its set field and element text, if it is an element key.
 pub fn split_element_key(key: &str) -> Option<(&str, &str)> {
     key.split_once('/')
