@@ -82,7 +82,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
     let n = |k: &str| summary.counts.get(k).copied().unwrap_or(0);
     match ctx.lang {
         Lang::Zh => outln!(
-            "已导出{}：走访 {} 次，发现 {} 条，调研课题 {} 个，专题 {} 个 → {}",
+            "已导出{}：走访 {} 次，发现 {} 条，调研课题 {} 个，专题 {} 个，附件 {} 个 → {}",
             if summary.encrypted {
                 "（已加密）"
             } else {
@@ -92,14 +92,16 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
             n("finding"),
             n("subject"),
             n("topic"),
+            n("attachment"),
             summary.path.display()
         ),
         Lang::En => outln!(
-            "Exported {} visits, {} findings, {} subjects, {} topics{} → {}",
+            "Exported {} visits, {} findings, {} subjects, {} topics, {} attachments{} → {}",
             n("visit"),
             n("finding"),
             n("subject"),
             n("topic"),
+            n("attachment"),
             if summary.encrypted { ", encrypted" } else { "" },
             summary.path.display()
         ),
