@@ -260,7 +260,11 @@ fn same(a: &StoredRecord, b: &StoredRecord) -> bool {
 
 /// A record the import touches: as it was in the database, and as it is now in the plan.
 struct Planned {
-    original: Option<StoredRecord>,
+    /// Whether the import changes the record (or adds it).
+    changed: bool,
+    /// The database's version as history shows it, taken when the import first changes it
+    /// (keeping a copy of every record it only compares cost a tenth of an import).
+    before: Option<Value>,
     current: StoredRecord,
     /// Values replaced by this run, per field (they override the history).
     run_base: Map<String, Value>,
@@ -397,8 +401,9 @@ impl Plan {
         if !self.records.contains_key(&id) {
             if let Some(original) = load(store.conn(), kind, &id)? {
                 let planned = Planned {
-                    current: original.clone(),
-                    original: Some(original),
+                    changed: false,
+                    before: None,
+                    current: original,
                     run_base: Map::new(),
                     history: None,
                 };
@@ -412,7 +417,8 @@ impl Plan {
             let mut rec = incoming.rec.clone();
             rec.meta.clock = rec.clocks.values().max().cloned();
             let planned = Planned {
-                original: None,
+                changed: true,
+                before: None,
                 current: rec,
                 run_base: incoming.base.clone(),
                 history: Some(Map::new()),
@@ -439,7 +445,12 @@ impl Plan {
             &mut local_base,
             &incoming.base,
         )?;
-        if same(&merged, &entry.current) {
+        let changes = !same(&merged, &entry.current);
+        if changes && !entry.changed {
+            entry.before = Some(entry.current.snapshot());
+            entry.changed = true;
+        }
+        if !changes {
             counts.unchanged += 1;
         } else if entry.current.meta.deleted_at.is_none() && merged.meta.deleted_at.is_some() {
             counts.deleted += 1;
@@ -506,11 +517,7 @@ impl Plan {
         report: &mut ImportReport,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<()> {
-        let mut changes: Vec<&Planned> = self
-            .records
-            .values()
-            .filter(|p| p.original.as_ref().is_none_or(|o| !same(o, &p.current)))
-            .collect();
+        let mut changes: Vec<&Planned> = self.records.values().filter(|p| p.changed).collect();
         // Parents before children, for the foreign keys.
         changes
             .sort_by(|a, b| (a.current.kind, &a.current.id).cmp(&(b.current.kind, &b.current.id)));
@@ -539,7 +546,7 @@ impl Plan {
                     device: &device,
                     clock: &clock,
                 };
-                let before = planned.original.as_ref().map(StoredRecord::snapshot);
+                let before = planned.before.as_ref();
                 let after = rec.snapshot();
                 write_history(
                     w.tx(),
@@ -547,7 +554,7 @@ impl Plan {
                     &rec.id,
                     Action::Merge,
                     &stamp,
-                    before.as_ref(),
+                    before,
                     Some(&after),
                 )?;
                 if i.is_multiple_of(500) {
