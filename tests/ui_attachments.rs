@@ -243,3 +243,21 @@ fn closing_a_problem_names_its_evidence() {
         ]
     );
 }
+
+#[test]
+fn the_size_limit_is_set_from_the_file_menu() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _, _) = setup(dir.path());
+    let mut h = harness(&db, None);
+    h.get_by_label("文件").click();
+    h.run();
+    h.get_by_label("附件大小上限：50 MB").click();
+    h.run();
+    h.get_by_label("10 MB").click();
+    h.run();
+    h.get_by_label_contains("附件大小上限已设为 10 MB");
+    assert_eq!(
+        Store::open(&db).unwrap().max_attachment_bytes().unwrap(),
+        10 * 1024 * 1024
+    );
+}

@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// The size limits offered per attached file (the command line takes any, up to 256 MB).
+const ATTACHMENT_LIMITS_MB: [u64; 5] = [10, 25, 50, 100, 256];
+
 impl ZoufangApp {
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
         let new_finding = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::N);
@@ -31,6 +34,30 @@ impl ZoufangApp {
         {
             self.commands.push(AppCommand::Delete(id));
         }
+    }
+
+    /// File → the size limit per attached file, a setting of the database.
+    fn attachment_limit_menu(&mut self, ui: &mut egui::Ui) {
+        let lang = self.settings.lang;
+        let Some(store) = self.store.as_ref() else {
+            return;
+        };
+        let current = store.max_attachment_bytes().unwrap_or(0) / (1024 * 1024);
+        ui.menu_button(
+            format!(
+                "{}{current} MB",
+                lang.pick("附件大小上限：", "Attachment size limit: ")
+            ),
+            |ui| {
+                for mb in ATTACHMENT_LIMITS_MB {
+                    let label = format!("{mb} MB");
+                    if ui.radio(current == mb, label).clicked() {
+                        ui.close();
+                        self.commands.push(AppCommand::SetAttachmentLimit(mb));
+                    }
+                }
+            },
+        );
     }
 
     pub(super) fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
@@ -91,6 +118,8 @@ impl ZoufangApp {
                         ui.close();
                         self.bundles.open_export();
                     }
+                    ui.separator();
+                    self.attachment_limit_menu(ui);
                     ui.separator();
                     if ui.button(lang.pick("退出", "Quit")).clicked() {
                         ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);

@@ -118,6 +118,15 @@ impl ZoufangApp {
                 }
                 Err(err) => self.message = Some(err.localized(lang)),
             },
+            AppCommand::SetAttachmentLimit(mb) => match store.set_max_attachment_mb(mb) {
+                Ok(()) => {
+                    self.message = Some(match lang {
+                        Lang::Zh => format!("附件大小上限已设为 {mb} MB"),
+                        Lang::En => format!("Attachment size limit set to {mb} MB"),
+                    });
+                }
+                Err(err) => self.message = Some(err.localized(lang)),
+            },
             AppCommand::Restore(id) => match store.restore(&id) {
                 Ok(_) => {
                     self.revision += 1;

@@ -48,6 +48,8 @@ pub enum AppCommand {
     NewSubject,
     /// Move a record to the Trash.
     Delete(String),
+    /// Set the size limit per attached file, in MB.
+    SetAttachmentLimit(u64),
     /// Take a record out of the Trash.
     Restore(String),
     /// Switch to a view.
