@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-const KINDS: [&str; 4] = ["topic", "subject", "visit", "finding"];
+const KINDS: [&str; 5] = ["topic", "subject", "visit", "finding", "attachment"];
 
 fuzz_target!(|data: &[u8]| {
     let Some((first, json)) = data.split_first() else {
