@@ -25,7 +25,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut tmp_name = path.file_name().unwrap_or_default().to_owned();
     tmp_name.push(".zoufang-tmp");
     let tmp = path.with_file_name(tmp_name);
-    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    let written = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        std::io::Write::write_all(&mut file, bytes)?;
+        // On disk before the rename, so a power cut leaves the old file or the new one.
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
     if written.is_err() {
         // Nothing useful can be done if the leftover cannot be removed either.
         let _ = std::fs::remove_file(&tmp);

@@ -237,11 +237,8 @@ fn edit_after_delete(
     if holds_both(local) || holds_both(incoming) {
         return None;
     }
-    let editor = if newest_edit(local) == Some(edited) {
-        local
-    } else {
-        incoming
-    };
+    let edited_here = newest_edit(local) == Some(edited);
+    let editor = if edited_here { local } else { incoming };
     Some(FieldConflict {
         field: DELETED_FIELD.to_owned(),
         loser_value: Value::Null,
@@ -249,7 +246,7 @@ fn edit_after_delete(
         loser_author: editor.meta.updated_by.clone(),
         winner_value: field_value(merged, DELETED_FIELD),
         winner_clock: deleted.clone(),
-        loser_is_local: std::ptr::eq(editor, local),
+        loser_is_local: edited_here,
     })
 }
 

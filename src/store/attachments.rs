@@ -7,7 +7,6 @@ use super::{Outcome, Store};
 use crate::model::{Attachment, AttachmentId, AttachmentOwner, OwnerKind, guess_mime};
 use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
-use std::io::Write;
 use std::path::Path;
 
 /// The size limit per attached file unless the database sets another (50 MB).
@@ -209,25 +208,7 @@ impl Store {
                 format!("{e}: {}", out.display()),
             ))
         };
-        let dir = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "attachment".to_owned());
-        let tmp = dir.join(format!(".{name}.{}.part", std::process::id()));
-        let result = (|| {
-            let mut file = std::fs::File::create(&tmp)?;
-            file.write_all(&bytes)?;
-            file.sync_all()?;
-            std::fs::rename(&tmp, out)
-        })();
-        if let Err(e) = result {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(io(e));
-        }
+        crate::paths::write_atomically(out, &bytes).map_err(io)?;
         Ok(bytes.len() as u64)
     }
 

@@ -260,18 +260,21 @@ fn parse_time(text: Option<String>) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// The columns every record table has after its data columns, in table order.
+const BOOKKEEPING_COLUMNS: [&str; 6] = [
+    "created_at",
+    "updated_at",
+    "updated_by",
+    "clock",
+    "clocks",
+    "deleted_at",
+];
+
 /// The SELECT list that [`read_row`] expects, with the table aliased as `alias`.
 pub fn select_list(kind: RecordKind, alias: &str) -> String {
     let mut cols = vec![format!("{alias}.id")];
     cols.extend(kind.columns().iter().map(|(c, _)| format!("{alias}.{c}")));
-    for meta in [
-        "created_at",
-        "updated_at",
-        "updated_by",
-        "clock",
-        "clocks",
-        "deleted_at",
-    ] {
+    for meta in BOOKKEEPING_COLUMNS {
         cols.push(format!("{alias}.{meta}"));
     }
     cols.join(", ")
@@ -411,14 +414,7 @@ fn upsert_sql(kind: RecordKind) -> &'static str {
             .map(|kind| {
                 let all: Vec<&str> = std::iter::once("id")
                     .chain(kind.columns().iter().map(|(n, _)| *n))
-                    .chain([
-                        "created_at",
-                        "updated_at",
-                        "updated_by",
-                        "clock",
-                        "clocks",
-                        "deleted_at",
-                    ])
+                    .chain(BOOKKEEPING_COLUMNS)
                     .collect();
                 let placeholders: Vec<String> = (1..=all.len()).map(|i| format!("?{i}")).collect();
                 let updates: Vec<String> = all[1..]

@@ -42,7 +42,9 @@ impl ZoufangApp {
         let Some(store) = self.store.as_ref() else {
             return;
         };
-        let current = store.max_attachment_bytes().unwrap_or(0) / (1024 * 1024);
+        let current = *self
+            .attachment_limit_mb
+            .get_or_insert_with(|| store.max_attachment_bytes().unwrap_or(0) / (1024 * 1024));
         ui.menu_button(
             format!(
                 "{}{current} MB",

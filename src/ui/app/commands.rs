@@ -120,6 +120,7 @@ impl ZoufangApp {
             },
             AppCommand::SetAttachmentLimit(mb) => match store.set_max_attachment_mb(mb) {
                 Ok(()) => {
+                    self.attachment_limit_mb = Some(mb);
                     self.message = Some(match lang {
                         Lang::Zh => format!("附件大小上限已设为 {mb} MB"),
                         Lang::En => format!("Attachment size limit set to {mb} MB"),

@@ -161,6 +161,8 @@ pub struct ZoufangApp {
     subjects: Vec<Subject>,
     cached_revision: Option<u64>,
     totals: (usize, usize),
+    /// The database's size limit per attached file in MB, read when the File menu first needs it.
+    attachment_limit_mb: Option<u64>,
     editor: Option<Editor>,
     visits: VisitsView,
     problems: ProblemsView,
@@ -198,6 +200,7 @@ impl ZoufangApp {
             subjects: Vec::new(),
             cached_revision: None,
             totals: (0, 0),
+            attachment_limit_mb: None,
             editor: None,
             visits: VisitsView::default(),
             problems: ProblemsView::default(),
@@ -254,6 +257,7 @@ impl ZoufangApp {
             Ok(store) => {
                 self.author_input = store.author().to_owned();
                 self.store = Some(store);
+                self.attachment_limit_mb = None;
                 self.db_error = None;
                 self.settings.last_db = Some(path.clone());
             }
