@@ -12,7 +12,9 @@ mod query;
 mod record;
 mod schema;
 pub mod search;
+mod search_place;
 pub mod sets;
+mod summary_sql;
 mod topics;
 
 pub use attachments::{DEFAULT_MAX_ATTACHMENT_MB, MAX_ATTACHMENT_MB, human_size, sha256_hex};
@@ -26,6 +28,7 @@ pub use record::{
 };
 pub use schema::SCHEMA_VERSION;
 pub use search::SearchHit;
+pub use summary_sql::{SummaryGroup, SummaryRow};
 pub use topics::TopicCount;
 
 use crate::model::{

@@ -12,6 +12,8 @@ struct Migration {
     #[allow(dead_code)]
     why: &'static str,
     sql: &'static str,
+    /// What SQL alone cannot do, run after `sql` in the same transaction (re-indexing).
+    then: Option<fn(&Transaction<'_>) -> Result<()>>,
 }
 
 /// Every migration in order; migration `i` brings the schema to version `i + 1`.
@@ -144,6 +146,7 @@ CREATE VIRTUAL TABLE search_gram USING fts5(
     title, body, tokenize = 'unicode61', content = '', contentless_delete = 1
 );
 "#,
+        then: None,
     },
     Migration {
         why: "Case bundles (issue 4): the import log (which bundle or database file, by id and \
@@ -182,6 +185,7 @@ CREATE TABLE conflict (
 ) STRICT;
 CREATE INDEX conflict_open ON conflict(reviewed_at, seq);
 "#,
+        then: None,
     },
     Migration {
         why: "Personal data (issue 7): a visit lists the people interviewed (name, role, contact) \
@@ -192,6 +196,7 @@ CREATE INDEX conflict_open ON conflict(reviewed_at, seq);
 ALTER TABLE visit ADD COLUMN interviewees TEXT NOT NULL DEFAULT '[]';
 UPDATE visit SET clocks = json_set(clocks, '$.interviewees', '000000000000000.000000.builtin');
 "#,
+        then: None,
     },
     Migration {
         why: "Attachments (issue 6): photos and documents on visits and findings. Their metadata \
@@ -226,6 +231,15 @@ CREATE TABLE blob (
     data   BLOB NOT NULL
 ) STRICT;
 "#,
+        then: None,
+    },
+    Migration {
+        why: "Search (issue 16): a finding is found by its visit's place and region too \
+          (\"年检率 浏阳\"). `search_doc.place` remembers the place text each finding was indexed \
+          with, so editing a visit's place or region re-indexes its findings; every finding is \
+          indexed again here to include it.",
+        sql: "ALTER TABLE search_doc ADD COLUMN place TEXT;",
+        then: Some(super::search_place::reindex_all_findings),
     },
 ];
 
@@ -280,6 +294,9 @@ pub fn migrate(
     }
     for migration in &MIGRATIONS[from as usize..] {
         tx.execute_batch(migration.sql)?;
+        if let Some(then) = migration.then {
+            then(&tx)?;
+        }
     }
     if from == 0 {
         seed(&tx)?;

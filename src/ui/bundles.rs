@@ -345,7 +345,11 @@ impl BundlesUi {
                     let records: usize = done.counts.values().sum();
                     ui.label(match lang {
                         Lang::Zh => format!("已导出 {records} 条记录：{}", done.path.display()),
-                        Lang::En => format!("Exported {records} records: {}", done.path.display()),
+                        Lang::En => format!(
+                            "Exported {}: {}",
+                            crate::i18n::count_en(records as i64, "record", "records"),
+                            done.path.display()
+                        ),
                     });
                 }
                 Some(Err(err)) => {

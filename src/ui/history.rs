@@ -86,7 +86,7 @@ pub fn history_ui(ui: &mut egui::Ui, entries: &[HistoryEntry], lang: Lang) {
             ui.label(RichText::new(&entry.author).strong());
             ui.label(action_label(entry.action, lang));
             if !fields.is_empty() {
-                ui.label(RichText::new(fields.join("、")).weak());
+                ui.label(RichText::new(fields.join(lang.pick("、", ", "))).weak());
             }
         });
     }

@@ -239,7 +239,11 @@ pub fn topic_chips(
     lang: Lang,
 ) -> bool {
     let mut changed = false;
+    // Chips wrap at the panel's edge; a long topic path wraps inside its chip rather than
+    // widening the panel (and clipping the list beside it).
+    let width = ui.available_width();
     ui.vertical(|ui| {
+        ui.set_max_width(width);
         if !chosen.is_empty() {
             ui.horizontal_wrapped(|ui| {
                 let mut remove = None;
@@ -250,7 +254,8 @@ pub fn topic_chips(
                         .inner_margin(egui::Margin::symmetric(6, 2));
                     frame.show(ui, |ui| {
                         ui.horizontal(|ui| {
-                            ui.label(topic_path(topics, *id, lang));
+                            ui.set_max_width(width - 24.0);
+                            ui.add(egui::Label::new(topic_path(topics, *id, lang)).wrap());
                             if ui
                                 .small_button("×")
                                 .on_hover_text(lang.pick("移除专题", "Remove topic"))

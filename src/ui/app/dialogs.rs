@@ -132,7 +132,7 @@ impl ZoufangApp {
                     ui.label(RichText::new(&d.digest).monospace());
                     ui.label(match lang {
                         Lang::Zh => format!("覆盖 {} 条记录", d.records),
-                        Lang::En => format!("{} records", d.records),
+                        Lang::En => crate::i18n::count_en(d.records as i64, "record", "records"),
                     });
                 }
                 (None, Some(Err(err))) => {

@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex};
 mod chrome;
 mod commands;
 mod dialogs;
+mod layout;
 mod panels;
 
 /// What views and editors ask the shell to do.

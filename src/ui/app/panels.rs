@@ -6,11 +6,8 @@ impl ZoufangApp {
     pub(super) fn editor_panel_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.settings.lang;
         let mut changed = false;
-        egui::Panel::right("editor")
-            .resizable(true)
-            .default_size(400.0)
-            .min_size(320.0)
-            .show(ui, |ui| {
+        let window_width = ui.ctx().content_rect().width();
+        layout::editor_panel(self.editor.is_some(), window_width).show(ui, |ui| {
                 let Some(store) = self.store.as_mut() else {
                     return;
                 };

@@ -153,7 +153,7 @@ impl ProblemsView {
         ui.label(
             RichText::new(match lang {
                 Lang::Zh => format!("共 {} 条", self.rows.total()),
-                Lang::En => format!("{} findings", self.rows.total()),
+                Lang::En => crate::i18n::count_en(self.rows.total() as i64, "finding", "findings"),
             })
             .weak(),
         );
@@ -173,29 +173,31 @@ impl ProblemsView {
                 .striped(true)
                 .resizable(true)
                 .sense(egui::Sense::click())
+                // What a 问题台账 is read for comes first (title, status, deadline, owner,
+                // unit), so it stays in sight beside the editor at 1024 points wide.
                 .column(Column::initial(84.0).at_least(80.0))
-                .column(Column::initial(120.0).clip(true))
-                .column(Column::initial(58.0).clip(true))
-                .column(Column::initial(170.0).at_least(90.0).clip(true))
-                .column(Column::initial(64.0).clip(true))
-                .column(Column::initial(66.0).clip(true))
+                .column(Column::initial(150.0).at_least(90.0).clip(true))
                 .column(Column::initial(104.0).clip(true))
                 .column(Column::initial(84.0))
-                .column(Column::initial(54.0).clip(true))
-                .column(Column::remainder().at_least(60.0).clip(true))
+                .column(Column::initial(56.0).clip(true))
+                .column(Column::initial(90.0).clip(true))
+                .column(Column::initial(110.0).clip(true))
+                .column(Column::initial(58.0).clip(true))
+                .column(Column::initial(66.0).clip(true))
+                .column(Column::remainder().at_least(64.0).clip(true))
                 .header(height + 4.0, |mut header| {
                     let (s, a) = &mut new_sort;
                     for (label, this) in [
                         (lang.pick("走访日期", "Visited"), Some(FindingSort::Date)),
-                        (lang.pick("地点", "Place"), Some(FindingSort::Place)),
-                        (lang.pick("类型", "Kind"), Some(FindingSort::Kind)),
                         (lang.pick("标题", "Title"), Some(FindingSort::Title)),
-                        (lang.pick("专题", "Topics"), None),
-                        (lang.pick("类别", "Category"), Some(FindingSort::Category)),
                         (lang.pick("状态", "Status"), Some(FindingSort::Status)),
                         (lang.pick("时限", "Deadline"), Some(FindingSort::Deadline)),
                         (lang.pick("责任人", "Owner"), Some(FindingSort::Owner)),
                         (lang.pick("责任单位", "Unit"), None),
+                        (lang.pick("地点", "Place"), Some(FindingSort::Place)),
+                        (lang.pick("类型", "Kind"), Some(FindingSort::Kind)),
+                        (lang.pick("类别", "Category"), Some(FindingSort::Category)),
+                        (lang.pick("专题", "Topics"), None),
                     ] {
                         header.col(|ui| match this {
                             Some(this) => {
@@ -232,24 +234,7 @@ impl ProblemsView {
                             ui.label(paint(r.visit_date.to_string()));
                         });
                         row.col(|ui| {
-                            ui.label(paint(r.place.clone()));
-                        });
-                        row.col(|ui| {
-                            ui.label(paint(f.kind.label(lang).to_owned()));
-                        });
-                        row.col(|ui| {
-                            ui.label(paint(f.title.clone()));
-                        });
-                        row.col(|ui| {
-                            let names: Vec<String> = f
-                                .topics
-                                .iter()
-                                .map(|t| topic_path(topics, *t, lang))
-                                .collect();
-                            ui.label(names.join("、"));
-                        });
-                        row.col(|ui| {
-                            ui.label(f.category.map(|c| c.label(lang)).unwrap_or_default());
+                            cut_label(ui, paint(f.title.clone()));
                         });
                         row.col(|ui| {
                             if f.kind == FindingKind::Problem {
@@ -268,10 +253,28 @@ impl ProblemsView {
                             ui.label(paint(f.deadline.map(|d| d.to_string()).unwrap_or_default()));
                         });
                         row.col(|ui| {
-                            ui.label(&f.owner);
+                            cut_label(ui, RichText::new(&f.owner));
                         });
                         row.col(|ui| {
-                            ui.label(&f.owner_unit);
+                            cut_label(ui, RichText::new(&f.owner_unit));
+                        });
+                        row.col(|ui| {
+                            cut_label(ui, paint(r.place.clone()));
+                        });
+                        row.col(|ui| {
+                            ui.label(paint(f.kind.label(lang).to_owned()));
+                        });
+                        row.col(|ui| {
+                            ui.label(f.category.map(|c| c.label(lang)).unwrap_or_default());
+                        });
+                        row.col(|ui| {
+                            let names: Vec<String> = f
+                                .topics
+                                .iter()
+                                .map(|t| topic_path(topics, *t, lang))
+                                .collect();
+                            let names = names.join(lang.pick("、", ", "));
+                            cut_label(ui, RichText::new(&names));
                         });
                         if row.response().clicked() {
                             open = Some(f.id);
@@ -284,4 +287,9 @@ impl ProblemsView {
             shared.send(AppCommand::OpenFinding(id));
         }
     }
+}
+
+/// A cell's text cut to the column's width (egui shows the whole of it on hover).
+fn cut_label(ui: &mut egui::Ui, text: RichText) {
+    ui.add(egui::Label::new(text).truncate());
 }

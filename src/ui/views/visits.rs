@@ -55,7 +55,7 @@ impl VisitsView {
         ui.label(
             egui::RichText::new(match lang {
                 Lang::Zh => format!("共 {} 次走访", self.rows.total()),
-                Lang::En => format!("{} visits", self.rows.total()),
+                Lang::En => crate::i18n::count_en(self.rows.total() as i64, "visit", "visits"),
             })
             .weak(),
         );
@@ -119,7 +119,7 @@ impl VisitsView {
                         ui.label(&v.region);
                     });
                     row.col(|ui| {
-                        ui.label(v.investigators.join("、"));
+                        ui.label(v.investigators.join(lang.pick("、", ", ")));
                     });
                     row.col(|ui| {
                         ui.label(v.people_met.to_string());
