@@ -90,30 +90,29 @@ fn updates(path: &Path, id: &str) -> usize {
         .count()
 }
 
-#[test]
-fn resolving_a_conflict_then_editing_another_field_keeps_the_resolved_value() {
-    let dir = tempfile::tempdir().unwrap();
-    let (path, _visit, finding) = db_with_problem(&dir, "李强");
-    // 王敏 has the same finding and moves its deadline; 李强 moves it too, later: a conflict.
+/// 王敏's bundle of the same finding with its deadline moved to 2027-01-15, while 李强 (the
+/// database at `path`) moved it to 2026-12-20 a moment later: importing it makes a conflict.
+fn conflicting_bundle(dir: &tempfile::TempDir, path: &Path, finding: &Finding) -> PathBuf {
     let mut wang = Store::open(dir.path().join("wang.sqlite")).unwrap();
     wang.set_author("王敏").unwrap();
     let all = zoufang::bundle::ExportFilter {
         all: true,
         ..Default::default()
     };
-    let swap = |from: &Store, to: &mut Store, name: &str| {
+    let export = |from: &Store, name: &str| {
         let file = dir.path().join(name);
         zoufang::bundle::export(from, &all, &file, &mut zoufang::bundle::no_progress()).unwrap();
-        zoufang::bundle::import(
-            to,
-            &[file],
-            &Default::default(),
-            &mut zoufang::bundle::no_progress(),
-        )
-        .unwrap();
+        file
     };
-    let mut li = Store::open(&path).unwrap();
-    swap(&li, &mut wang, "1.zfb");
+    let mut li = Store::open(path).unwrap();
+    let first = export(&li, "1.zfb");
+    zoufang::bundle::import(
+        &mut wang,
+        &[first],
+        &Default::default(),
+        &mut zoufang::bundle::no_progress(),
+    )
+    .unwrap();
     let mut theirs = wang.finding(finding.id).unwrap();
     theirs.deadline = Some(day(2027, 1, 15));
     wang.save_finding(&theirs).unwrap();
@@ -121,7 +120,22 @@ fn resolving_a_conflict_then_editing_another_field_keeps_the_resolved_value() {
     let mut mine = li.finding(finding.id).unwrap();
     mine.deadline = Some(day(2026, 12, 20));
     li.save_finding(&mine).unwrap();
-    swap(&wang, &mut li, "2.zfb");
+    export(&wang, "王敏.zfb")
+}
+
+#[test]
+fn resolving_a_conflict_then_editing_another_field_keeps_the_resolved_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _visit, finding) = db_with_problem(&dir, "李强");
+    let bundle = conflicting_bundle(&dir, &path, &finding);
+    let mut li = Store::open(&path).unwrap();
+    zoufang::bundle::import(
+        &mut li,
+        &[bundle],
+        &Default::default(),
+        &mut zoufang::bundle::no_progress(),
+    )
+    .unwrap();
     assert_eq!(
         li.finding(finding.id).unwrap().deadline,
         Some(day(2026, 12, 20))
@@ -378,4 +392,39 @@ fn the_author_is_asked_once_per_user_and_can_be_changed() {
     h.run();
     assert_eq!(Store::open(&second).unwrap().author(), "陈珺敏");
     assert_eq!(h.state().settings.author.as_deref(), Some("陈珺敏"));
+}
+
+/// Runs frames until the worker threads are done.
+fn settle(h: &mut Harness<'static, ZoufangApp>) {
+    for _ in 0..1000 {
+        let _ = h.try_run();
+        if !h.state().is_busy() {
+            h.run();
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("the worker did not finish");
+}
+
+#[test]
+fn the_import_says_whom_a_bundle_is_from_and_leads_to_its_conflicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _visit, finding) = db_with_problem(&dir, "李强");
+    let bundle = conflicting_bundle(&dir, &path, &finding);
+    let mut h = harness_showing(&path, AppCommand::OpenFinding(finding.id));
+    h.state_mut().command(AppCommand::Import(vec![bundle]));
+    settle(&mut h);
+    assert!(h.query_by_label_contains("王敏.zfb：来自 王敏").is_some());
+    h.get_by_label("应用导入").click();
+    settle(&mut h);
+    assert_eq!(
+        field_text(&h, "整改时限"),
+        "2026-12-20",
+        "the open editor stays open and shows what the import left"
+    );
+    h.get_by_label("查看冲突").click();
+    h.run();
+    assert_eq!(h.state().view(), View::Conflicts);
+    assert!(h.query_by_label("采用对方版本").is_some());
 }

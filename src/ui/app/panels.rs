@@ -179,5 +179,8 @@ impl ZoufangApp {
             // Its commit moved data_version: start counting again from here.
             self.data_version = None;
         }
+        if self.bundles.take_show_conflicts() {
+            self.commands.push(AppCommand::ShowView(View::Conflicts));
+        }
     }
 }
