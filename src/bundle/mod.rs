@@ -24,7 +24,7 @@ pub use crypt::{
     AGE_MAGIC, DEFAULT_WORK_FACTOR, MAX_WORK_FACTOR, MIN_PASSPHRASE_CHARS, Passphrase, is_encrypted,
 };
 pub use digest::{AgreementDigest, agreement_digest};
-pub use error::{BundleError, Result};
+pub use error::{BundleError, Detail, Result};
 pub use export::{ExportFilter, ExportSummary, export, export_encrypted};
 pub use format::Limits;
 pub use log::{ConflictEntry, ImportLogEntry, conflicts, import_log, mark_reviewed, value_text};

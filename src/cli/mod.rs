@@ -2,12 +2,22 @@
 //! Exit codes: 0 success, 1 a user error (one line on stderr, in the user's language),
 //! 2 a usage error (clap's own message).
 
-/// Writes a line to standard output; a closed pipe (`zoufang list … | head`) ends the command
+/// Writes a line of text to standard output, with control characters and escape sequences made
+/// visible ([`terminal::sanitize`]); a closed pipe (`zoufang list … | head`) ends the command
 /// quietly instead of panicking, other write errors become a [`CliError::Io`].
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*)?
+        let line = format!($($arg)*);
+        writeln!(std::io::stdout().lock(), "{}", $crate::cli::terminal::sanitize(&line))?
+    }};
+}
+
+/// Writes JSON to standard output exactly as encoded (its encoder escapes control characters).
+macro_rules! jsonln {
+    ($json:expr) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), "{}", $json)?
     }};
 }
 
@@ -25,6 +35,7 @@ mod passphrase;
 mod show;
 mod subject;
 mod summary;
+pub mod terminal;
 mod topic;
 mod verify;
 mod visit;
@@ -184,6 +195,12 @@ pub enum CliError {
         "a passphrase is needed: give --passphrase-file FILE or set ZOUFANG_PASSPHRASE (there is no terminal to ask on)"
     )]
     NoPassphrase,
+    /// An output file that would destroy the database or replace a file unasked.
+    #[error(transparent)]
+    Output(#[from] crate::paths::UnsafeOutput),
+    /// The folder of the database given with `--db` does not exist.
+    #[error("the folder of the database does not exist (it is not created; check --db): {path}", path = .0.display())]
+    NoSuchFolder(PathBuf),
     /// A format the chosen kind of summary is not written in.
     #[error("{0}")]
     Unsupported(String),
@@ -208,7 +225,12 @@ impl Localized for CliError {
             (CliError::Write(path, e), Lang::Zh) => {
                 format!("无法写入文件（{e}）：{}", path.display())
             }
+            (CliError::NoSuchFolder(path), Lang::Zh) => format!(
+                "数据库所在的文件夹不存在（不会自动创建，请检查 --db）：{}",
+                path.display()
+            ),
             (CliError::Bundle(e), _) => e.localized(lang),
+            (CliError::Output(e), _) => e.localized(lang),
             (CliError::PassphraseFile(path, e), Lang::Zh) => {
                 format!("无法读取口令文件（{e}）：{}", path.display())
             }
@@ -252,7 +274,7 @@ pub struct Context {
 impl Context {
     /// Prints a value as pretty JSON.
     pub fn print_json(&self, value: &impl serde::Serialize) -> Result<(), CliError> {
-        outln!("{}", serde_json::to_string_pretty(value)?);
+        jsonln!(serde_json::to_string_pretty(value)?);
         Ok(())
     }
 }
@@ -279,6 +301,14 @@ impl Cli {
 /// Runs a subcommand; the caller prints the error and exits 1 on `Err`.
 pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
     let (db, lang) = (cli.db_path(), cli.language());
+    // A database named on the command line lives in a folder that exists: a typing mistake in
+    // `--db` must not leave a trail of new folders (only the default data folder is made).
+    if cli.db.is_some()
+        && let Some(folder) = db.parent().filter(|p| !p.as_os_str().is_empty())
+        && !folder.is_dir()
+    {
+        return Err(CliError::NoSuchFolder(folder.to_owned()));
+    }
     // These work on the file itself, even when it is damaged.
     match command {
         Command::Restore { file } => return backup::restore_cmd(&db, file, lang, cli.json),
