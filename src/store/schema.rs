@@ -227,6 +227,31 @@ CREATE TABLE blob (
 ) STRICT;
 "#,
     },
+    Migration {
+        why: "An audit trail that travels (issue 16): every history entry gets an id that is the \
+          same on every laptop (a hash of its content, given to existing rows after this SQL runs, \
+          see `history_trail::fill_entry_ids`), and the entries that arrive in bundles are kept \
+          apart in `history_travelled`, once per id, so a merge never reads them as this \
+          laptop's own edits.",
+        sql: r#"
+ALTER TABLE history ADD COLUMN entry_id TEXT;
+CREATE INDEX history_entry ON history(entry_id);
+
+CREATE TABLE history_travelled (
+    entry_id  TEXT PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    author    TEXT NOT NULL,
+    device    TEXT NOT NULL,
+    clock     TEXT NOT NULL,
+    before    TEXT,
+    after     TEXT
+) STRICT;
+CREATE INDEX history_travelled_record ON history_travelled(record_id, at);
+"#,
+    },
 ];
 
 /// The schema version this build writes.
@@ -281,6 +306,8 @@ pub fn migrate(
     for migration in &MIGRATIONS[from as usize..] {
         tx.execute_batch(migration.sql)?;
     }
+    // History rows written before entries had ids get theirs (a hash, which SQL cannot make).
+    super::history_trail::fill_entry_ids(&tx)?;
     if from == 0 {
         seed(&tx)?;
     }
