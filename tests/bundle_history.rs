@@ -407,3 +407,31 @@ fn history_written_before_entries_had_ids_gets_them_and_travels() {
         assert!(theirs.iter().any(|t| t.id == entry.id && t.travelled));
     }
 }
+
+#[test]
+fn a_large_export_carries_every_records_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = laptop("王敏");
+    let options = zoufang::demo::DemoOptions {
+        visits: 120,
+        seed: 5,
+    };
+    zoufang::demo::generate(&mut a, options).unwrap();
+    let bundle = export_all(&a, dir.path(), "all.zfb");
+    let mut b = laptop("李强");
+    import_files(&mut b, &[bundle]);
+    let page = zoufang::store::Page {
+        offset: 0,
+        limit: 1_000,
+    };
+    let visits = a
+        .list_visits(&Default::default(), Default::default(), true, page)
+        .unwrap();
+    assert!(visits.len() > 100);
+    for row in visits {
+        let id = row.visit.id.to_string();
+        let sent: BTreeSet<String> = entry_ids(&a.history(&id).unwrap()).into_iter().collect();
+        assert!(!sent.is_empty());
+        assert_eq!(travelled_ids(&b, &id), sent, "visit {id}");
+    }
+}

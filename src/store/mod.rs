@@ -433,7 +433,12 @@ impl Store {
         if with_history {
             let history: i64 = self
                 .conn
-                .query_row("SELECT count(*) FROM history", [], |r| r.get(0))?;
+                // This laptop's entries and those that travelled here.
+                .query_row(
+                    "SELECT (SELECT count(*) FROM history) + (SELECT count(*) FROM history_travelled)",
+                    [],
+                    |r| r.get(0),
+                )?;
             hasher.update(history.to_le_bytes());
         }
         Ok(hex(&hasher.finalize()))

@@ -123,9 +123,10 @@ fn local_time(at: &str) -> String {
         .unwrap_or_else(|_| at.to_owned())
 }
 
-/// The changes of one entry as (field, before → after) in words, in field order.
+/// The changes of one entry as (field, before → after) in words, in field order; none for a
+/// record's creation (here, or its first arrival by import), whose every field is new.
 pub fn change_lines(entry: &HistoryEntry, topics: &[Topic], lang: Lang) -> Vec<(String, String)> {
-    if entry.action == Action::Create {
+    if !has_changes(entry) {
         return Vec::new();
     }
     let field_of = |side: &Option<Value>, f: &str| side.as_ref().and_then(|v| v.get(f)).cloned();
@@ -139,6 +140,11 @@ pub fn change_lines(entry: &HistoryEntry, topics: &[Topic], lang: Lang) -> Vec<(
             (f, text)
         })
         .collect()
+}
+
+/// Whether an entry changed a record that existed before it.
+fn has_changes(entry: &HistoryEntry) -> bool {
+    entry.action != Action::Create && entry.before.is_some()
 }
 
 /// A long text cut to a line.
@@ -159,7 +165,7 @@ pub fn history_ui(ui: &mut egui::Ui, entries: &[HistoryEntry], topics: &[Topic],
         return;
     }
     let mut fields: Vec<String> = Vec::new();
-    for entry in entries.iter().filter(|e| e.action != Action::Create) {
+    for entry in entries.iter().filter(|e| has_changes(e)) {
         for f in entry.changed_fields() {
             if !fields.contains(&f) {
                 fields.push(f);
