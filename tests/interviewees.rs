@@ -128,6 +128,7 @@ fn a_database_from_before_interviewees_is_migrated_with_an_empty_list() {
              ALTER TABLE visit DROP COLUMN interviewees;
              UPDATE visit SET clocks = json_remove(clocks, '$.interviewees');
              DROP TABLE attachment; DROP TABLE blob;
+             ALTER TABLE search_doc DROP COLUMN place;
              PRAGMA user_version = 2;",
         )
         .unwrap();

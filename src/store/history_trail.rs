@@ -122,15 +122,18 @@ fn read_row(
     Ok(row)
 }
 
+/// The schema version that gave history entries their ids and kept travelled ones apart.
+const HISTORY_IDS_SCHEMA: i64 = 6;
+
 /// Past this many records, [`rows_of`] reads the whole history once instead of per record.
 const MANY_RECORDS: usize = 256;
 
 /// Every history entry of the records `ids` (this laptop's and those that travelled here), in
 /// record and time order: what a bundle of those records carries. `conn` may be a colleague's
-/// database of schema `version` (entries without ids, or no travelled entries, before 5).
+/// database of schema `version` (entries without ids, and no travelled entries, before 6).
 pub fn rows_of(conn: &Connection, version: i64, ids: &HashSet<&str>) -> Result<Vec<HistoryRow>> {
     const COLUMNS: &str = "record_id, kind, action, at, author, device, clock, before, after";
-    let with_ids = version >= 5;
+    let with_ids = version >= HISTORY_IDS_SCHEMA;
     let mut sqls = vec![if with_ids {
         format!("SELECT {COLUMNS}, entry_id FROM history WHERE record_id = ?1 ORDER BY seq")
     } else {

@@ -12,6 +12,8 @@ struct Migration {
     #[allow(dead_code)]
     why: &'static str,
     sql: &'static str,
+    /// What SQL alone cannot do, run after `sql` in the same transaction (re-indexing).
+    then: Option<fn(&Transaction<'_>) -> Result<()>>,
 }
 
 /// Every migration in order; migration `i` brings the schema to version `i + 1`.
@@ -144,6 +146,7 @@ CREATE VIRTUAL TABLE search_gram USING fts5(
     title, body, tokenize = 'unicode61', content = '', contentless_delete = 1
 );
 "#,
+        then: None,
     },
     Migration {
         why: "Case bundles (issue 4): the import log (which bundle or database file, by id and \
@@ -182,6 +185,7 @@ CREATE TABLE conflict (
 ) STRICT;
 CREATE INDEX conflict_open ON conflict(reviewed_at, seq);
 "#,
+        then: None,
     },
     Migration {
         why: "Personal data (issue 7): a visit lists the people interviewed (name, role, contact) \
@@ -192,6 +196,7 @@ CREATE INDEX conflict_open ON conflict(reviewed_at, seq);
 ALTER TABLE visit ADD COLUMN interviewees TEXT NOT NULL DEFAULT '[]';
 UPDATE visit SET clocks = json_set(clocks, '$.interviewees', '000000000000000.000000.builtin');
 "#,
+        then: None,
     },
     Migration {
         why: "Attachments (issue 6): photos and documents on visits and findings. Their metadata \
@@ -226,11 +231,20 @@ CREATE TABLE blob (
     data   BLOB NOT NULL
 ) STRICT;
 "#,
+        then: None,
+    },
+    Migration {
+        why: "Search (issue 16): a finding is found by its visit's place and region too \
+          (\"年检率 浏阳\"). `search_doc.place` remembers the place text each finding was indexed \
+          with, so editing a visit's place or region re-indexes its findings; every finding is \
+          indexed again here to include it.",
+        sql: "ALTER TABLE search_doc ADD COLUMN place TEXT;",
+        then: Some(super::search_place::reindex_all_findings),
     },
     Migration {
         why: "An audit trail that travels (issue 16): every history entry gets an id that is the \
-          same on every laptop (a hash of its content, given to existing rows after this SQL runs, \
-          see `history_trail::fill_entry_ids`), and the entries that arrive in bundles are kept \
+          same on every laptop (a hash of its content, given to existing rows by \
+          `history_trail::fill_entry_ids`), and the entries that arrive in bundles are kept \
           apart in `history_travelled`, once per id, so a merge never reads them as this \
           laptop's own edits.",
         sql: r#"
@@ -251,6 +265,8 @@ CREATE TABLE history_travelled (
 ) STRICT;
 CREATE INDEX history_travelled_record ON history_travelled(record_id, at);
 "#,
+        // Existing rows get their ids: a hash, which SQL cannot make.
+        then: Some(super::history_trail::fill_entry_ids),
     },
 ];
 
@@ -305,9 +321,10 @@ pub fn migrate(
     }
     for migration in &MIGRATIONS[from as usize..] {
         tx.execute_batch(migration.sql)?;
+        if let Some(then) = migration.then {
+            then(&tx)?;
+        }
     }
-    // History rows written before entries had ids get theirs (a hash, which SQL cannot make).
-    super::history_trail::fill_entry_ids(&tx)?;
     if from == 0 {
         seed(&tx)?;
     }
