@@ -9,6 +9,7 @@ pub mod collation;
 mod edits;
 mod error;
 mod history;
+mod history_trail;
 mod people;
 mod query;
 mod record;
@@ -25,6 +26,7 @@ pub use changes::{Change, ChangeKind, ChangeSet};
 pub use edits::FieldEdit;
 pub use error::{Result, StoreError, kind_label};
 pub use history::{HistoryEntry, TrashEntry};
+pub use history_trail::{HistoryRow, history_entry_id, insert_travelled, rows_of};
 pub use query::{FindingFilter, FindingRow, FindingSort, Page, VisitFilter, VisitRow, VisitSort};
 pub use record::{
     Action, ColumnType, DELETED_FIELD, Record, RecordKind, Stamp, StoredRecord, load, read_row,
@@ -498,7 +500,12 @@ impl Store {
         if with_history {
             let history: i64 = self
                 .conn
-                .query_row("SELECT count(*) FROM history", [], |r| r.get(0))?;
+                // This laptop's entries and those that travelled here.
+                .query_row(
+                    "SELECT (SELECT count(*) FROM history) + (SELECT count(*) FROM history_travelled)",
+                    [],
+                    |r| r.get(0),
+                )?;
             hasher.update(history.to_le_bytes());
         }
         Ok(hex(&hasher.finalize()))

@@ -241,6 +241,33 @@ CREATE TABLE blob (
         sql: "ALTER TABLE search_doc ADD COLUMN place TEXT;",
         then: Some(super::search_place::reindex_all_findings),
     },
+    Migration {
+        why: "An audit trail that travels (issue 16): every history entry gets an id that is the \
+          same on every laptop (a hash of its content, given to existing rows by \
+          `history_trail::fill_entry_ids`), and the entries that arrive in bundles are kept \
+          apart in `history_travelled`, once per id, so a merge never reads them as this \
+          laptop's own edits.",
+        sql: r#"
+ALTER TABLE history ADD COLUMN entry_id TEXT;
+CREATE INDEX history_entry ON history(entry_id);
+
+CREATE TABLE history_travelled (
+    entry_id  TEXT PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    author    TEXT NOT NULL,
+    device    TEXT NOT NULL,
+    clock     TEXT NOT NULL,
+    before    TEXT,
+    after     TEXT
+) STRICT;
+CREATE INDEX history_travelled_record ON history_travelled(record_id, at);
+"#,
+        // Existing rows get their ids: a hash, which SQL cannot make.
+        then: Some(super::history_trail::fill_entry_ids),
+    },
 ];
 
 /// The schema version this build writes.

@@ -87,7 +87,7 @@ impl ZoufangApp {
                         .default_open(self.settings.show_history)
                         .show(ui, |ui| {
                             if let Some((_, _, entries)) = &self.history {
-                                history_ui(ui, entries, lang);
+                                history_ui(ui, entries, &self.topics, lang);
                             }
                         });
                 });
