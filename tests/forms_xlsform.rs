@@ -677,3 +677,94 @@ fn hostile_workbooks_are_bounded() {
         Err(FormError::Workbook(_))
     ));
 }
+
+#[test]
+fn a_legacy_xls_workbook_reads_like_an_xlsx() {
+    // Written by xlwt (tests/fixtures/forms/legacy.xls); numbers come back as numbers.
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/forms/legacy.xls");
+    let def = zoufang::forms::read_file(&path).unwrap();
+    assert_eq!(
+        (def.form_id.as_str(), def.version.as_str()),
+        ("legacy_xls", "3")
+    );
+    assert_eq!(
+        def.questions[1].label.pick(Lang::Zh, None),
+        Some("每天几支")
+    );
+    assert_eq!(
+        def.questions[1].relevant.as_ref().map(|e| e.source()),
+        Some("${smokes} = 'yes'")
+    );
+}
+
+#[test]
+fn checklist_columns_read_choice_names_or_an_expression_and_a_known_category() {
+    let def = ok(&[
+        (
+            "survey",
+            &[
+                &[
+                    "type",
+                    "name",
+                    "label",
+                    "finding_if",
+                    "finding_category",
+                    "finding_title",
+                    "topics",
+                ],
+                &[
+                    "select_one yn",
+                    "exits",
+                    "Exits clear?",
+                    "no",
+                    "立行立改",
+                    "Exits blocked",
+                    "safety",
+                ],
+                &[
+                    "integer",
+                    "staff",
+                    "Staff",
+                    ". < 2",
+                    "phased",
+                    "",
+                    "elderly-care 安全生产",
+                ],
+            ],
+        ),
+        ("choices", YES_NO),
+    ]);
+    let exits = def.questions[0].finding.as_ref().unwrap();
+    assert_eq!(
+        exits.rule,
+        zoufang::forms::FindingRule::Choices(vec!["no".into()])
+    );
+    assert_eq!(exits.category.as_deref(), Some("immediate"));
+    assert_eq!(exits.title.pick(Lang::En, None), Some("Exits blocked"));
+    let staff = &def.questions[1];
+    assert!(matches!(
+        staff.finding.as_ref().map(|f| &f.rule),
+        Some(zoufang::forms::FindingRule::Expression(_))
+    ));
+    assert_eq!(
+        staff.topics,
+        vec!["elderly-care".to_owned(), "安全生产".to_owned()]
+    );
+    refused_at(
+        &[
+            (
+                "survey",
+                &[
+                    &["type", "name", "label", "finding_if", "Finding_Category"],
+                    &["select_one yn", "a", "A", "no", "someday"],
+                ],
+            ),
+            ("choices", YES_NO),
+        ],
+        "survey",
+        Some(2),
+        Some("Finding_Category"),
+        "someday",
+    );
+}

@@ -4,13 +4,13 @@
 
 use super::checks;
 use super::columns::{Columns, SheetKind};
-use super::definition::{
-    Choice, FindingRule, FindingSpec, FormDefinition, Question, Required, Translated,
-};
+use super::definition::{Choice, FormDefinition, Question, Required, Translated};
 use super::error::{FormError, SheetProblem};
 use super::expr::{Expression, check_functions};
 use super::types::{QuestionType, TypeCell, TypeProblem, parse_type};
 use super::workbook::{MAX_WORKBOOK_BYTES, Sheet, read_sheets};
+
+mod extras;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -600,95 +600,5 @@ impl FormReader {
                 Row::Question(question)
             },
         )
-    }
-
-    fn parameters(
-        &mut self,
-        sheet: &Sheet,
-        columns: &Columns,
-        row: usize,
-        cells: &[String],
-        kind: QuestionType,
-    ) -> BTreeMap<String, String> {
-        let text = columns.get(cells, "parameters");
-        let mut out = BTreeMap::new();
-        for pair in text
-            .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
-            .filter(|p| !p.is_empty())
-        {
-            match pair.split_once('=') {
-                Some((k, v)) if !k.trim().is_empty() => {
-                    out.insert(k.trim().to_lowercase(), v.trim().to_owned());
-                }
-                _ => {
-                    let (zh, en) = (
-                        format!("参数 {pair} 应写成 名称=值"),
-                        format!("the parameter {pair} should read key=value"),
-                    );
-                    self.problem(
-                        &sheet.name,
-                        Some(row),
-                        Some(columns.header("parameters")),
-                        zh,
-                        en,
-                    );
-                }
-            }
-        }
-        if kind == QuestionType::Range {
-            for key in ["start", "end", "step"] {
-                if let Some(v) = out.get(key)
-                    && v.parse::<f64>().map_or(true, |n| !n.is_finite())
-                {
-                    let (zh, en) = (
-                        format!("range 的 {key} 应为数字：{v}"),
-                        format!("range {key} must be a number: {v}"),
-                    );
-                    self.problem(
-                        &sheet.name,
-                        Some(row),
-                        Some(columns.header("parameters")),
-                        zh,
-                        en,
-                    );
-                }
-            }
-        }
-        out
-    }
-
-    fn finding(
-        &mut self,
-        sheet: &Sheet,
-        columns: &Columns,
-        row: usize,
-        cells: &[String],
-        list: Option<&str>,
-    ) -> Option<FindingSpec> {
-        let text = columns.get(cells, "finding_if");
-        if text.is_empty() {
-            return None;
-        }
-        let names: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
-        let all_choices = list
-            .and_then(|l| self.choices.get(l))
-            .is_some_and(|choices| names.iter().all(|n| choices.iter().any(|c| &c.name == n)));
-        let rule = if all_choices {
-            FindingRule::Choices(names)
-        } else {
-            FindingRule::Expression(self.parse_expression(
-                sheet,
-                columns,
-                row,
-                "finding_if",
-                text,
-            )?)
-        };
-        Some(FindingSpec {
-            rule,
-            category: Some(columns.get(cells, "finding_category").to_owned())
-                .filter(|c| !c.is_empty()),
-            title: Translated(columns.translated(cells, "finding_title")),
-        })
     }
 }
