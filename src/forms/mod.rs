@@ -3,11 +3,13 @@
 //! ([`validate`]), including the checklist items that raise problem findings.
 
 pub mod answers;
+pub mod builtin;
 mod checks;
 mod columns;
 pub mod definition;
 pub mod error;
 pub mod expr;
+pub mod json;
 pub mod typecheck;
 pub mod types;
 pub mod validate;
