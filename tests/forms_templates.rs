@@ -226,3 +226,20 @@ fn an_unknown_answer_name_is_refused() {
     assert_eq!(messages.len(), 1, "{messages:#?}");
     assert!(messages[0].contains("colour"));
 }
+
+#[test]
+fn metadata_is_filled_by_the_device_and_groups_take_no_answer() {
+    let def = template("养老机构安全检查表.xlsx");
+    let mut answers = answers_from_json(&care_home_answers()).unwrap();
+    zoufang::forms::fill_metadata(&def, &mut answers, now(), "laptop-7", "王敏");
+    assert_eq!(answers["today"], Answer::Text("2026-12-01".into()));
+    assert_eq!(answers["start"], Answer::Text("2026-12-01T10:00:00".into()));
+    assert_eq!(answers["username"], Answer::Text("王敏".into()));
+    assert!(Validator::new(&def, now()).validate(&answers).is_ok());
+    answers.insert("fire".into(), Answer::Text("x".into()));
+    let Err(FormError::Response(vs)) = Validator::new(&def, now()).validate(&answers) else {
+        panic!("a group's answer was accepted");
+    };
+    assert_eq!(vs.len(), 1);
+    assert_eq!(vs[0].question, "fire");
+}

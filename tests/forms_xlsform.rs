@@ -560,6 +560,19 @@ fn expression_refusals_name_their_column() {
         Some("relevant"),
         "write ${a}",
     );
+    refused_at(
+        &[(
+            "survey",
+            &[
+                &["type", "name", "label", "hint"],
+                &["note", "n", "Hello ${who}", ""],
+            ],
+        )],
+        "survey",
+        Some(2),
+        Some("label"),
+        "${who} refers to no question",
+    );
     let long = format!("{}1", "1 + ".repeat(2000));
     refused_at(
         &[(

@@ -89,6 +89,20 @@ pub fn check(
                 }
             }
         }
+        // `${name}` shown inside labels and hints must lead somewhere too.
+        for (column, text) in [("label", &q.label), ("hint", &q.hint)] {
+            for name in text.0.values().flat_map(|t| embedded_references(t)) {
+                if !first_row.contains_key(name) {
+                    problems.push(SheetProblem::new(
+                        sheet,
+                        Some(q.row),
+                        Some(columns.header(column)),
+                        format!("${{{name}}} 引用的题目不存在"),
+                        format!("${{{name}}} refers to no question"),
+                    ));
+                }
+            }
+        }
         if q.kind == QuestionType::SelectMultiple {
             for choice in def
                 .choices_of(q)
@@ -110,6 +124,21 @@ pub fn check(
     }
     problems.extend(cycles(&all, sheet, columns));
     problems
+}
+
+/// The names of the `${name}` references written inside a text.
+fn embedded_references(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            break;
+        };
+        out.push(after[..end].trim());
+        rest = &after[end + 1..];
+    }
+    out
 }
 
 /// Finds cycles among calculations (a calculation that, through others, reads itself).

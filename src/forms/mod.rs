@@ -22,5 +22,5 @@ pub use definition::{
 };
 pub use error::{FormError, SheetProblem, Violation};
 pub use types::QuestionType;
-pub use validate::{Checked, FindingMatch, Validator};
+pub use validate::{Checked, FindingMatch, Validator, fill_metadata};
 pub use xlsform::{read_file, read_workbook};

@@ -179,3 +179,115 @@ pub fn check_type(q: &Question, text: &str, offered: &[&Choice]) -> Option<Misma
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::definition::Translated;
+    use std::collections::BTreeMap;
+
+    fn question(kind: QuestionType, parameters: &[(&str, &str)]) -> Question {
+        Question {
+            name: "q".into(),
+            kind,
+            list_name: None,
+            or_other: false,
+            label: Translated::default(),
+            hint: Translated::default(),
+            required: Default::default(),
+            required_message: Translated::default(),
+            relevant: None,
+            constraint: None,
+            constraint_message: Translated::default(),
+            calculation: None,
+            default: None,
+            choice_filter: None,
+            appearance: None,
+            read_only: false,
+            repeat_count: None,
+            parameters: parameters
+                .iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect(),
+            topics: Vec::new(),
+            finding: None,
+            row: 2,
+            children: Vec::new(),
+        }
+    }
+
+    fn choice(name: &str) -> Choice {
+        Choice {
+            name: name.into(),
+            label: Translated::default(),
+            extra: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn numbers_dates_and_times_are_checked_by_type() {
+        let ok = |kind, text| check_type(&question(kind, &[]), text, &[]).is_none();
+        assert!(ok(QuestionType::Integer, "-12"));
+        assert!(!ok(QuestionType::Integer, "1.5"));
+        assert!(ok(QuestionType::Decimal, "1.5"));
+        assert!(!ok(QuestionType::Decimal, "一点五"));
+        assert!(ok(QuestionType::Date, "2026-02-28"));
+        assert!(!ok(QuestionType::Date, "2026-02-30"));
+        assert!(ok(QuestionType::Time, "09:30"));
+        assert!(ok(QuestionType::Time, "09:30:15.000+08:00"));
+        assert!(!ok(QuestionType::Time, "25:00"));
+        assert!(ok(QuestionType::Datetime, "2026-12-01T09:30:00+08:00"));
+        assert!(ok(QuestionType::Datetime, "2026-12-01T09:30"));
+        assert!(!ok(QuestionType::Datetime, "2026-12-01"));
+        assert!(ok(QuestionType::Acknowledge, "OK"));
+        assert!(!ok(QuestionType::Acknowledge, "yes"));
+    }
+
+    #[test]
+    fn geopoints_read_lat_lon_and_optional_altitude_and_accuracy_within_range() {
+        let ok = |text| check_type(&question(QuestionType::Geopoint, &[]), text, &[]).is_none();
+        assert!(ok("30.59 114.30"));
+        assert!(ok("30.59 114.30 25 5"));
+        assert!(!ok("30.59"));
+        assert!(!ok("91 114"));
+        assert!(!ok("30 181"));
+        assert!(!ok("30 114 25 -1"));
+        assert!(!ok("30 114 25 5 1"));
+        assert!(!ok("north east"));
+    }
+
+    #[test]
+    fn ranges_follow_start_end_and_step() {
+        let q = question(
+            QuestionType::Range,
+            &[("start", "0"), ("end", "10"), ("step", "2")],
+        );
+        assert!(check_type(&q, "4", &[]).is_none());
+        assert!(check_type(&q, "5", &[]).is_some(), "off the step");
+        assert!(check_type(&q, "12", &[]).is_some(), "past the end");
+        let defaults = question(QuestionType::Range, &[]);
+        assert!(check_type(&defaults, "10", &[]).is_none());
+        assert!(
+            check_type(&defaults, "0", &[]).is_some(),
+            "pyxform's default start is 1"
+        );
+    }
+
+    #[test]
+    fn selects_take_offered_choices_other_when_allowed_and_rankings_order_all() {
+        let (yes, no) = (choice("yes"), choice("no"));
+        let offered = [&yes, &no];
+        let mut one = question(QuestionType::SelectOne, &[]);
+        assert!(check_type(&one, "yes", &offered).is_none());
+        assert!(check_type(&one, "other", &offered).is_some());
+        one.or_other = true;
+        assert!(check_type(&one, "other", &offered).is_none());
+        let many = question(QuestionType::SelectMultiple, &[]);
+        assert!(check_type(&many, "yes no", &offered).is_none());
+        assert!(check_type(&many, "yes yes", &offered).is_some());
+        assert!(check_type(&many, "yes maybe", &offered).is_some());
+        let rank = question(QuestionType::Rank, &[]);
+        assert!(check_type(&rank, "no yes", &offered).is_none());
+        assert!(check_type(&rank, "no", &offered).is_some());
+    }
+}

@@ -214,6 +214,18 @@ impl<'a> Validator<'a> {
     fn unknown_names(&self, map: &Answers, chain: &[&str], out: &mut Vec<Violation>) {
         for (name, answer) in map {
             match self.index.questions.get(name.as_str()) {
+                Some((q, c))
+                    if c.as_slice() == chain
+                        && matches!(q.kind, QuestionType::Group | QuestionType::Note)
+                        && !answer.text().is_empty() =>
+                {
+                    out.push(self.violation(
+                        q,
+                        &[],
+                        "分组和说明不能作答".to_owned(),
+                        "a group or a note takes no answer".to_owned(),
+                    ));
+                }
                 Some((q, c)) if c.as_slice() == chain => {
                     if let (QuestionType::Repeat, Answer::Rows(rows)) = (q.kind, answer) {
                         let mut inner = chain.to_vec();
@@ -460,5 +472,37 @@ fn set_at(map: &mut Answers, chain: &[&str], path: &[usize], name: &str, value: 
                 true
             }
         }
+    }
+}
+
+/// Fills the metadata questions a device answers by itself: `start` (kept when already set),
+/// `end`, `today`, `deviceid`, `username`; the phone-only `simserial`, `subscriberid` and
+/// `phonenumber` are left empty.
+pub fn fill_metadata(
+    def: &FormDefinition,
+    answers: &mut Answers,
+    now: NaiveDateTime,
+    device: &str,
+    user: &str,
+) {
+    let stamp = now.format("%Y-%m-%dT%H:%M:%S").to_string();
+    for q in &def.questions {
+        let value = match q.kind {
+            QuestionType::Start => {
+                if answers.get(&q.name).is_some_and(|a| !a.text().is_empty()) {
+                    continue;
+                }
+                stamp.clone()
+            }
+            QuestionType::End => stamp.clone(),
+            QuestionType::Today => now.date().format("%Y-%m-%d").to_string(),
+            QuestionType::Deviceid => device.to_owned(),
+            QuestionType::Username => user.to_owned(),
+            QuestionType::Simserial | QuestionType::Subscriberid | QuestionType::Phonenumber => {
+                String::new()
+            }
+            _ => continue,
+        };
+        answers.insert(q.name.clone(), Answer::Text(value));
     }
 }

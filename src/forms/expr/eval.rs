@@ -1,7 +1,7 @@
 //! The evaluator: XPath 1.0 semantics as ODK applies them, over answers supplied by a [`Scope`].
 
 use super::ast::{BinOp, Expr};
-use super::value::{Value, number_to_string};
+use super::value::{Value, number_to_string, string_to_number};
 use chrono::{NaiveDate, NaiveDateTime};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -112,52 +112,105 @@ thread_local! {
         RefCell::new(HashMap::new());
 }
 
-/// Compiles `pattern` within [`REGEX_SIZE_LIMIT`], remembering the result.
-pub fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
+/// Whether `text` matches `pattern`, the pattern compiled within [`REGEX_SIZE_LIMIT`] once and
+/// remembered. The match runs on the cached regex itself: a clone would bring a fresh, empty
+/// matching cache each time.
+pub fn regex_matches(pattern: &str, text: &str) -> Result<bool, String> {
     REGEX_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if let Some(hit) = cache.get(pattern) {
-            return hit.clone();
+        if !cache.contains_key(pattern) {
+            if cache.len() >= REGEX_CACHE_ENTRIES {
+                cache.clear();
+            }
+            let compiled = regex::RegexBuilder::new(pattern)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .dfa_size_limit(REGEX_SIZE_LIMIT)
+                .build()
+                .map_err(|e| e.to_string());
+            cache.insert(pattern.to_owned(), compiled);
         }
-        if cache.len() >= REGEX_CACHE_ENTRIES {
-            cache.clear();
+        match cache.get(pattern) {
+            Some(Ok(re)) => Ok(re.is_match(text)),
+            Some(Err(reason)) => Err(reason.clone()),
+            None => Err("regex cache".to_owned()),
         }
-        let compiled = regex::RegexBuilder::new(pattern)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .dfa_size_limit(REGEX_SIZE_LIMIT)
-            .build()
-            .map_err(|e| e.to_string());
-        cache.insert(pattern.to_owned(), compiled.clone());
-        compiled
     })
 }
 
+/// One side of a comparison, borrowed: comparing node lists allocates nothing.
+#[derive(Clone, Copy)]
+enum Atom<'a> {
+    Str(&'a str),
+    Num(f64),
+    Bool(bool),
+}
+
+impl Atom<'_> {
+    fn num(self) -> f64 {
+        match self {
+            Atom::Str(s) => string_to_number(s),
+            Atom::Num(n) => n,
+            Atom::Bool(b) => f64::from(u8::from(b)),
+        }
+    }
+
+    fn truth(self) -> bool {
+        match self {
+            Atom::Str(s) => !s.is_empty(),
+            Atom::Num(n) => n != 0.0 && !n.is_nan(),
+            Atom::Bool(b) => b,
+        }
+    }
+}
+
+fn compare_atoms(op: BinOp, a: Atom<'_>, b: Atom<'_>) -> bool {
+    match op {
+        BinOp::Eq | BinOp::Ne => {
+            let equal = match (a, b) {
+                (Atom::Bool(_), _) | (_, Atom::Bool(_)) => a.truth() == b.truth(),
+                (Atom::Num(_), _) | (_, Atom::Num(_)) => a.num() == b.num(),
+                (Atom::Str(x), Atom::Str(y)) => x == y,
+            };
+            equal == (op == BinOp::Eq)
+        }
+        _ => {
+            let (x, y) = (a.num(), b.num());
+            match op {
+                BinOp::Lt => x < y,
+                BinOp::Le => x <= y,
+                BinOp::Gt => x > y,
+                _ => x >= y,
+            }
+        }
+    }
+}
+
+fn single_atom(v: &Value) -> Option<Atom<'_>> {
+    match v {
+        Value::Str(s) => Some(Atom::Str(s)),
+        Value::Num(n) => Some(Atom::Num(*n)),
+        Value::Bool(b) => Some(Atom::Bool(*b)),
+        Value::Nodes(_) => None,
+    }
+}
+
+/// XPath's comparison: a node list compares true when any of its nodes does.
 fn compare(op: BinOp, a: &Value, b: &Value) -> bool {
+    let single = single_atom;
     match (a, b) {
-        (Value::Nodes(xs), other) => xs
-            .iter()
-            .any(|x| compare(op, &Value::Str(x.clone()), other)),
-        (other, Value::Nodes(ys)) => ys
-            .iter()
-            .any(|y| compare(op, other, &Value::Str(y.clone()))),
-        _ => match op {
-            BinOp::Eq | BinOp::Ne => {
-                let equal = match (a, b) {
-                    (Value::Bool(_), _) | (_, Value::Bool(_)) => a.to_bool() == b.to_bool(),
-                    (Value::Num(_), _) | (_, Value::Num(_)) => a.to_num() == b.to_num(),
-                    _ => a.to_str() == b.to_str(),
-                };
-                equal == (op == BinOp::Eq)
-            }
-            _ => {
-                let (x, y) = (a.to_num(), b.to_num());
-                match op {
-                    BinOp::Lt => x < y,
-                    BinOp::Le => x <= y,
-                    BinOp::Gt => x > y,
-                    _ => x >= y,
-                }
-            }
+        (Value::Nodes(xs), Value::Nodes(ys)) => xs.iter().any(|x| {
+            ys.iter()
+                .any(|y| compare_atoms(op, Atom::Str(x), Atom::Str(y)))
+        }),
+        (Value::Nodes(xs), other) => {
+            single(other).is_some_and(|o| xs.iter().any(|x| compare_atoms(op, Atom::Str(x), o)))
+        }
+        (other, Value::Nodes(ys)) => {
+            single(other).is_some_and(|o| ys.iter().any(|y| compare_atoms(op, o, Atom::Str(y))))
+        }
+        _ => match (single(a), single(b)) {
+            (Some(x), Some(y)) => compare_atoms(op, x, y),
+            _ => false,
         },
     }
 }
@@ -327,11 +380,11 @@ fn call(name: &str, args: &[Expr], scope: &dyn Scope) -> Result<Value, EvalError
         }
         "regex" => {
             let (text, pattern) = (s(0)?, s(1)?);
-            let re = compile_regex(&pattern).map_err(|reason| EvalError::Regex {
+            let matched = regex_matches(&pattern, &text).map_err(|reason| EvalError::Regex {
                 pattern: pattern.clone(),
                 reason,
             })?;
-            Value::Bool(re.is_match(&text))
+            Value::Bool(matched)
         }
         "if" => {
             if arg(0)?.to_bool() {

@@ -9,8 +9,8 @@ mod value;
 
 pub use ast::{BinOp, Expr};
 pub use eval::{
-    EvalError, FUNCTIONS, REGEX_SIZE_LIMIT, Scope, check_functions, compile_regex, display,
-    evaluate,
+    EvalError, FUNCTIONS, REGEX_SIZE_LIMIT, Scope, check_functions, display, evaluate,
+    regex_matches,
 };
 pub use parse::{MAX_DEPTH, MAX_EXPRESSION_CHARS, ParseError, parse};
 pub use value::{Value, number_to_string, string_to_number};
