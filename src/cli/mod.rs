@@ -28,6 +28,7 @@ mod demo;
 mod digest;
 mod export;
 mod finding;
+mod form;
 mod import;
 mod json;
 mod list;
@@ -143,6 +144,9 @@ pub enum Command {
     },
     /// List the backups beside the database, newest first.
     Backups,
+    /// XLSForm questionnaires and checklists: check a workbook, list the built-in templates.
+    #[command(subcommand)]
+    Form(form::FormCommand),
     /// Show or set the author name written into history and bundles.
     Author {
         /// The new name.
@@ -204,6 +208,9 @@ pub enum CliError {
     /// A format the chosen kind of summary is not written in.
     #[error("{0}")]
     Unsupported(String),
+    /// A form workbook or a response that breaks its rules (one line per problem).
+    #[error("{}", form::localized(.0, Lang::En))]
+    Form(crate::forms::FormError),
 }
 
 impl CliError {
@@ -219,6 +226,7 @@ impl Localized for CliError {
             (CliError::Store(e), _) => e.localized(lang),
             (CliError::Invalid(e), _) => e.localized(lang),
             (CliError::Report(e), _) => e.localized(lang),
+            (CliError::Form(e), _) => e.localized(lang),
             (CliError::NeedsOut(format), Lang::Zh) => {
                 format!("{format} 是二进制格式，请用 --out 文件名 指定输出文件")
             }
@@ -313,6 +321,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
     match command {
         Command::Restore { file } => return backup::restore_cmd(&db, file, lang, cli.json),
         Command::Backups => return backup::list(&db, lang, cli.json),
+        Command::Form(cmd) => return form::run(cmd, lang, cli.json),
         _ => {}
     }
     let store = if command.only_reads() {
@@ -358,7 +367,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Digest(args) => digest::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
         Command::Backup { out } => backup::backup(&ctx, out.as_deref()),
-        Command::Restore { .. } | Command::Backups => Ok(()),
+        Command::Restore { .. } | Command::Backups | Command::Form(_) => Ok(()),
         Command::Author { name } => {
             if let Some(name) = name {
                 ctx.store.set_author(name)?;
