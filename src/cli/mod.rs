@@ -20,6 +20,7 @@ mod export;
 mod finding;
 mod import;
 mod json;
+mod ledger;
 mod list;
 mod passphrase;
 mod show;
@@ -110,6 +111,11 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Merge colleagues' bundles or database files (preview with --dry-run).
     Import(import::ImportArgs),
+    /// Import an office ledger (问题清单 / 整改台账: .xlsx, .xls, .ods, .csv) as problems; importing
+    /// it again updates the rows that changed.
+    ImportTable(ledger::ImportTableArgs),
+    /// Write the problem list as an office ledger (.xlsx or .csv).
+    ExportTable(ledger::ExportTableArgs),
     /// The conflicts merges found, to review.
     Conflicts(conflicts::ConflictsArgs),
     /// The bundles and databases imported so far.
@@ -184,6 +190,9 @@ pub enum CliError {
         "a passphrase is needed: give --passphrase-file FILE or set ZOUFANG_PASSPHRASE (there is no terminal to ask on)"
     )]
     NoPassphrase,
+    /// From office ledgers.
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::LedgerError),
     /// A format the chosen kind of summary is not written in.
     #[error("{0}")]
     Unsupported(String),
@@ -209,6 +218,7 @@ impl Localized for CliError {
                 format!("无法写入文件（{e}）：{}", path.display())
             }
             (CliError::Bundle(e), _) => e.localized(lang),
+            (CliError::Ledger(e), _) => e.localized(lang),
             (CliError::PassphraseFile(path, e), Lang::Zh) => {
                 format!("无法读取口令文件（{e}）：{}", path.display())
             }
@@ -323,6 +333,8 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Summary(args) => summary::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Import(args) => import::run(&mut ctx, args),
+        Command::ImportTable(args) => ledger::import(&mut ctx, args),
+        Command::ExportTable(args) => ledger::export(&ctx, args),
         Command::Conflicts(args) => conflicts::run(&mut ctx, args),
         Command::Imports => conflicts::imports(&ctx),
         Command::Digest(args) => digest::run(&ctx, args),
@@ -355,12 +367,14 @@ impl Command {
             | Command::Search { .. }
             | Command::Summary(_)
             | Command::Export(_)
+            | Command::ExportTable(_)
             | Command::Imports
             | Command::Backup { .. }
             | Command::Backups
             | Command::Author { name: None } => true,
             Command::Conflicts(args) => args.only_reads(),
             Command::Import(args) => args.only_reads(),
+            Command::ImportTable(args) => args.only_reads(),
             _ => false,
         }
     }

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod collation;
 mod error;
 mod history;
+pub mod ledger;
 mod people;
 mod query;
 mod record;
@@ -510,6 +511,12 @@ impl Writer<'_> {
     /// This device's id.
     pub fn device(&self) -> &str {
         &self.device
+    }
+
+    /// Names who makes the changes that follow (the history shows it): a ledger import writes
+    /// "作者（导入台账 文件名）" so its edits say where they came from.
+    pub fn set_author(&mut self, author: String) {
+        self.author = author;
     }
 
     /// The next clock stamp.
