@@ -124,15 +124,24 @@ fn print_report(ctx: &Context, report: &ImportReport) -> Result<(), CliError> {
             lang.pick("预览（未写入任何内容）：", "Preview (nothing was written):")
         );
     }
+    outln!("{}{}", lang.pick("台账：", "Ledger: "), report.ledger);
     outln!(
-        "{}{}（{}{}）",
-        lang.pick("台账：", "Ledger: "),
-        report.ledger,
-        lang.pick("表头在第 ", "header in row "),
-        report.header_row
+        "{}",
+        match lang {
+            crate::i18n::Lang::Zh => format!("表头在第 {} 行：", report.header_row),
+            crate::i18n::Lang::En => format!("Header in row {}:", report.header_row),
+        }
     );
-    for (header, field) in &report.mapping {
-        outln!("  {header} → {field}");
+    for column in &report.columns {
+        let field = column.field.map_or(
+            lang.pick("（记入问题详情）", "(kept in the detail)"),
+            |f| f.code(),
+        );
+        outln!(
+            "  {} {} → {field}",
+            ledger::sheet::column_letter(column.index),
+            column.header
+        );
     }
     outln!(
         "{}\t{}\t{}\t{}\t{}",

@@ -37,7 +37,7 @@ impl ExportFormat {
 
 /// Column widths (in Excel's character units) for each field, in [`LedgerField::ALL`] order.
 const WIDTHS: &[f64] = &[
-    5.0, 10.0, 28.0, 22.0, 28.0, 18.0, 11.0, 12.0, 8.0, 10.0, 10.0, 6.0, 11.0, 8.0, 38.0,
+    5.0, 10.0, 28.0, 22.0, 28.0, 18.0, 13.0, 12.0, 8.0, 10.0, 10.0, 6.0, 13.0, 8.0, 38.0,
 ];
 
 /// The problems in `filter`'s scope as a ledger file's bytes.
@@ -73,6 +73,7 @@ pub fn export_ledger(
 /// A cell to write.
 enum Value {
     Text(String),
+    Number(f64),
     Date(NaiveDate),
 }
 
@@ -80,6 +81,7 @@ impl Value {
     fn text(&self) -> String {
         match self {
             Value::Text(t) => t.clone(),
+            Value::Number(n) => n.to_string(),
             Value::Date(d) => d.format("%Y-%m-%d").to_string(),
         }
     }
@@ -93,7 +95,7 @@ fn cells(seq: usize, row: &FindingRow, topics: &HashMap<TopicId, String>) -> Vec
     LedgerField::ALL
         .iter()
         .map(|field| match field {
-            LedgerField::Seq => Value::Text(seq.to_string()),
+            LedgerField::Seq => Value::Number(seq as f64),
             LedgerField::Topic => Value::Text(
                 f.topics
                     .iter()
@@ -228,6 +230,9 @@ fn xlsx(note: &str, table: &[Vec<Value>]) -> Result<Vec<u8>> {
             match value {
                 Value::Date(d) => {
                     sheet.write_with_format(r, c, d, &date)?;
+                }
+                Value::Number(n) => {
+                    sheet.write_number_with_format(r, c, *n, format)?;
                 }
                 Value::Text(t) => {
                     sheet.write_string_with_format(r, c, t, format)?;

@@ -42,6 +42,8 @@ pub struct ImportReport {
     pub skipped: usize,
     /// Header → field.
     pub mapping: BTreeMap<String, String>,
+    /// The header row's columns, left to right, with the field each fills.
+    pub columns: Vec<super::header::Column>,
     /// The rows that cannot be read.
     pub errors: Vec<RowError>,
     /// The ledger's identity (its title or file name).
@@ -118,6 +120,7 @@ pub fn import_read_ledger(
         unchanged: 0,
         skipped,
         mapping: ledger.mapping.as_map(),
+        columns: ledger.mapping.columns.clone(),
         errors: ledger.errors.clone(),
         ledger: identity.clone(),
         header_row: ledger.mapping.header_row + 1,

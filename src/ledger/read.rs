@@ -189,13 +189,16 @@ fn read_rows(grid: &Grid, ledger: &mut Ledger, topics: &[Topic]) {
     let mapping = ledger.mapping.clone();
     let col = |f: LedgerField| mapping.column_of(f).map(|c| c.index);
     let topic_col = col(LedgerField::Topic);
+    // A ledger written by export-table (it has 系统编号) never merges cells: an empty domain
+    // there means no topic.
+    let inherit = !grid.merges_known && col(LedgerField::Id).is_none();
     let mut keys: HashMap<String, usize> = HashMap::new();
     let mut last_topic = Cell::Empty;
     for r in mapping.header_row + 1..grid.rows.len() {
         let mut cells: Vec<Cell> = (0..grid.width()).map(|c| grid.cell(r, c).clone()).collect();
         // Without merge information (CSV, ODS), an empty domain cell continues the one above.
         if let Some(tc) = topic_col {
-            if cells[tc].is_blank() && !grid.merges_known {
+            if cells[tc].is_blank() && inherit {
                 cells[tc] = last_topic.clone();
             }
             last_topic = cells[tc].clone();
