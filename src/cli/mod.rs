@@ -31,6 +31,7 @@ mod finding;
 mod form;
 mod import;
 mod json;
+mod ledger;
 mod list;
 mod passphrase;
 mod show;
@@ -122,6 +123,11 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Merge colleagues' bundles or database files (preview with --dry-run).
     Import(import::ImportArgs),
+    /// Import an office ledger (问题清单 / 整改台账: .xlsx, .xls, .ods, .csv) as problems; importing
+    /// it again updates the rows that changed.
+    ImportTable(ledger::ImportTableArgs),
+    /// Write the problem list as an office ledger (.xlsx or .csv).
+    ExportTable(ledger::ExportTableArgs),
     /// The conflicts merges found, to review.
     Conflicts(conflicts::ConflictsArgs),
     /// The bundles and databases imported so far.
@@ -205,6 +211,9 @@ pub enum CliError {
     /// The folder of the database given with `--db` does not exist.
     #[error("the folder of the database does not exist (it is not created; check --db): {path}", path = .0.display())]
     NoSuchFolder(PathBuf),
+    /// From office ledgers.
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::LedgerError),
     /// A format the chosen kind of summary is not written in.
     #[error("{0}")]
     Unsupported(String),
@@ -239,6 +248,7 @@ impl Localized for CliError {
             ),
             (CliError::Bundle(e), _) => e.localized(lang),
             (CliError::Output(e), _) => e.localized(lang),
+            (CliError::Ledger(e), _) => e.localized(lang),
             (CliError::PassphraseFile(path, e), Lang::Zh) => {
                 format!("无法读取口令文件（{e}）：{}", path.display())
             }
@@ -362,6 +372,8 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Summary(args) => summary::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Import(args) => import::run(&mut ctx, args),
+        Command::ImportTable(args) => ledger::import(&mut ctx, args),
+        Command::ExportTable(args) => ledger::export(&ctx, args),
         Command::Conflicts(args) => conflicts::run(&mut ctx, args),
         Command::Imports => conflicts::imports(&ctx),
         Command::Digest(args) => digest::run(&ctx, args),
@@ -394,12 +406,14 @@ impl Command {
             | Command::Search { .. }
             | Command::Summary(_)
             | Command::Export(_)
+            | Command::ExportTable(_)
             | Command::Imports
             | Command::Backup { .. }
             | Command::Backups
             | Command::Author { name: None } => true,
             Command::Conflicts(args) => args.only_reads(),
             Command::Import(args) => args.only_reads(),
+            Command::ImportTable(args) => args.only_reads(),
             _ => false,
         }
     }

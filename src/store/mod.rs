@@ -10,6 +10,7 @@ mod edits;
 mod error;
 mod history;
 mod history_trail;
+pub mod ledger;
 mod people;
 mod query;
 mod record;
@@ -601,6 +602,12 @@ impl<'a> Writer<'a> {
     /// This device's id.
     pub fn device(&self) -> &str {
         &self.device
+    }
+
+    /// Names who makes the changes that follow (the history shows it): a ledger import writes
+    /// "作者（导入台账 文件名）" so its edits say where they came from.
+    pub fn set_author(&mut self, author: String) {
+        self.author = author;
     }
 
     /// The next clock stamp.

@@ -268,6 +268,29 @@ CREATE INDEX history_travelled_record ON history_travelled(record_id, at);
         // Existing rows get their ids: a hash, which SQL cannot make.
         then: Some(super::history_trail::fill_entry_ids),
     },
+    Migration {
+        why: "Office ledgers (issue 14): where each finding imported from a spreadsheet came from \
+          (the ledger's identity — its title, else its file name — and the row's key: its 序号 or \
+          a fingerprint of its first cells), so importing the ledger again updates instead of \
+          duplicating; and the one visit per ledger that takes the rows whose visit is unknown. \
+          Both are local bookkeeping like the import log, not synced records.",
+        sql: r#"
+CREATE TABLE ledger_source (
+    ledger     TEXT NOT NULL,
+    row_key    TEXT NOT NULL,
+    finding_id TEXT NOT NULL,
+    import_seq INTEGER REFERENCES import_log(seq),
+    PRIMARY KEY (ledger, row_key)
+) STRICT;
+CREATE INDEX ledger_source_finding ON ledger_source(finding_id);
+
+CREATE TABLE ledger_visit (
+    ledger   TEXT PRIMARY KEY,
+    visit_id TEXT NOT NULL
+) STRICT;
+"#,
+        then: None,
+    },
 ];
 
 /// The schema version this build writes.
