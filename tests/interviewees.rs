@@ -119,7 +119,7 @@ fn a_database_from_before_interviewees_is_migrated_with_an_empty_list() {
         v.id
     };
     // Turn the file back into schema 2: no column, no clock, no attachments, no history ids,
-    // version 2.
+    // no search place, no ledger sources, version 2.
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
@@ -129,6 +129,7 @@ fn a_database_from_before_interviewees_is_migrated_with_an_empty_list() {
              UPDATE visit SET clocks = json_remove(clocks, '$.interviewees');
              DROP TABLE attachment; DROP TABLE blob;
              ALTER TABLE search_doc DROP COLUMN place;
+             DROP TABLE ledger_source; DROP TABLE ledger_visit;
              PRAGMA user_version = 2;",
         )
         .unwrap();
