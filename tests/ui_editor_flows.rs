@@ -428,3 +428,27 @@ fn the_import_says_whom_a_bundle_is_from_and_leads_to_its_conflicts() {
     assert_eq!(h.state().view(), View::Conflicts);
     assert!(h.query_by_label("采用对方版本").is_some());
 }
+
+#[test]
+fn arrow_keys_move_through_the_visit_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, visit, _) = db_with_problem(&dir, "李强");
+    let mut store = Store::open(&path).unwrap();
+    let other = Visit::new(day(2026, 6, 1), "街道综合养老服务中心");
+    store.save_visit(&other).unwrap();
+    // Newest first: the June visit, then the May one (open).
+    let mut h = harness_showing(&path, AppCommand::OpenVisit(visit.id));
+    h.key_press(egui::Key::ArrowUp);
+    h.run();
+    assert_eq!(h.state().selected_id(), Some(other.id.to_string()));
+    h.key_press(egui::Key::ArrowUp);
+    h.run();
+    assert_eq!(
+        h.state().selected_id(),
+        Some(other.id.to_string()),
+        "the first row stays"
+    );
+    h.key_press(egui::Key::ArrowDown);
+    h.run();
+    assert_eq!(h.state().selected_id(), Some(visit.id.to_string()));
+}

@@ -196,6 +196,7 @@ impl ProblemsView {
             scroll_to = Some(next);
         }
         let mut selected_index = self.selected_index;
+        let mut page_error = None;
         let topics = shared.topics;
         // Rows are clicked, not text-selected.
         ui.style_mut().interaction.selectable_labels = false;
@@ -246,7 +247,10 @@ impl ProblemsView {
                         let Some(r) = self.rows.get(index, |offset, limit| {
                             store
                                 .list_findings(&filter, sort, ascending, Page { offset, limit })
-                                .unwrap_or_default()
+                                .unwrap_or_else(|err| {
+                                    page_error = Some(err);
+                                    Vec::new()
+                                })
                         }) else {
                             return;
                         };
@@ -317,6 +321,9 @@ impl ProblemsView {
         });
         (self.sort, self.ascending) = new_sort;
         self.selected_index = selected_index;
+        if let Some(err) = page_error {
+            shared.report::<()>(Err(err));
+        }
         if let Some(id) = open {
             shared.send(AppCommand::OpenFinding(id));
         }

@@ -97,6 +97,7 @@ impl VisitsView {
             scroll_to = Some(next);
         }
         let mut selected_index = self.selected_index;
+        let mut page_error = None;
         // Rows are clicked, not text-selected.
         ui.style_mut().interaction.selectable_labels = false;
         scrolled_to(TableBuilder::new(ui), scroll_to)
@@ -136,7 +137,10 @@ impl VisitsView {
                     let Some(r) = self.rows.get(index, |offset, limit| {
                         store
                             .list_visits(&filter, sort, ascending, Page { offset, limit })
-                            .unwrap_or_default()
+                            .unwrap_or_else(|err| {
+                                page_error = Some(err);
+                                Vec::new()
+                            })
                     }) else {
                         return;
                     };
@@ -175,6 +179,9 @@ impl VisitsView {
             });
         (self.sort, self.ascending) = new_sort;
         self.selected_index = selected_index;
+        if let Some(err) = page_error {
+            shared.report::<()>(Err(err));
+        }
         if let Some(id) = open {
             shared.send(AppCommand::OpenVisit(id));
         }
