@@ -452,3 +452,20 @@ fn arrow_keys_move_through_the_visit_list() {
     h.run();
     assert_eq!(h.state().selected_id(), Some(visit.id.to_string()));
 }
+
+#[test]
+fn an_edit_shows_in_the_problem_list_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _, finding) = db_with_problem(&dir, "李强");
+    let mut app = app_on(&path);
+    app.settings.view = View::Problems;
+    app.command(AppCommand::OpenFinding(finding.id));
+    let mut h = harness(app);
+    h.run();
+    type_into(&mut h, "责任人", "张伟");
+    let_autosave_run(&mut h);
+    assert!(
+        h.query_by_label("张伟").is_some(),
+        "the list's row shows the new responsible person"
+    );
+}

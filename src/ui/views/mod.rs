@@ -46,6 +46,11 @@ impl<K: PartialEq, T> PagedRows<K, T> {
         self.key = None;
     }
 
+    /// Changes every row fetched so far in place (a record edited since it was fetched).
+    pub fn patch(&mut self, mut change: impl FnMut(&mut T)) {
+        self.pages.values_mut().flatten().for_each(&mut change);
+    }
+
     /// How many rows the query has.
     pub fn total(&self) -> usize {
         self.total

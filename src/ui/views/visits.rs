@@ -30,6 +30,28 @@ impl VisitsView {
         }
     }
 
+    /// Puts the stored values of these edited visits into the rows already fetched.
+    pub fn patch_rows<'a>(
+        &mut self,
+        store: &crate::store::Store,
+        visits: impl Iterator<Item = &'a str>,
+    ) {
+        for id in visits {
+            let Some(visit) = id
+                .parse::<VisitId>()
+                .ok()
+                .and_then(|id| store.visit(id).ok())
+            else {
+                continue;
+            };
+            self.rows.patch(|row| {
+                if row.visit.id == visit.id {
+                    row.visit = visit.clone();
+                }
+            });
+        }
+    }
+
     /// The view; `selected` is highlighted.
     pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared<'_>, selected: Option<VisitId>) {
         let lang = shared.lang;
@@ -50,7 +72,8 @@ impl VisitsView {
         });
         let filter = self.filter();
         let store = shared.store;
-        let revision = shared.revisions.of(&[
+        // Edits are patched in (`patch_rows`); creates and deletes read the list again.
+        let revision = shared.revisions.rows_of(&[
             crate::store::RecordKind::Visit,
             crate::store::RecordKind::Finding,
         ]);
