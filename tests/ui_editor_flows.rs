@@ -469,3 +469,36 @@ fn an_edit_shows_in_the_problem_list_at_once() {
         "the list's row shows the new responsible person"
     );
 }
+
+#[test]
+fn a_count_typed_digit_by_digit_is_saved_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, visit, _) = db_with_problem(&dir, "李强");
+    let mut h = harness_showing(&path, AppCommand::OpenVisit(visit.id));
+    let field = "走访党员群众（人）";
+    h.get_by_label(field).focus();
+    h.run();
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    for digit in ["1", "2"] {
+        h.get_by_label(field).type_text(digit);
+        h.run();
+        std::thread::sleep(Duration::from_millis(550));
+        h.run();
+    }
+    h.key_press(egui::Key::Enter);
+    let_autosave_run(&mut h);
+    assert_eq!(
+        Store::open(&path)
+            .unwrap()
+            .visit(visit.id)
+            .unwrap()
+            .people_met,
+        12
+    );
+    assert_eq!(
+        updates(&path, &visit.id.to_string()),
+        1,
+        "12 is one edit, never 1 first"
+    );
+}
