@@ -436,8 +436,12 @@ fn arrow_keys_move_through_the_visit_list() {
     let mut store = Store::open(&path).unwrap();
     let other = Visit::new(day(2026, 6, 1), "街道综合养老服务中心");
     store.save_visit(&other).unwrap();
-    // Newest first: the June visit, then the May one (open).
-    let mut h = harness_showing(&path, AppCommand::OpenVisit(visit.id));
+    // Newest first: the June visit, then the May one, opened with a click.
+    let mut h = harness(app_on(&path));
+    h.run();
+    h.get_by_label("城西养老院").click();
+    h.run();
+    assert_eq!(h.state().selected_id(), Some(visit.id.to_string()));
     h.key_press(egui::Key::ArrowUp);
     h.run();
     assert_eq!(h.state().selected_id(), Some(other.id.to_string()));

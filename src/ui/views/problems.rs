@@ -1,7 +1,7 @@
 //! The problem list (问题清单): every finding in one sortable, filterable, virtual table with the
 //! rectification columns; overdue problems stand out.
 
-use super::{PagedRows, arrow_step, scrolled_to, sort_header, stepped_index};
+use super::{PagedRows, arrow_step, release_row_focus, scrolled_to, sort_header, stepped_index};
 use crate::i18n::Lang;
 use crate::model::{Category, FindingId, FindingKind, Status, TopicId};
 use crate::store::{FindingFilter, FindingRow, FindingSort, Page};
@@ -368,6 +368,7 @@ impl ProblemsView {
             shared.report::<()>(Err(err));
         }
         if let Some(id) = open {
+            release_row_focus(ui);
             shared.send(AppCommand::OpenFinding(id));
         }
     }

@@ -1,6 +1,6 @@
 //! The Visits view: a sortable, virtual list of visits.
 
-use super::{PagedRows, arrow_step, scrolled_to, sort_header, stepped_index};
+use super::{PagedRows, arrow_step, release_row_focus, scrolled_to, sort_header, stepped_index};
 use crate::i18n::Lang;
 use crate::model::VisitId;
 use crate::store::{Page, VisitFilter, VisitRow, VisitSort};
@@ -206,6 +206,7 @@ impl VisitsView {
             shared.report::<()>(Err(err));
         }
         if let Some(id) = open {
+            release_row_focus(ui);
             shared.send(AppCommand::OpenVisit(id));
         }
     }
