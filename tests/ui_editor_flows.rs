@@ -506,3 +506,35 @@ fn a_count_typed_digit_by_digit_is_saved_once() {
         "12 is one edit, never 1 first"
     );
 }
+
+#[test]
+fn fields_stay_in_place_when_an_error_comes_and_goes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _, _) = db_with_problem(&dir, "李强");
+    let mut h = harness_showing(&path, AppCommand::NewVisit);
+    // Its top edge, to a pixel: a jump is a whole line of text.
+    let region = |h: &Harness<'static, ZoufangApp>| {
+        h.get_by_role_and_label(Role::TextInput, "所在区域")
+            .rect()
+            .top()
+            .round()
+    };
+    let before = region(&h);
+    type_into(&mut h, "走访地点", "城");
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    assert!(
+        h.query_by_label_contains("不能为空").is_some(),
+        "an emptied required field says so"
+    );
+    assert_eq!(
+        region(&h),
+        before,
+        "the error line does not push the fields down"
+    );
+    h.get_by_role_and_label(Role::TextInput, "走访地点")
+        .type_text("城西");
+    h.run();
+    assert!(h.query_by_label_contains("不能为空").is_none());
+    assert_eq!(region(&h), before);
+}
