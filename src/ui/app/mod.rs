@@ -377,6 +377,7 @@ impl ZoufangApp {
         let thumbnails = self.thumbnails.clone();
         ctx.data_mut(|d| d.insert_temp(super::attachments::thumbnails_id(), thumbnails));
         self.poll_file_job(&ctx);
+        self.keep_watching(&ctx);
         self.shortcuts(&ctx);
         self.undo_shortcut(&ctx);
         self.top_bar_ui(ui);

@@ -190,6 +190,14 @@ impl ZoufangApp {
         }
     }
 
+    /// While a record is open, wakes the window once a second so a change another window
+    /// makes to it shows without waiting for the user to move the mouse.
+    pub(super) fn keep_watching(&self, ctx: &egui::Context) {
+        if self.editor.is_some() {
+            ctx.request_repaint_after(DATA_VERSION_POLL);
+        }
+    }
+
     /// Reads the editor's record again and lets the editor take what changed.
     pub(super) fn refresh_editor(&mut self) {
         let (Some(store), Some(editor)) = (self.store.as_ref(), self.editor.as_mut()) else {
