@@ -21,7 +21,8 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("zoufang: {message}");
+            // Messages quote titles, names and paths: nothing in them may drive the terminal.
+            eprintln!("zoufang: {}", zoufang::cli::terminal::sanitize(&message));
             ExitCode::from(1)
         }
     }

@@ -38,3 +38,138 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     written
 }
+
+/// Why a file may not be written where a command was asked to write it.
+#[derive(Debug, thiserror::Error)]
+pub enum UnsafeOutput {
+    /// The open database, or one of the files SQLite keeps beside it.
+    #[error("this is the open database (or its journal); choose another file name: {0}")]
+    Database(PathBuf),
+    /// An existing file, and the command was not told it may replace it.
+    #[error("the file already exists; give --force to replace it: {0}")]
+    Exists(PathBuf),
+}
+
+impl crate::i18n::Localized for UnsafeOutput {
+    fn localized(&self, lang: crate::i18n::Lang) -> String {
+        match (self, lang) {
+            (UnsafeOutput::Database(p), crate::i18n::Lang::Zh) => {
+                format!(
+                    "这是当前打开的数据库（或其日志文件），请换一个文件名：{}",
+                    p.display()
+                )
+            }
+            (UnsafeOutput::Exists(p), crate::i18n::Lang::Zh) => {
+                format!("文件已存在；如需替换请加 --force：{}", p.display())
+            }
+            (other, _) => other.to_string(),
+        }
+    }
+}
+
+/// Decides whether a command may write its output to `out` while the database `db` is open.
+/// The rule, the same for every output (bundles, summaries, documents, extracted attachments,
+/// backups): never the database itself nor the `-wal`, `-shm` or `-journal` file beside it
+/// (whatever the spelling: a relative path, `..`, a symbolic or hard link), and an existing
+/// file only when `replace` is true (the command line's `--force`; the window's save dialog
+/// asks the user itself).
+pub fn check_output(out: &Path, db: &Path, replace: bool) -> Result<(), UnsafeOutput> {
+    if db.as_os_str() != ":memory:" {
+        let target = resolved(out);
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = db.as_os_str().to_owned();
+            name.push(suffix);
+            let companion = PathBuf::from(name);
+            if resolved(&companion) == target || same_existing_file(out, &companion) {
+                return Err(UnsafeOutput::Database(out.to_owned()));
+            }
+        }
+    }
+    if !replace && std::fs::symlink_metadata(out).is_ok() {
+        return Err(UnsafeOutput::Exists(out.to_owned()));
+    }
+    Ok(())
+}
+
+/// `path` with its folder made absolute and its links resolved (the file itself may not
+/// exist yet), for comparing two spellings of one place.
+fn resolved(path: &Path) -> PathBuf {
+    if let Ok(full) = path.canonicalize() {
+        return full;
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (parent.canonicalize(), path.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => path.to_owned(),
+    }
+}
+
+/// Whether two existing paths are one file (a hard link has its own name).
+#[cfg(unix)]
+fn same_existing_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Whether two existing paths are one file (elsewhere, their resolved names decide).
+#[cfg(not(unix))]
+fn same_existing_file(_: &Path, _: &Path) -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_database_and_its_companions_are_never_an_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("z.sqlite");
+        std::fs::write(&db, b"x").unwrap();
+        for name in [
+            "z.sqlite",
+            "z.sqlite-wal",
+            "z.sqlite-shm",
+            "z.sqlite-journal",
+        ] {
+            let out = dir.path().join("sub").join("..").join(name);
+            std::fs::create_dir_all(dir.path().join("sub")).unwrap();
+            assert!(
+                matches!(
+                    check_output(&out, &db, true),
+                    Err(UnsafeOutput::Database(_))
+                ),
+                "{name}"
+            );
+        }
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.zfb");
+            std::fs::hard_link(&db, &link).unwrap();
+            assert!(matches!(
+                check_output(&link, &db, true),
+                Err(UnsafeOutput::Database(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn an_existing_file_is_replaced_only_when_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("z.sqlite");
+        let out = dir.path().join("out.zfb");
+        assert!(check_output(&out, &db, false).is_ok());
+        std::fs::write(&out, b"keep").unwrap();
+        let err = check_output(&out, &db, false).unwrap_err();
+        assert!(matches!(err, UnsafeOutput::Exists(_)));
+        use crate::i18n::Localized;
+        assert!(err.localized(crate::i18n::Lang::Zh).contains("--force"));
+        assert!(check_output(&out, &db, true).is_ok());
+    }
+}

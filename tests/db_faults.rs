@@ -57,7 +57,10 @@ fn a_write_waits_for_another_writer_then_fails_clearly_and_loses_nothing() {
     window.conn().execute_batch("BEGIN IMMEDIATE").unwrap();
     cli.set_busy_timeout(Duration::from_millis(200)).unwrap();
     let err = cli.save_visit(&a_visit()).unwrap_err();
-    assert!(matches!(err, StoreError::Busy), "{err:?}");
+    assert!(
+        matches!(err, StoreError::Busy(ref p) if p == &path),
+        "{err:?}"
+    );
     assert!(err.localized(Lang::En).contains("busy"));
     assert!(err.localized(Lang::Zh).contains("稍后重试"));
     assert_eq!(cli.digest().unwrap(), before, "nothing half-written");

@@ -24,6 +24,14 @@ pub const MAX_WORK_FACTOR: u8 = 20;
 /// The fewest characters a passphrase for a new encrypted bundle may have.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
+/// The most recipient entries (stanzas) an encrypted bundle's header may hold. A passphrase
+/// file has exactly one; age's own parser takes time quadratic in their number, so a header
+/// with thousands is refused before it is parsed.
+pub const MAX_STANZAS: usize = 16;
+
+/// The most bytes an encrypted bundle's header may take (a real one takes about 200).
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+
 /// A passphrase, kept secret: zeroed when dropped, never shown by `Debug`.
 #[derive(Clone)]
 pub struct Passphrase {
@@ -116,7 +124,9 @@ pub(crate) fn decrypt(path: &Path, passphrase: &Passphrase, limits: &Limits) -> 
         detail,
         path: path.to_owned(),
     };
-    let file = std::fs::File::open(path).map_err(file_err)?;
+    let mut file = std::fs::File::open(path).map_err(file_err)?;
+    check_header(&mut file).map_err(damaged)?;
+    std::io::Seek::rewind(&mut file).map_err(file_err)?;
     let decryptor = age::Decryptor::new_buffered(std::io::BufReader::new(file))
         .map_err(|e| damaged(e.to_string()))?;
     if !decryptor.is_scrypt() {
@@ -150,6 +160,32 @@ pub(crate) fn decrypt(path: &Path, passphrase: &Passphrase, limits: &Limits) -> 
         });
     }
     Ok(plain)
+}
+
+/// Bounds the age header before age parses it: it must end (`---` line) within
+/// [`MAX_HEADER_BYTES`] and hold at most [`MAX_STANZAS`] stanzas (`->` lines).
+fn check_header(file: &mut impl Read) -> std::result::Result<(), String> {
+    let mut head = vec![0u8; MAX_HEADER_BYTES];
+    let n = super::read::read_up_to(file, &mut head).map_err(|e| e.to_string())?;
+    let head = &head[..n];
+    let mut stanzas = 0usize;
+    for line in head.split(|b| *b == b'\n') {
+        if line.starts_with(b"---") {
+            return Ok(());
+        }
+        if line.starts_with(b"-> ") {
+            stanzas += 1;
+            if stanzas > MAX_STANZAS {
+                return Err(format!(
+                    "the encrypted header holds more than {MAX_STANZAS} recipient entries"
+                ));
+            }
+        }
+    }
+    Err(format!(
+        "the encrypted header does not end within its first {} KiB",
+        MAX_HEADER_BYTES / 1024
+    ))
 }
 
 #[cfg(test)]
@@ -206,6 +242,32 @@ mod tests {
             decrypt(&path, &pass("correct horse"), &limits),
             Err(BundleError::TooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn a_header_with_thousands_of_stanzas_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("many.zfb");
+        let mut bytes = b"age-encryption.org/v1\n".to_vec();
+        for i in 0..5_000 {
+            bytes.extend_from_slice(
+                format!("-> scrypt c2FsdHNhbHRzYWx0c2FsdA {i}\nAAAA\n").as_bytes(),
+            );
+        }
+        bytes.extend_from_slice(b"--- AAAA\n");
+        std::fs::write(&path, &bytes).unwrap();
+        let started = std::time::Instant::now();
+        let err = decrypt(&path, &pass("correct horse"), &Limits::default()).unwrap_err();
+        assert!(matches!(err, BundleError::Damaged { .. }), "{err:?}");
+        assert!(err.to_string().contains("recipient entries"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // A header that never ends is refused after its first 64 KiB, not read to the end.
+        let endless = dir.path().join("endless.zfb");
+        let mut bytes = b"age-encryption.org/v1\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'A', 200_000));
+        std::fs::write(&endless, &bytes).unwrap();
+        let err = decrypt(&endless, &pass("correct horse"), &Limits::default()).unwrap_err();
+        assert!(err.to_string().contains("does not end"), "{err}");
     }
 
     #[test]

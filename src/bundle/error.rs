@@ -167,7 +167,7 @@ pub enum BundleError {
         /// Its id as given.
         id: String,
         /// What is wrong.
-        detail: String,
+        detail: Detail,
         /// The file.
         path: PathBuf,
     },
@@ -290,7 +290,11 @@ impl Localized for BundleError {
         match self {
             BundleError::Store(e) => e.localized(lang),
             BundleError::File { source, path } => {
-                format!("无法读写文件（{source}）：{}", path.display())
+                format!(
+                    "无法读写文件（{}）：{}",
+                    io_reason_zh(source),
+                    path.display()
+                )
             }
             BundleError::NotABundle(p) => {
                 format!("这不是走访案卷包，也不是走访数据库：{}", p.display())
@@ -362,8 +366,9 @@ impl Localized for BundleError {
                 detail,
                 path,
             } => format!(
-                "{}记录 {id} 无效（{detail}）：{}",
-                kind_label(kind, lang),
+                "{} {id} 无效（{}）：{}",
+                record_label(kind, lang),
+                detail.in_lang(lang),
                 path.display()
             ),
             BundleError::MissingReference {
@@ -373,8 +378,8 @@ impl Localized for BundleError {
                 target_id,
                 path,
             } => format!(
-                "{}记录 {id} 引用的{} {target_id} 既不在文件中也不在数据库中：{}",
-                kind_label(kind, lang),
+                "{} {id} 引用的{} {target_id} 既不在文件中也不在数据库中：{}",
+                record_label(kind, lang),
                 kind_label(target, lang),
                 path.display()
             ),
@@ -432,5 +437,80 @@ impl Localized for BundleError {
             BundleError::PassphraseMismatch => "两次输入的口令不一致".to_owned(),
             BundleError::Encryption(e) => format!("无法加密案卷包：{e}"),
         }
+    }
+}
+
+/// "走访记录", "发现记录" …: a kind's name with 记录 once (the visit's own name already ends
+/// with it; "走访记录记录" read as a typo).
+fn record_label(kind: &str, lang: Lang) -> String {
+    let label = kind_label(kind, lang);
+    if label.ends_with("记录") {
+        label.to_owned()
+    } else {
+        format!("{label}记录")
+    }
+}
+
+/// The common file-system errors in Chinese (the system's own text is English).
+fn io_reason_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::StorageFull => "磁盘已满，文件未写入；请清理磁盘空间后重试".to_owned(),
+        ErrorKind::NotFound => "文件或文件夹不存在".to_owned(),
+        ErrorKind::PermissionDenied => "没有权限".to_owned(),
+        ErrorKind::ReadOnlyFilesystem => "磁盘为只读".to_owned(),
+        ErrorKind::AlreadyExists => "文件已存在".to_owned(),
+        ErrorKind::IsADirectory => "这是一个文件夹".to_owned(),
+        _ => format!("系统错误：{e}"),
+    }
+}
+
+/// What is wrong with a record, in both languages. A detail that is data (a decoder's own
+/// message) reads the same in both.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detail {
+    en: String,
+    zh: String,
+}
+
+impl Detail {
+    /// A detail in Chinese and English.
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Detail {
+        Detail {
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+
+    /// The detail of a localised error (a validation rule the record breaks).
+    pub fn of(error: &impl Localized) -> Detail {
+        Detail::new(error.localized(Lang::Zh), error.localized(Lang::En))
+    }
+
+    /// The detail in `lang`.
+    pub fn in_lang(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
+impl From<String> for Detail {
+    fn from(text: String) -> Detail {
+        Detail {
+            zh: text.clone(),
+            en: text,
+        }
+    }
+}
+
+impl std::fmt::Display for Detail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+impl std::ops::Deref for Detail {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.en
     }
 }

@@ -12,8 +12,8 @@ use super::read::{history_base, history_bases};
 use super::{Progress, Stage};
 use crate::model::{SubjectId, TopicId};
 use crate::store::{
-    Page, RecordKind, SCHEMA_VERSION, Store, StoredRecord, VisitFilter, VisitSort, load, read_row,
-    select_list,
+    Page, RecordKind, SCHEMA_VERSION, Store, StoreError, StoredRecord, VisitFilter, VisitSort,
+    load, read_row, select_list,
 };
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
@@ -120,6 +120,7 @@ fn export_with(
     if filter.is_empty() {
         return Err(BundleError::NothingSelected);
     }
+    crate::paths::check_output(out, store.path(), true).map_err(StoreError::from)?;
     let selected = select(store, filter)?;
     let total: u64 = selected.values().map(|v| v.len() as u64).sum();
     let mut done = 0u64;
@@ -253,7 +254,7 @@ fn attachment_blobs(
     let mut out = Vec::with_capacity(hashes.len());
     for sha256 in hashes {
         let size: Option<i64> = stmt.query_row([&sha256], |r| r.get(0)).optional()?;
-        let size = size.ok_or_else(|| crate::store::StoreError::MissingBlob(sha256.clone()))?;
+        let size = size.ok_or_else(|| StoreError::MissingBlob(sha256.clone()))?;
         out.push((sha256, u64::try_from(size).unwrap_or(0)));
     }
     Ok(out)
@@ -274,8 +275,16 @@ fn write_zip<W: Write + std::io::Seek>(
         source,
         path: out.to_owned(),
     };
-    let zip_err = |e: zip::result::ZipError| file_err(std::io::Error::other(e.to_string()));
-    let mut zip = zip::ZipWriter::new(writer);
+    let zip_err = |e: zip::result::ZipError| match e {
+        zip::result::ZipError::Io(e) => file_err(e),
+        other => file_err(std::io::Error::other(other.to_string())),
+    };
+    // After a failed write (a full disk) the zip writer, dropped unfinished, would try to
+    // finish the archive and print its own error line: the sink then swallows the rest.
+    let mut zip = zip::ZipWriter::new(StopAfterError {
+        inner: writer,
+        failed: false,
+    });
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         // The fastest level: a fifth of an export went into deflating at the default level,
@@ -295,12 +304,44 @@ fn write_zip<W: Write + std::io::Seek>(
     for (sha256, _) in blobs {
         // Checked against its hash as it is read: a damaged blob stops the export.
         let bytes = crate::store::attachments::read_blob(store.conn(), sha256)?
-            .ok_or_else(|| crate::store::StoreError::MissingBlob(sha256.clone()))?;
+            .ok_or_else(|| StoreError::MissingBlob(sha256.clone()))?;
         zip.start_file(attachment_entry(sha256), stored)
             .map_err(zip_err)?;
         zip.write_all(&bytes).map_err(file_err)?;
     }
-    zip.finish().map_err(zip_err)
+    zip.finish().map(|sink| sink.inner).map_err(zip_err)
+}
+
+/// A writer that fails once, then accepts and discards everything: the first error is the
+/// one reported; what comes after it (a zip writer finishing as it is dropped) goes nowhere.
+struct StopAfterError<W> {
+    inner: W,
+    failed: bool,
+}
+
+impl<W: Write> Write for StopAfterError<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.failed {
+            return Ok(buf.len());
+        }
+        self.inner.write(buf).inspect_err(|_| self.failed = true)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.failed {
+            return Ok(());
+        }
+        self.inner.flush().inspect_err(|_| self.failed = true)
+    }
+}
+
+impl<W: std::io::Seek> std::io::Seek for StopAfterError<W> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        if self.failed {
+            return Ok(0);
+        }
+        self.inner.seek(pos).inspect_err(|_| self.failed = true)
+    }
 }
 
 /// Writes the bundle beside `out` and renames it into place, so a failed export leaves no half

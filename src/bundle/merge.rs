@@ -6,14 +6,14 @@
 //! When the two versions hold different values and the winner was not made on top of the
 //! loser (by another device), the losing value is kept as a conflict to review.
 
-use super::error::{BundleError, Result};
+use super::error::{BundleError, Detail, Result};
 use super::format::Limits;
-use super::read::{Incoming, Origin, field_value, history_base, read_source};
+use super::read::{Incoming, Origin, Source, field_value, history_base, read_source};
 use super::{Progress, Stage};
 use crate::model::Hlc;
 use crate::store::{
-    Action, DELETED_FIELD, RecordKind, Stamp, Store, StoredRecord, load, sets, write_history,
-    write_row_unindexed,
+    Action, DELETED_FIELD, RecordKind, Stamp, Store, StoredRecord, Writer, load, sets,
+    write_history, write_row_unindexed,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -318,13 +318,46 @@ pub fn import(
             progress,
         )?);
     }
+    if options.dry_run {
+        let (_, report, _) = plan_import(store, sources, options.dry_run, progress)?;
+        return Ok(report);
+    }
+    // The plan is worked out under the write lock and written in the same transaction: a
+    // change another program made meanwhile (a `finding edit`, a second import) is either in
+    // the plan or waits until the import is written; it is never overwritten by it.
+    store.write_planned(
+        move |store| {
+            let (plan, mut report, progress) =
+                plan_import(store, sources, options.dry_run, progress)?;
+            if plan.changes_anything() {
+                report.backup = crate::store::backup::backup_while_locked(store)?;
+            }
+            Ok((plan, report, progress))
+        },
+        |w, (plan, mut report, progress)| {
+            plan.apply(w, &mut report, progress)?;
+            Ok(report)
+        },
+    )
+}
+
+/// A plan, the report of what it does, and the progress callback handed back for its writing.
+type PlanOutcome<'p> = (Plan, ImportReport, &'p mut dyn FnMut(Progress));
+
+/// Merges every source into a plan in memory, counting what it would do, without writing.
+fn plan_import<'p>(
+    store: &Store,
+    mut sources: Vec<Source>,
+    dry_run: bool,
+    progress: &'p mut dyn FnMut(Progress),
+) -> Result<PlanOutcome<'p>> {
     let mut plan = Plan::default();
     for source in &mut sources {
         plan.blobs.append(&mut source.blobs);
         plan.history.append(&mut source.history);
     }
     let mut report = ImportReport {
-        dry_run: options.dry_run,
+        dry_run,
         totals: Counts::default(),
         per_kind: BTreeMap::new(),
         files: Vec::with_capacity(sources.len()),
@@ -360,6 +393,7 @@ pub fn import(
                 .or_default();
             plan.merge(store, file, incoming, &source.origin, counts, judged_before)?;
         }
+        check_topic_cycles(store, &plan.records, source)?;
         let mut totals = Counts::default();
         for c in per_kind.values() {
             totals.add(c);
@@ -374,10 +408,7 @@ pub fn import(
             per_kind,
         });
     }
-    if !options.dry_run {
-        plan.apply(store, &mut report, progress)?;
-    }
-    Ok(report)
+    Ok((plan, report, progress))
 }
 
 impl Plan {
@@ -509,11 +540,17 @@ impl Plan {
         Ok(())
     }
 
-    /// Backs up the database (if anything will change), then writes every changed record with
-    /// its history, the conflicts and the import log in one transaction.
+    /// Whether applying the plan changes a record or records a conflict (then a backup is
+    /// taken first).
+    fn changes_anything(&self) -> bool {
+        self.records.values().any(|p| p.changed) || !self.conflicts.is_empty()
+    }
+
+    /// Writes every changed record with its history, the conflicts and the import log, inside
+    /// the write transaction the plan was made in.
     fn apply(
         self,
-        store: &mut Store,
+        w: &mut Writer<'_>,
         report: &mut ImportReport,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<()> {
@@ -521,13 +558,10 @@ impl Plan {
         // Parents before children, for the foreign keys.
         changes
             .sort_by(|a, b| (a.current.kind, &a.current.id).cmp(&(b.current.kind, &b.current.id)));
-        if !changes.is_empty() || !self.conflicts.is_empty() {
-            report.backup = crate::store::backup::backup(store)?;
-        }
         let backup = report.backup.as_ref().map(|p| p.display().to_string());
         let write_total = changes.len() as u64;
         let files = &report.files;
-        store.write(|w| {
+        {
             if let Some(clock) = &self.max_clock {
                 w.observe(clock);
             }
@@ -629,8 +663,7 @@ impl Plan {
                     )?;
                 }
             }
-            Ok(())
-        })?;
+        }
         progress(Progress {
             stage: Stage::Writing,
             done: write_total,
@@ -645,7 +678,13 @@ fn id_taken(incoming: &Incoming, other: RecordKind, origin: &Origin) -> BundleEr
     BundleError::BadRecord {
         kind: incoming.rec.kind.table(),
         id: incoming.rec.id.clone(),
-        detail: format!("the id belongs to a {}", other.table()),
+        detail: Detail::new(
+            format!(
+                "该编号已属于一条{}",
+                crate::store::kind_label(other.table(), crate::i18n::Lang::Zh)
+            ),
+            format!("the id belongs to a {}", other.table()),
+        ),
         path: origin.path.clone(),
     }
 }
@@ -668,6 +707,52 @@ fn conflict_recorded(store: &Store, key: &(String, String, String)) -> Result<bo
         )?
         .query_row([&key.0, &key.1, &key.2], |r| r.get::<_, i64>(0))?
         > 0)
+}
+
+/// Refuses a file whose topics, merged, would sit under themselves (`parent_id` leading back
+/// to the topic): such topics would vanish from every tree of topics.
+fn check_topic_cycles(
+    store: &Store,
+    plan: &HashMap<String, Planned>,
+    source: &Source,
+) -> Result<()> {
+    let parent_of = |id: &str| -> Result<Option<String>> {
+        let rec = match plan.get(id) {
+            Some(planned) => Some(planned.current.clone()),
+            None => load(store.conn(), RecordKind::Topic, id)?,
+        };
+        Ok(rec.and_then(|r| {
+            r.data
+                .get("parent_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        }))
+    };
+    for incoming in source
+        .records
+        .iter()
+        .filter(|r| r.rec.kind == RecordKind::Topic)
+    {
+        let start = incoming.rec.id.as_str();
+        let mut next = parent_of(start)?;
+        let mut steps = 0usize;
+        while let Some(parent) = next {
+            steps += 1;
+            if parent == start || steps > plan.len() + 64 {
+                return Err(BundleError::BadRecord {
+                    kind: RecordKind::Topic.table(),
+                    id: start.to_owned(),
+                    detail: Detail::new(
+                        "上级专题（parent_id）绕回到该专题自身，形成循环",
+                        "parent_id leads back to the topic itself (a cycle)",
+                    ),
+                    path: source.origin.path.clone(),
+                });
+            }
+            next = parent_of(&parent)?;
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a record that refers to one neither planned nor in the database.

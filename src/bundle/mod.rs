@@ -25,17 +25,15 @@ pub use crypt::{
     AGE_MAGIC, DEFAULT_WORK_FACTOR, MAX_WORK_FACTOR, MIN_PASSPHRASE_CHARS, Passphrase, is_encrypted,
 };
 pub use digest::{AgreementDigest, agreement_digest};
-pub use error::{BundleError, Result};
-pub use export::{ExportFilter, ExportSummary, export, export_encrypted};
+pub use error::{BundleError, Detail, Result};
+pub use export::{ExportFilter, ExportSummary, export, export_encrypted, export_without_history};
 pub use format::Limits;
+pub use history::{HistoryDoc, MAX_HISTORY_ENTRIES, MAX_HISTORY_ENTRY_BYTES};
 pub use log::{ConflictEntry, ImportLogEntry, conflicts, import_log, mark_reviewed, value_text};
 pub use merge::{Counts, FileReport, ImportOptions, ImportReport, import};
 pub use read::{Origin, SourceKind, decode_records};
 pub use resolve::{Keep, Resolution, resolve};
 pub use verify::{Verified, verify};
-// The history a bundle carries (format version 3).
-pub use export::export_without_history;
-pub use history::{HistoryDoc, MAX_HISTORY_ENTRIES, MAX_HISTORY_ENTRY_BYTES};
 
 /// What a long operation is doing, for a progress bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,13 +4,15 @@
 //! kind, id, dates and values.
 
 use super::crypt::{Passphrase, decrypt, looks_encrypted};
-use super::error::{BundleError, Result};
+use super::error::{BundleError, Detail, Result};
 use super::format::{
     ATTACHMENTS_DIR, BundleRecord, FORMAT_NAME, FORMAT_VERSION, Limits, MANIFEST, Manifest,
     RecordsDoc, records_entry,
 };
 use super::{Progress, Stage};
-use crate::model::{Finding, Subject, Topic, ValidationError, Visit, builtin_topics};
+use crate::model::{
+    Finding, MAX_CLOCK_AHEAD_MS, Subject, Topic, ValidationError, Visit, builtin_topics,
+};
 use crate::store::{
     DELETED_FIELD, RecordKind, SCHEMA_VERSION, StoredRecord, read_row, select_list,
 };
@@ -20,10 +22,6 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
-/// How far ahead of this laptop's clock an incoming change may be dated. A laptop whose clock
-/// is set years ahead would otherwise win every merge for years, everywhere.
-const MAX_CLOCK_AHEAD_MS: i64 = 24 * 3600 * 1000;
 
 /// What kind of file an import came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -95,10 +93,30 @@ fn check_blobs(records: &[Incoming], blobs: &BTreeMap<String, Vec<u8>>, path: &P
             .get("sha256")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        if !blobs.contains_key(sha256) {
+        let Some(bytes) = blobs.get(sha256) else {
             return Err(BundleError::MissingAttachment {
                 id: incoming.rec.id.clone(),
                 sha256: sha256.to_owned(),
+                path: path.to_owned(),
+            });
+        };
+        let declared = incoming.rec.data.get("size_bytes").and_then(Value::as_i64);
+        if declared != i64::try_from(bytes.len()).ok() {
+            return Err(BundleError::BadRecord {
+                kind: RecordKind::Attachment.table(),
+                id: incoming.rec.id.clone(),
+                detail: Detail::new(
+                    format!(
+                        "文件大小（size_bytes）写的是 {}，实际内容为 {} 字节",
+                        declared.map_or_else(|| "空".to_owned(), |d| d.to_string()),
+                        bytes.len()
+                    ),
+                    format!(
+                        "size_bytes says {}, its content has {} bytes",
+                        declared.map_or_else(|| "nothing".to_owned(), |d| d.to_string()),
+                        bytes.len()
+                    ),
+                ),
                 path: path.to_owned(),
             });
         }
@@ -366,6 +384,19 @@ fn read_bundle<R: Read + std::io::Seek>(
             });
         }
     }
+    // A count for records of a kind the bundle does not carry is a manifest that lies as much
+    // as a wrong count does.
+    if let Some((kind, listed)) = manifest.counts.iter().find(|(kind, listed)| {
+        **listed > 0 && RecordKind::from_code(kind).is_some_and(|k| !by_kind.contains_key(&k))
+    }) {
+        return Err(BundleError::BadManifest {
+            detail: format!(
+                "{} lists {listed} records, the bundle holds none",
+                kind.chars().take(40).collect::<String>()
+            ),
+            path: path.to_owned(),
+        });
+    }
     let mut records = Vec::new();
     let mut seen = HashSet::new();
     for (kind, bytes) in by_kind {
@@ -393,7 +424,7 @@ fn read_bundle<R: Read + std::io::Seek>(
                 return Err(BundleError::BadRecord {
                     kind: kind.table(),
                     id: incoming.rec.id,
-                    detail: "the same id twice".to_owned(),
+                    detail: Detail::new("同一编号出现两次", "the same id twice"),
                     path: path.to_owned(),
                 });
             }
@@ -569,7 +600,7 @@ fn add_later_fields(rec: &mut StoredRecord) {
 pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> Result<Incoming> {
     let (mut rec, base) = record.into_stored(kind);
     add_later_fields(&mut rec);
-    let bad = |detail: String| BundleError::BadRecord {
+    let bad = |detail: Detail| BundleError::BadRecord {
         kind: kind.table(),
         id: rec.id.chars().take(60).collect(),
         detail,
@@ -590,9 +621,10 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
         .chain(rec.data.keys())
         .find(|k| !known.contains(k.as_str()))
     {
-        return Err(bad(format!(
-            "unknown field {}",
-            field.chars().take(40).collect::<String>()
+        let field: String = field.chars().take(40).collect();
+        return Err(bad(Detail::new(
+            format!("未知字段 {field}"),
+            format!("unknown field {field}"),
         )));
     }
     // Every field carries its clock (a tombstone too): merging compares nothing else.
@@ -601,19 +633,25 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
         .iter()
         .find(|(c, _)| !rec.clocks.contains_key(*c))
     {
-        return Err(bad(format!("no clock for {field}")));
+        return Err(bad(Detail::new(
+            format!("字段 {field} 缺少时钟"),
+            format!("no clock for {field}"),
+        )));
     }
     if rec.meta.deleted_at.is_some() && !rec.clocks.contains_key(DELETED_FIELD) {
-        return Err(bad("no clock for deleted_at".to_owned()));
+        return Err(bad(Detail::new(
+            "删除标记（deleted_at）缺少时钟",
+            "no clock for deleted_at",
+        )));
     }
-    fn typed<R: crate::store::Record>(rec: &StoredRecord) -> Result<StoredRecord, String> {
-        let typed: R = rec.to_record().map_err(|e| e.to_string())?;
+    fn typed<R: crate::store::Record>(rec: &StoredRecord) -> Result<StoredRecord, Detail> {
+        let typed: R = rec.to_record().map_err(|e| Detail::of(&e))?;
         if let Err(e) = typed.check()
             && !is_cross_field(&e)
         {
-            return Err(e.to_string());
+            return Err(Detail::of(&e));
         }
-        let mut out = StoredRecord::from_record(&typed).map_err(|e| e.to_string())?;
+        let mut out = StoredRecord::from_record(&typed).map_err(|e| Detail::of(&e))?;
         out.clocks = rec.clocks.clone();
         out.meta = rec.meta.clone();
         Ok(out)
@@ -627,22 +665,54 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
     }
     .map_err(bad)?;
     if normalised.id != rec.id {
-        return Err(bad("id not in canonical form".to_owned()));
+        return Err(bad(Detail::new(
+            "编号不是规范格式",
+            "id not in canonical form",
+        )));
     }
+    // The built-in catalogue is the same everywhere and immutable to merges: a bundle that
+    // edits or deletes one of its topics is refused (no laptop can make such a change).
     if kind == RecordKind::Topic
         && let Some(builtin) = builtin_topics()
             .into_iter()
             .find(|t| t.id.to_string() == rec.id)
-        && StoredRecord::from_record(&builtin)?.data != normalised.data
     {
-        return Err(bad("built-in topics cannot be changed".to_owned()));
+        if StoredRecord::from_record(&builtin)?.data != normalised.data {
+            return Err(bad(Detail::new(
+                "内置专题（built-in）不能修改",
+                "built-in topics cannot be changed",
+            )));
+        }
+        if normalised.meta.deleted_at.is_some() {
+            return Err(bad(Detail::new(
+                "内置专题（built-in）不能删除",
+                "built-in topics cannot be deleted",
+            )));
+        }
     }
     let limit = chrono::Utc::now().timestamp_millis() + MAX_CLOCK_AHEAD_MS;
     if let Some(clock) = normalised.clocks.values().find(|c| c.millis > limit) {
         return Err(BundleError::FutureClock {
-            when: clock.time().format("%Y-%m-%d %H:%M").to_string(),
+            when: clock.time_text(),
             path: path.to_owned(),
         });
+    }
+    if let Some((field, clock)) = normalised
+        .clocks
+        .iter()
+        .find(|(_, c)| c.counter > crate::model::MAX_COUNTER)
+    {
+        let max = crate::model::MAX_COUNTER;
+        return Err(bad(Detail::new(
+            format!(
+                "字段 {field} 的时钟计数器（counter）为 {}，最大为 {max}",
+                clock.counter
+            ),
+            format!(
+                "the clock of {field} has a counter of {} (at most {max})",
+                clock.counter
+            ),
+        )));
     }
     Ok(Incoming {
         rec: normalised,
@@ -689,6 +759,9 @@ fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Sour
     if version < 1 || tables != 6 {
         return Err(foreign());
     }
+    // Nothing of a foreign schema is run or copied: a trigger, a view in place of a table or
+    // a changed table is refused before a row is read.
+    crate::store::check_schema_objects(&conn, version, path)?;
     let meta = |key: &str| -> Result<String> {
         Ok(conn
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
@@ -728,7 +801,7 @@ fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Sour
             let rec = read_row(kind, row, 0).map_err(|e| BundleError::BadRecord {
                 kind: kind.table(),
                 id: String::new(),
-                detail: e.to_string(),
+                detail: Detail::of(&e),
                 path: path.to_owned(),
             })?;
             let base = history_base(&conn, &rec.id)?;

@@ -54,6 +54,9 @@ pub struct ExtractArgs {
     /// Where to write its content.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    force: bool,
 }
 
 /// The visit or finding with this id.
@@ -173,6 +176,7 @@ pub fn detach(ctx: &mut Context, args: &DetachArgs) -> Result<(), CliError> {
 /// Writes an attachment's content to a file, byte for byte.
 pub fn extract(ctx: &Context, args: &ExtractArgs) -> Result<(), CliError> {
     let id: AttachmentId = id_arg(&args.attachment_id)?;
+    crate::paths::check_output(&args.out, ctx.store.path(), args.force)?;
     let bytes = ctx.store.extract_attachment(id, &args.out)?;
     if ctx.json {
         return ctx.print_json(&serde_json::json!({

@@ -24,7 +24,7 @@ pub fn backup(ctx: &Context, out: Option<&Path>) -> Result<(), CliError> {
 pub fn restore_cmd(db: &Path, file: &Path, lang: Lang, json: bool) -> Result<(), CliError> {
     let report = restore(db, file)?;
     if json {
-        outln!("{}", serde_json::to_string_pretty(&report)?);
+        jsonln!(serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
     if let Some(backup) = &report.backup {
@@ -49,7 +49,7 @@ pub fn restore_cmd(db: &Path, file: &Path, lang: Lang, json: bool) -> Result<(),
 pub fn list(db: &Path, lang: Lang, json: bool) -> Result<(), CliError> {
     let backups = list_backups(db)?;
     if json {
-        outln!("{}", serde_json::to_string_pretty(&backups)?);
+        jsonln!(serde_json::to_string_pretty(&backups)?);
         return Ok(());
     }
     if backups.is_empty() {

@@ -13,6 +13,9 @@ pub struct ExportArgs {
     /// The bundle file to write (`.zfb`).
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    force: bool,
     /// Visits with findings of this topic (code or name; subtopics included); repeatable.
     #[arg(long = "topic", value_name = "T")]
     topics: Vec<String>,
@@ -41,6 +44,7 @@ pub struct ExportArgs {
 
 /// Runs `zoufang export`.
 pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
+    crate::paths::check_output(&args.out, ctx.store.path(), args.force)?;
     let topics = args
         .topics
         .iter()

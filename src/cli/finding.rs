@@ -175,12 +175,14 @@ pub fn run(ctx: &mut Context, cmd: &FindingCommand) -> Result<(), CliError> {
             print_id(ctx, &finding.id.to_string())
         }
         FindingCommand::Edit { id, title, fields } => {
-            let mut finding = ctx.store.finding(id_arg::<FindingId>(id)?)?;
+            let before = ctx.store.finding(id_arg::<FindingId>(id)?)?;
+            let mut finding = before.clone();
             if let Some(title) = title {
                 finding.title = title.trim().to_owned();
             }
             fields.apply(ctx, &mut finding)?;
-            ctx.store.save_finding(&finding)?;
+            // Only the fields given: what changed meanwhile in other fields is kept.
+            ctx.store.save_changes(&before, &finding)?;
             print_id(ctx, &finding.id.to_string())
         }
         FindingCommand::Delete { id } => {

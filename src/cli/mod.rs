@@ -2,12 +2,22 @@
 //! Exit codes: 0 success, 1 a user error (one line on stderr, in the user's language),
 //! 2 a usage error (clap's own message).
 
-/// Writes a line to standard output; a closed pipe (`zoufang list … | head`) ends the command
+/// Writes a line of text to standard output, with control characters and escape sequences made
+/// visible ([`terminal::sanitize`]); a closed pipe (`zoufang list … | head`) ends the command
 /// quietly instead of panicking, other write errors become a [`CliError::Io`].
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*)?
+        let line = format!($($arg)*);
+        writeln!(std::io::stdout().lock(), "{}", $crate::cli::terminal::sanitize(&line))?
+    }};
+}
+
+/// Writes JSON to standard output exactly as encoded (its encoder escapes control characters).
+macro_rules! jsonln {
+    ($json:expr) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), "{}", $json)?
     }};
 }
 
@@ -18,13 +28,16 @@ mod demo;
 mod digest;
 mod export;
 mod finding;
+mod form;
 mod import;
 mod json;
+mod ledger;
 mod list;
 mod passphrase;
 mod show;
 mod subject;
 mod summary;
+pub mod terminal;
 mod topic;
 mod verify;
 mod visit;
@@ -110,6 +123,11 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Merge colleagues' bundles or database files (preview with --dry-run).
     Import(import::ImportArgs),
+    /// Import an office ledger (问题清单 / 整改台账: .xlsx, .xls, .ods, .csv) as problems; importing
+    /// it again updates the rows that changed.
+    ImportTable(ledger::ImportTableArgs),
+    /// Write the problem list as an office ledger (.xlsx or .csv).
+    ExportTable(ledger::ExportTableArgs),
     /// The conflicts merges found, to review.
     Conflicts(conflicts::ConflictsArgs),
     /// The bundles and databases imported so far.
@@ -132,6 +150,9 @@ pub enum Command {
     },
     /// List the backups beside the database, newest first.
     Backups,
+    /// XLSForm questionnaires and checklists: check a workbook, list the built-in templates.
+    #[command(subcommand)]
+    Form(form::FormCommand),
     /// Show or set the author name written into history and bundles.
     Author {
         /// The new name.
@@ -184,9 +205,21 @@ pub enum CliError {
         "a passphrase is needed: give --passphrase-file FILE or set ZOUFANG_PASSPHRASE (there is no terminal to ask on)"
     )]
     NoPassphrase,
+    /// An output file that would destroy the database or replace a file unasked.
+    #[error(transparent)]
+    Output(#[from] crate::paths::UnsafeOutput),
+    /// The folder of the database given with `--db` does not exist.
+    #[error("the folder of the database does not exist (it is not created; check --db): {path}", path = .0.display())]
+    NoSuchFolder(PathBuf),
+    /// From office ledgers.
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::LedgerError),
     /// A format the chosen kind of summary is not written in.
     #[error("{0}")]
     Unsupported(String),
+    /// A form workbook or a response that breaks its rules (one line per problem).
+    #[error("{}", form::localized(.0, Lang::En))]
+    Form(crate::forms::FormError),
 }
 
 impl CliError {
@@ -202,13 +235,20 @@ impl Localized for CliError {
             (CliError::Store(e), _) => e.localized(lang),
             (CliError::Invalid(e), _) => e.localized(lang),
             (CliError::Report(e), _) => e.localized(lang),
+            (CliError::Form(e), _) => e.localized(lang),
             (CliError::NeedsOut(format), Lang::Zh) => {
                 format!("{format} 是二进制格式，请用 --out 文件名 指定输出文件")
             }
             (CliError::Write(path, e), Lang::Zh) => {
                 format!("无法写入文件（{e}）：{}", path.display())
             }
+            (CliError::NoSuchFolder(path), Lang::Zh) => format!(
+                "数据库所在的文件夹不存在（不会自动创建，请检查 --db）：{}",
+                path.display()
+            ),
             (CliError::Bundle(e), _) => e.localized(lang),
+            (CliError::Output(e), _) => e.localized(lang),
+            (CliError::Ledger(e), _) => e.localized(lang),
             (CliError::PassphraseFile(path, e), Lang::Zh) => {
                 format!("无法读取口令文件（{e}）：{}", path.display())
             }
@@ -252,7 +292,7 @@ pub struct Context {
 impl Context {
     /// Prints a value as pretty JSON.
     pub fn print_json(&self, value: &impl serde::Serialize) -> Result<(), CliError> {
-        outln!("{}", serde_json::to_string_pretty(value)?);
+        jsonln!(serde_json::to_string_pretty(value)?);
         Ok(())
     }
 }
@@ -279,10 +319,19 @@ impl Cli {
 /// Runs a subcommand; the caller prints the error and exits 1 on `Err`.
 pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
     let (db, lang) = (cli.db_path(), cli.language());
+    // A database named on the command line lives in a folder that exists: a typing mistake in
+    // `--db` must not leave a trail of new folders (only the default data folder is made).
+    if cli.db.is_some()
+        && let Some(folder) = db.parent().filter(|p| !p.as_os_str().is_empty())
+        && !folder.is_dir()
+    {
+        return Err(CliError::NoSuchFolder(folder.to_owned()));
+    }
     // These work on the file itself, even when it is damaged.
     match command {
         Command::Restore { file } => return backup::restore_cmd(&db, file, lang, cli.json),
         Command::Backups => return backup::list(&db, lang, cli.json),
+        Command::Form(cmd) => return form::run(cmd, lang, cli.json),
         _ => {}
     }
     let store = if command.only_reads() {
@@ -323,12 +372,14 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Summary(args) => summary::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Import(args) => import::run(&mut ctx, args),
+        Command::ImportTable(args) => ledger::import(&mut ctx, args),
+        Command::ExportTable(args) => ledger::export(&ctx, args),
         Command::Conflicts(args) => conflicts::run(&mut ctx, args),
         Command::Imports => conflicts::imports(&ctx),
         Command::Digest(args) => digest::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
         Command::Backup { out } => backup::backup(&ctx, out.as_deref()),
-        Command::Restore { .. } | Command::Backups => Ok(()),
+        Command::Restore { .. } | Command::Backups | Command::Form(_) => Ok(()),
         Command::Author { name } => {
             if let Some(name) = name {
                 ctx.store.set_author(name)?;
@@ -355,12 +406,14 @@ impl Command {
             | Command::Search { .. }
             | Command::Summary(_)
             | Command::Export(_)
+            | Command::ExportTable(_)
             | Command::Imports
             | Command::Backup { .. }
             | Command::Backups
             | Command::Author { name: None } => true,
             Command::Conflicts(args) => args.only_reads(),
             Command::Import(args) => args.only_reads(),
+            Command::ImportTable(args) => args.only_reads(),
             _ => false,
         }
     }

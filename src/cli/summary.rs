@@ -55,6 +55,9 @@ pub struct SummaryArgs {
     /// Write to this file instead of the terminal (required for xlsx and docx).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Replace the --out file if it exists.
+    #[arg(long)]
+    force: bool,
     /// The public version to publish: the problem list without names, phone or ID numbers
     /// (formats csv, xlsx, md — the default — html, json).
     #[arg(long)]
@@ -109,7 +112,9 @@ pub fn run(ctx: &Context, args: &SummaryArgs) -> Result<(), CliError> {
                     json.push('\n');
                     json.into_bytes()
                 }
-                _ => text(&summary, ctx.lang).into_bytes(),
+                _ => super::terminal::sanitize(&text(&summary, ctx.lang))
+                    .into_owned()
+                    .into_bytes(),
             }
         }
     };
@@ -176,6 +181,7 @@ fn public(ctx: &Context, args: &SummaryArgs, format: SummaryFormat) -> Result<()
 fn write_out(ctx: &Context, args: &SummaryArgs, bytes: &[u8]) -> Result<(), CliError> {
     match &args.out {
         Some(path) => {
+            crate::paths::check_output(path, ctx.store.path(), args.force)?;
             crate::paths::write_atomically(path, bytes)
                 .map_err(|e| CliError::Write(path.clone(), e))?;
             if !ctx.json {
@@ -187,8 +193,16 @@ fn write_out(ctx: &Context, args: &SummaryArgs, bytes: &[u8]) -> Result<(), CliE
             }
         }
         None => {
-            use std::io::Write;
-            std::io::stdout().write_all(bytes)?;
+            use std::io::{IsTerminal, Write};
+            let mut stdout = std::io::stdout().lock();
+            // A document shown on a terminal (csv, md, json) is text from records: nothing in
+            // it may drive the terminal. Piped to a file or a program, it stays exact.
+            match std::str::from_utf8(bytes) {
+                Ok(text) if stdout.is_terminal() => {
+                    stdout.write_all(super::terminal::sanitize(text).as_bytes())?;
+                }
+                _ => stdout.write_all(bytes)?,
+            }
         }
     }
     Ok(())

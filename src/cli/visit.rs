@@ -166,7 +166,8 @@ pub fn run(ctx: &mut Context, cmd: &VisitCommand) -> Result<(), CliError> {
             place,
             fields,
         } => {
-            let mut visit = ctx.store.visit(id_arg::<VisitId>(id)?)?;
+            let before = ctx.store.visit(id_arg::<VisitId>(id)?)?;
+            let mut visit = before.clone();
             if let Some(date) = date_arg(date.as_ref())? {
                 visit.date = date;
             }
@@ -174,7 +175,8 @@ pub fn run(ctx: &mut Context, cmd: &VisitCommand) -> Result<(), CliError> {
                 visit.place = place.trim().to_owned();
             }
             fields.apply(&mut visit)?;
-            ctx.store.save_visit(&visit)?;
+            // Only the fields given: what changed meanwhile in other fields is kept.
+            ctx.store.save_changes(&before, &visit)?;
             print_id(ctx, &visit.id.to_string())
         }
         VisitCommand::Delete { id } => {

@@ -10,7 +10,7 @@ mod records;
 mod validate;
 
 pub use catalogue::{BUILTIN_TOPICS, builtin_topic_id, builtin_topics, is_builtin_topic};
-pub use clock::{BadHlc, Hlc};
+pub use clock::{BadHlc, Hlc, MAX_CLOCK_AHEAD_MS, MAX_COUNTER};
 pub use enums::{Category, FindingKind, IntervieweeRole, Status};
 pub use ids::{AttachmentId, FindingId, SubjectId, TopicId, VisitId};
 pub use personal::{PERSONAL_FIELDS, PersonalField, Privacy, privacy};

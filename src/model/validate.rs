@@ -50,6 +50,106 @@ pub enum ValidationError {
     /// A content hash that is not 64 lowercase hex digits.
     #[error("not a SHA-256 (64 lowercase hex digits): {0}")]
     BadSha256(String),
+    /// A text longer than any real one (a hostile file, a paste gone wrong).
+    #[error("{} is too long ({chars} characters; at most {max})", column_label(.column, Lang::En))]
+    TooLong {
+        /// The field (its column name).
+        column: &'static str,
+        /// Its length in characters.
+        chars: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// A list with more entries than any real one.
+    #[error("{} has too many entries ({count}; at most {max})", column_label(.column, Lang::En))]
+    TooMany {
+        /// The field (its column name).
+        column: &'static str,
+        /// Its entries.
+        count: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// A number above its range.
+    #[error("{} is too large ({value}; at most {max})", column_label(.column, Lang::En))]
+    TooLarge {
+        /// The field (its column name).
+        column: &'static str,
+        /// The value given.
+        value: i64,
+        /// The most allowed.
+        max: i64,
+    },
+    /// A date whose year is outside the plausible range (the range `parse_date` accepts).
+    #[error("{} {date} is not a plausible date (years {}–{})", column_label(.column, Lang::En), PLAUSIBLE_YEARS.start(), PLAUSIBLE_YEARS.end())]
+    ImplausibleDate {
+        /// The field (its column name).
+        column: &'static str,
+        /// The date given.
+        date: NaiveDate,
+    },
+    /// The nil UUID (all zeros) as an id: no Zoufang makes one.
+    #[error("{} is the nil id (all zeros)", column_label(.column, Lang::En))]
+    NilId {
+        /// The field (its column name).
+        column: &'static str,
+    },
+}
+
+/// The most characters a one-line text (title, place, name, code …) may hold: far more than
+/// any real one, small enough that a hostile file cannot swell the database or the window.
+pub const MAX_LINE_CHARS: usize = 10_000;
+
+/// The most characters a long text (detail, notes, measures, closing note) may hold.
+pub const MAX_TEXT_CHARS: usize = 200_000;
+
+/// The most people a count (people met, people affected) may hold: every summary adds them up
+/// without overflowing.
+pub const MAX_PEOPLE: i64 = 10_000_000;
+
+/// The most entries a list (investigators, interviewees, topics) may hold.
+pub const MAX_LIST_ENTRIES: usize = 1_000;
+
+/// A column's name in the user's language, for validation messages.
+pub fn column_label(column: &str, lang: Lang) -> &'static str {
+    let (zh, en) = match column {
+        "id" => ("编号", "id"),
+        "date" => ("走访日期", "date"),
+        "place" => ("走访地点", "place"),
+        "region" => ("区域", "region"),
+        "investigators" => ("走访人员", "investigators"),
+        "people_met" => ("走访人数", "people met"),
+        "notes" => ("备注", "notes"),
+        "interviewees" => ("受访人", "interviewees"),
+        "visit_id" => ("所属走访", "visit"),
+        "title" => ("标题", "title"),
+        "detail" => ("具体情况", "detail"),
+        "topics" => ("专题", "topics"),
+        "people_affected" => ("涉及人数", "people affected"),
+        "measures" => ("整改措施", "measures"),
+        "target" => ("整改目标", "target"),
+        "deadline" => ("整改时限", "deadline"),
+        "owner" => ("责任人", "owner"),
+        "owner_unit" => ("责任单位", "owner unit"),
+        "closed_on" => ("销号日期", "closed on"),
+        "verified_by" => ("验收人", "verified by"),
+        "close_note" => ("销号说明", "closing note"),
+        "code" => ("代码", "code"),
+        "name_zh" => ("中文名称", "Chinese name"),
+        "name_en" => ("英文名称", "English name"),
+        "lead" => ("领衔领导", "lead"),
+        "unit" => ("承办单位", "unit"),
+        "start_date" => ("开始日期", "start date"),
+        "end_date" => ("结束日期", "end date"),
+        "name" => ("文件名", "file name"),
+        "mime" => ("文件类型", "file type"),
+        "size_bytes" => ("文件大小", "file size"),
+        "owner_id" => ("所属记录", "owner"),
+        "added_by" => ("添加人", "added by"),
+        "contact" => ("联系方式", "contact"),
+        _ => ("字段", "field"),
+    };
+    lang.pick(zh, en)
 }
 
 /// A field named in a validation message.
@@ -125,6 +225,33 @@ impl Localized for ValidationError {
             (ValidationError::BadSha256(text), Lang::Zh) => {
                 format!("不是有效的 SHA-256 值（应为 64 位小写十六进制）：{text}")
             }
+            (ValidationError::TooLong { column, chars, max }, Lang::Zh) => {
+                format!(
+                    "{}过长（{chars} 个字符，最多 {max} 个）",
+                    column_label(column, lang)
+                )
+            }
+            (ValidationError::TooMany { column, count, max }, Lang::Zh) => {
+                format!(
+                    "{}条目过多（{count} 条，最多 {max} 条）",
+                    column_label(column, lang)
+                )
+            }
+            (ValidationError::TooLarge { column, value, max }, Lang::Zh) => {
+                format!(
+                    "{}过大（{value}，最大为 {max}）",
+                    column_label(column, lang)
+                )
+            }
+            (ValidationError::ImplausibleDate { column, date }, Lang::Zh) => format!(
+                "{} {date} 不是合理的日期（年份应在 {}–{} 之间）",
+                column_label(column, lang),
+                PLAUSIBLE_YEARS.start(),
+                PLAUSIBLE_YEARS.end()
+            ),
+            (ValidationError::NilId { column }, Lang::Zh) => {
+                format!("{}不能是全零的空编号", column_label(column, lang))
+            }
             (other, Lang::En) => other.to_string(),
         }
     }
@@ -143,8 +270,31 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, ValidationError> {
         .ok_or_else(|| ValidationError::BadDate(text.trim().to_owned()))
 }
 
+/// Whether `text` holds nothing a person can see: spaces, line breaks, and the invisible
+/// characters (zero-width spaces and joiners, direction marks, the byte-order mark, the soft
+/// hyphen, Hangul fillers) that make a field look filled while it is empty.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{00AD}'
+                    | '\u{034F}'
+                    | '\u{115F}'
+                    | '\u{1160}'
+                    | '\u{180E}'
+                    | '\u{200B}'..='\u{200F}'
+                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2060}'..='\u{206F}'
+                    | '\u{3164}'
+                    | '\u{FEFF}'
+                    | '\u{FFA0}'
+            )
+    })
+}
+
 fn non_empty(text: &str, field: Field) -> Result<(), ValidationError> {
-    if text.trim().is_empty() {
+    if is_blank(text) {
         Err(ValidationError::Empty { field })
     } else {
         Ok(())
@@ -159,13 +309,92 @@ fn non_negative(value: i64, field: Field) -> Result<(), ValidationError> {
     }
 }
 
+/// Refuses a text longer than `max` characters (counting stops just past the limit).
+fn at_most(text: &str, column: &'static str, max: usize) -> Result<(), ValidationError> {
+    // Bytes bound characters from above: most texts need no counting at all.
+    if text.len() <= max {
+        return Ok(());
+    }
+    let chars = text.chars().count();
+    if chars > max {
+        return Err(ValidationError::TooLong { column, chars, max });
+    }
+    Ok(())
+}
+
+/// One-line texts of a record, each at most [`MAX_LINE_CHARS`].
+fn lines(fields: &[(&'static str, &str)]) -> Result<(), ValidationError> {
+    for (column, text) in fields {
+        at_most(text, column, MAX_LINE_CHARS)?;
+    }
+    Ok(())
+}
+
+/// Long texts of a record, each at most [`MAX_TEXT_CHARS`].
+fn texts(fields: &[(&'static str, &str)]) -> Result<(), ValidationError> {
+    for (column, text) in fields {
+        at_most(text, column, MAX_TEXT_CHARS)?;
+    }
+    Ok(())
+}
+
+fn entries(count: usize, column: &'static str) -> Result<(), ValidationError> {
+    if count > MAX_LIST_ENTRIES {
+        return Err(ValidationError::TooMany {
+            column,
+            count,
+            max: MAX_LIST_ENTRIES,
+        });
+    }
+    Ok(())
+}
+
+fn people(value: i64, field: Field, column: &'static str) -> Result<(), ValidationError> {
+    non_negative(value, field)?;
+    if value > MAX_PEOPLE {
+        return Err(ValidationError::TooLarge {
+            column,
+            value,
+            max: MAX_PEOPLE,
+        });
+    }
+    Ok(())
+}
+
+fn plausible(date: Option<NaiveDate>, column: &'static str) -> Result<(), ValidationError> {
+    match date {
+        Some(date) if !PLAUSIBLE_YEARS.contains(&chrono::Datelike::year(&date)) => {
+            Err(ValidationError::ImplausibleDate { column, date })
+        }
+        _ => Ok(()),
+    }
+}
+
+fn not_nil(id: uuid::Uuid, column: &'static str) -> Result<(), ValidationError> {
+    if id.is_nil() {
+        Err(ValidationError::NilId { column })
+    } else {
+        Ok(())
+    }
+}
+
 impl Visit {
     /// Checks the visit before it is saved.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        not_nil(self.id.0, "id")?;
         non_empty(&self.place, Field::Place)?;
-        non_negative(self.people_met, Field::PeopleMet)?;
+        lines(&[("place", &self.place), ("region", &self.region)])?;
+        texts(&[("notes", &self.notes)])?;
+        plausible(Some(self.date), "date")?;
+        people(self.people_met, Field::PeopleMet, "people_met")?;
+        entries(self.investigators.len(), "investigators")?;
+        entries(self.interviewees.len(), "interviewees")?;
+        for name in &self.investigators {
+            at_most(name, "investigators", MAX_LINE_CHARS)?;
+        }
         for person in &self.interviewees {
             non_empty(&person.name, Field::IntervieweeName)?;
+            lines(&[("interviewees", &person.name), ("contact", &person.contact)])?;
         }
         let listed = self.interviewees.len();
         if i64::try_from(listed).unwrap_or(i64::MAX) > self.people_met {
@@ -181,10 +410,31 @@ impl Visit {
 impl Finding {
     /// Checks the finding before it is saved; a closed problem needs its verifier and date.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        not_nil(self.id.0, "id")?;
+        not_nil(self.visit_id.0, "visit_id")?;
         non_empty(&self.title, Field::Title)?;
-        non_negative(self.people_affected, Field::PeopleAffected)?;
+        lines(&[
+            ("title", &self.title),
+            ("target", &self.target),
+            ("owner", &self.owner),
+            ("owner_unit", &self.owner_unit),
+            ("verified_by", &self.verified_by),
+        ])?;
+        texts(&[
+            ("detail", &self.detail),
+            ("measures", &self.measures),
+            ("close_note", &self.close_note),
+        ])?;
+        people(
+            self.people_affected,
+            Field::PeopleAffected,
+            "people_affected",
+        )?;
+        entries(self.topics.len(), "topics")?;
+        plausible(self.deadline, "deadline")?;
+        plausible(self.closed_on, "closed_on")?;
         if self.kind == FindingKind::Problem && self.status == Status::Closed {
-            if self.verified_by.trim().is_empty() {
+            if is_blank(&self.verified_by) {
                 return Err(ValidationError::CloseNeedsVerifier);
             }
             if self.closed_on.is_none() {
@@ -198,8 +448,14 @@ impl Finding {
 impl Topic {
     /// Checks the topic before it is saved.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        not_nil(self.id.0, "id")?;
         non_empty(&self.code, Field::Code)?;
         non_empty(&self.name_zh, Field::NameZh)?;
+        lines(&[
+            ("code", &self.code),
+            ("name_zh", &self.name_zh),
+            ("name_en", &self.name_en),
+        ])?;
         let code_ok = self
             .code
             .chars()
@@ -215,7 +471,17 @@ impl Topic {
 impl Subject {
     /// Checks the subject before it is saved.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        not_nil(self.id.0, "id")?;
         non_empty(&self.title, Field::Title)?;
+        lines(&[
+            ("title", &self.title),
+            ("lead", &self.lead),
+            ("unit", &self.unit),
+        ])?;
+        texts(&[("notes", &self.notes)])?;
+        entries(self.topics.len(), "topics")?;
+        plausible(self.start_date, "start_date")?;
+        plausible(self.end_date, "end_date")?;
         match (self.start_date, self.end_date) {
             (Some(start), Some(end)) if end < start => Err(ValidationError::EndBeforeStart),
             _ => Ok(()),
@@ -234,7 +500,14 @@ pub fn is_sha256(text: &str) -> bool {
 impl Attachment {
     /// Checks the attachment before it is saved.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        not_nil(self.id.0, "id")?;
+        not_nil(self.owner_id, "owner_id")?;
         non_empty(&self.name, Field::FileName)?;
+        lines(&[
+            ("name", &self.name),
+            ("mime", &self.mime),
+            ("added_by", &self.added_by),
+        ])?;
         non_negative(self.size_bytes, Field::Size)?;
         if !is_sha256(&self.sha256) {
             return Err(ValidationError::BadSha256(

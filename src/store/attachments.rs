@@ -103,16 +103,32 @@ impl Store {
                 format!("{e}: {}", path.display()),
             ))
         };
-        let size = std::fs::metadata(path).map_err(io)?.len();
+        // A FIFO would block the open, a device (`/dev/zero`) never ends: only regular files,
+        // checked before opening and again on what was opened.
+        let metadata = std::fs::metadata(path).map_err(io)?;
+        if !metadata.is_file() {
+            return Err(StoreError::NotAFile(path.to_owned()));
+        }
         let too_large = |size| StoreError::FileTooLarge {
             path: path.to_owned(),
             size,
             limit: max_bytes,
         };
-        if size > max_bytes {
-            return Err(too_large(size));
+        if metadata.len() > max_bytes {
+            return Err(too_large(metadata.len()));
         }
-        let bytes = std::fs::read(path).map_err(io)?;
+        let file = std::fs::File::open(path).map_err(io)?;
+        if !file.metadata().map_err(io)?.is_file() {
+            return Err(StoreError::NotAFile(path.to_owned()));
+        }
+        // The limit holds whatever the metadata said: a file growing meanwhile (or a file
+        // system reporting no size) is read at most one byte past it.
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(file, max_bytes.saturating_add(1)),
+            &mut bytes,
+        )
+        .map_err(io)?;
         if bytes.len() as u64 > max_bytes {
             return Err(too_large(bytes.len() as u64));
         }
@@ -200,6 +216,7 @@ impl Store {
     /// Writes an attachment's content to `out` (through a temporary file renamed into place);
     /// returns the number of bytes written.
     pub fn extract_attachment(&self, id: AttachmentId, out: &Path) -> Result<u64> {
+        crate::paths::check_output(out, self.path(), true)?;
         let attachment = self.attachment(id)?;
         let bytes = self.attachment_bytes(&attachment)?;
         let io = |e: std::io::Error| {

@@ -53,6 +53,22 @@ pub fn backup(store: &Store) -> Result<Option<PathBuf>> {
     backup_conn(store.conn(), store.path()).map(Some)
 }
 
+/// The automatic backup taken while `store` holds the write lock (an import, between its plan
+/// and its writes). SQLite's backup cannot read through a connection inside a write
+/// transaction, so it reads through a second one, which sees the data exactly as the plan did:
+/// no other program can write until the lock is let go.
+pub fn backup_while_locked(store: &Store) -> Result<Option<PathBuf>> {
+    if store.path().as_os_str() == ":memory:" {
+        return Ok(None);
+    }
+    let reader = Connection::open_with_flags(
+        store.path(),
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| StoreError::from(e).at(store.path()))?;
+    backup_conn(&reader, store.path()).map(Some)
+}
+
 /// The automatic backup of the database at `db` through an open connection to it.
 pub(super) fn backup_conn(conn: &Connection, db: &Path) -> Result<PathBuf> {
     let target = next_backup_path(db)?;
@@ -127,15 +143,8 @@ pub fn backup_to(store: &Store, out: Option<&Path>) -> Result<PathBuf> {
         )),
         None => backup_conn(store.conn(), store.path()),
         Some(out) => {
-            if same_file(out, store.path()) {
-                return Err(StoreError::Io(std::io::Error::new(
-                    std::io::ErrorKind::AlreadyExists,
-                    format!(
-                        "a backup cannot replace its own database: {}",
-                        out.display()
-                    ),
-                )));
-            }
+            // `backup --out` may replace an older copy (it says so); never the database.
+            crate::paths::check_output(out, store.path(), true)?;
             copy_online(store.conn(), out)?;
             Ok(out.to_owned())
         }
@@ -258,6 +267,7 @@ fn check(file: &Path, integrity: bool) -> Result<i64> {
     if version < 1 || tables != 6 {
         return Err(not_ours());
     }
+    super::schema::check_objects(&conn, version, file)?;
     if !integrity {
         return Ok(version);
     }

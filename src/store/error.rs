@@ -48,9 +48,9 @@ pub enum StoreError {
     },
     /// Another program holds the database and did not let go in time.
     #[error(
-        "the database is busy (another Zoufang window or command is writing); try again in a moment"
+        "the database is busy (another Zoufang window or command is writing); try again in a moment: {0}"
     )]
-    Busy,
+    Busy(PathBuf),
     /// The database can only be read.
     #[error(
         "the database is read-only (it can be read but not changed; check the file's permissions or the disk): {0}"
@@ -92,6 +92,9 @@ pub enum StoreError {
         /// The limit in bytes.
         limit: u64,
     },
+    /// A path to attach that is not a regular file (a folder, a FIFO, a device).
+    #[error("not a regular file (a folder, a pipe or a device cannot be attached): {0}")]
+    NotAFile(PathBuf),
     /// An attachment whose bytes are not in the database.
     #[error("the content of the attachment is missing from the database (SHA-256 {0})")]
     MissingBlob(String),
@@ -108,6 +111,21 @@ pub enum StoreError {
         /// The record's id.
         id: String,
     },
+    /// A database whose schema holds an object (a trigger, a view, a changed table …) that
+    /// Zoufang does not make, or lacks one it does.
+    #[error(
+        "the database's structure differs from Zoufang's ({object}); it is refused so that nothing in it runs: {path}",
+        path = .path.display()
+    )]
+    ForeignSchema {
+        /// The object, as "trigger name", "table name" ….
+        object: String,
+        /// The file.
+        path: PathBuf,
+    },
+    /// An output file that would destroy the database or replace a file unasked.
+    #[error(transparent)]
+    UnsafeOutput(#[from] crate::paths::UnsafeOutput),
     /// Any other SQLite error.
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
@@ -123,13 +141,32 @@ impl From<rusqlite::Error> for StoreError {
     fn from(err: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
         match err.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                StoreError::Busy(PathBuf::new())
+            }
             Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
                 StoreError::NotADatabase(PathBuf::new())
             }
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::new()),
             Some(ErrorCode::DiskFull) => StoreError::DiskFull,
             _ => StoreError::Sqlite(err),
+        }
+    }
+}
+
+impl StoreError {
+    /// Names `path` in an error SQLite reported without a file (busy, read-only, damaged), so
+    /// the message says which database it is about.
+    pub fn at(self, path: &std::path::Path) -> StoreError {
+        match self {
+            StoreError::Busy(p) if p.as_os_str().is_empty() => StoreError::Busy(path.to_owned()),
+            StoreError::ReadOnly(p) if p.as_os_str().is_empty() => {
+                StoreError::ReadOnly(path.to_owned())
+            }
+            StoreError::NotADatabase(p) if p.as_os_str().is_empty() => {
+                StoreError::NotADatabase(path.to_owned())
+            }
+            other => other,
         }
     }
 }
@@ -167,7 +204,10 @@ impl Localized for StoreError {
                 "该数据库由更新版本的走访程序写入（结构版本 {found}，本程序最高支持 {supported}），请升级程序后再打开：{}",
                 path.display()
             ),
-            StoreError::Busy => "数据库正被其他走访窗口或命令写入，请稍后重试".to_owned(),
+            StoreError::Busy(p) => format!(
+                "数据库正被其他走访窗口或命令写入，请稍后重试：{}",
+                p.display()
+            ),
             StoreError::ReadOnly(p) => format!(
                 "数据库为只读（可以查看，不能修改；请检查文件权限或磁盘）：{}",
                 p.display()
@@ -186,6 +226,10 @@ impl Localized for StoreError {
                 super::human_size(*limit),
                 path.display()
             ),
+            StoreError::NotAFile(p) => format!(
+                "不是普通文件（文件夹、管道或设备不能作为附件）：{}",
+                p.display()
+            ),
             StoreError::MissingBlob(sha) => {
                 format!("数据库中缺少该附件的内容（SHA-256 {sha}）")
             }
@@ -195,6 +239,11 @@ impl Localized for StoreError {
             StoreError::ChangedElsewhere { field, id } => {
                 format!("字段 {field} 已在别处被修改（导入、其他窗口），本次未保存：{id}")
             }
+            StoreError::UnsafeOutput(e) => e.localized(lang),
+            StoreError::ForeignSchema { object, path } => format!(
+                "数据库结构与走访程序的不同（{object}），为避免执行其中的任何内容已拒绝：{}",
+                path.display()
+            ),
             StoreError::Sqlite(e) => format!("数据库错误：{e}"),
             StoreError::Io(e) => format!("文件错误：{e}"),
             StoreError::Json(e) => format!("记录已损坏：{e}"),

@@ -10,6 +10,7 @@ mod edits;
 mod error;
 mod history;
 mod history_trail;
+pub mod ledger;
 mod people;
 mod query;
 mod record;
@@ -32,7 +33,7 @@ pub use record::{
     Action, ColumnType, DELETED_FIELD, Record, RecordKind, Stamp, StoredRecord, load, read_row,
     select_list, write_history, write_row, write_row_unindexed,
 };
-pub use schema::SCHEMA_VERSION;
+pub use schema::{SCHEMA_VERSION, check_objects as check_schema_objects};
 pub use search::SearchHit;
 pub use summary_sql::{SummaryGroup, SummaryRow};
 pub use topics::TopicCount;
@@ -281,25 +282,17 @@ impl Store {
         } else {
             self.author.clone()
         };
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let last: Option<Hlc> = tx
-            .query_row("SELECT value FROM meta WHERE key = 'clock'", [], |r| {
-                r.get::<_, String>(0)
-            })
-            .optional()?
-            .and_then(|t| t.parse().ok());
-        let mut writer = Writer {
-            tx,
-            author,
-            device: self.device_id.clone(),
-            last,
-            changes: ChangeSet::default(),
-        };
-        let value = work(&mut writer)?;
-        let changes = writer.finish()?;
-        Ok((value, changes))
+        let path = self.path.clone();
+        let written = (|| {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut writer = Writer::new(tx, author, self.device_id.clone())?;
+            let value = work(&mut writer)?;
+            let changes = writer.finish()?;
+            Ok((value, changes))
+        })();
+        written.map_err(|e: StoreError| e.at(&path))
     }
 
     /// A number that changes whenever another connection (another window, a command, a worker
@@ -308,6 +301,57 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// Takes the write lock, then runs `plan` (which reads the database as it is, with no other
+    /// program able to change it until the end), then `work` with the plan, all in one
+    /// transaction: a write another program made while the plan was worked out cannot be lost,
+    /// because no other write can land in between. Used by imports, whose plan is long.
+    pub fn write_planned<P, T, E: From<StoreError>>(
+        &mut self,
+        plan: impl FnOnce(&Store) -> Result<P, E>,
+        work: impl FnOnce(&mut Writer<'_>, P) -> Result<T, E>,
+    ) -> Result<T, E> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly(self.path.clone()).into());
+        }
+        let author = if self.author.is_empty() {
+            default_author()
+        } else {
+            self.author.clone()
+        };
+        let at = |e: rusqlite::Error| E::from(StoreError::from(e).at(&self.path));
+        // Shared, not `&mut`: the plan reads through `self` inside the same transaction.
+        let tx =
+            Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(at)?;
+        let planned = plan(self)?;
+        let mut writer = Writer::new(tx, author, self.device_id.clone())
+            .map_err(|e| E::from(e.at(&self.path)))?;
+        let value = work(&mut writer, planned)?;
+        writer.finish().map_err(|e| E::from(e.at(&self.path)))?;
+        Ok(value)
+    }
+
+    /// Saves the fields of `after` that differ from `before` (a record read earlier and changed
+    /// since) onto the record as it is *now*, read inside the write transaction: a field another
+    /// program changed between the read and the save (an import, a colleague's edit) is kept,
+    /// not overwritten with the stale value read before.
+    pub fn save_changes<R: Record>(&mut self, before: &R, after: &R) -> Result<Outcome> {
+        let before = StoredRecord::from_record(before)?;
+        let after = StoredRecord::from_record(after)?;
+        self.write(|w| {
+            let mut current =
+                load(w.tx(), R::KIND, &after.id)?.ok_or_else(|| StoreError::NotFound {
+                    kind: R::KIND.table(),
+                    id: after.id.clone(),
+                })?;
+            for (column, value) in &after.data {
+                if before.data.get(column) != Some(value) {
+                    current.data.insert(column.clone(), value.clone());
+                }
+            }
+            w.put(&current.to_record::<R>()?)
+        })
     }
 
     /// Saves a visit (creating it or changing the fields that differ).
@@ -478,7 +522,7 @@ fn set_wal(conn: &Connection, path: &Path) -> Result<()> {
         match conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())) {
             Ok(()) => return Ok(()),
             Err(e) => match StoreError::from(e) {
-                StoreError::Busy if started.elapsed() < BUSY_TIMEOUT => {
+                StoreError::Busy(_) if started.elapsed() < BUSY_TIMEOUT => {
                     std::thread::sleep(Duration::from_millis(20));
                 }
                 StoreError::ReadOnly(_) => return Err(StoreError::ReadOnly(path.to_owned())),
@@ -528,7 +572,23 @@ pub struct Writer<'a> {
     changes: ChangeSet,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    fn new(tx: Transaction<'a>, author: String, device: String) -> Result<Writer<'a>> {
+        let last: Option<Hlc> = tx
+            .query_row("SELECT value FROM meta WHERE key = 'clock'", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+            .and_then(|t| t.parse().ok());
+        Ok(Writer {
+            tx,
+            author,
+            device,
+            last,
+            changes: ChangeSet::default(),
+        })
+    }
+
     /// The transaction, for the library's other layers that write in SQL.
     pub fn tx(&self) -> &Transaction<'_> {
         &self.tx
@@ -544,6 +604,12 @@ impl Writer<'_> {
         &self.device
     }
 
+    /// Names who makes the changes that follow (the history shows it): a ledger import writes
+    /// "作者（导入台账 文件名）" so its edits say where they came from.
+    pub fn set_author(&mut self, author: String) {
+        self.author = author;
+    }
+
     /// The next clock stamp.
     pub fn tick(&mut self) -> Hlc {
         let next = Hlc::tick(
@@ -557,13 +623,7 @@ impl Writer<'_> {
 
     /// Moves the clock past a stamp seen from another device, so later local edits win over it.
     pub fn observe(&mut self, seen: &Hlc) {
-        if self.last.as_ref().is_none_or(|last| last < seen) {
-            self.last = Some(Hlc {
-                millis: seen.millis,
-                counter: seen.counter,
-                device: self.device.clone(),
-            });
-        }
+        self.last = Hlc::observe(self.last.as_ref(), seen, &self.device);
     }
 
     fn finish(self) -> Result<ChangeSet> {

@@ -268,6 +268,29 @@ CREATE INDEX history_travelled_record ON history_travelled(record_id, at);
         // Existing rows get their ids: a hash, which SQL cannot make.
         then: Some(super::history_trail::fill_entry_ids),
     },
+    Migration {
+        why: "Office ledgers (issue 14): where each finding imported from a spreadsheet came from \
+          (the ledger's identity — its title, else its file name — and the row's key: its 序号 or \
+          a fingerprint of its first cells), so importing the ledger again updates instead of \
+          duplicating; and the one visit per ledger that takes the rows whose visit is unknown. \
+          Both are local bookkeeping like the import log, not synced records.",
+        sql: r#"
+CREATE TABLE ledger_source (
+    ledger     TEXT NOT NULL,
+    row_key    TEXT NOT NULL,
+    finding_id TEXT NOT NULL,
+    import_seq INTEGER REFERENCES import_log(seq),
+    PRIMARY KEY (ledger, row_key)
+) STRICT;
+CREATE INDEX ledger_source_finding ON ledger_source(finding_id);
+
+CREATE TABLE ledger_visit (
+    ledger   TEXT PRIMARY KEY,
+    visit_id TEXT NOT NULL
+) STRICT;
+"#,
+        then: None,
+    },
 ];
 
 /// The schema version this build writes.
@@ -330,5 +353,45 @@ pub fn migrate(
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
+    Ok(())
+}
+
+/// The objects of a schema: (type, name) → (table, SQL).
+type SchemaObjects = std::collections::BTreeMap<(String, String), (String, Option<String>)>;
+
+/// Compares the schema of the database on `conn` (at schema `version`) with the one this build
+/// makes for that version, object by object (tables, indexes, triggers, views, with their SQL),
+/// and refuses any difference: a backup to restore or a colleague's database to import must
+/// not bring a trigger, a view or a changed table that would run on the next write or read.
+/// SQLite's own statistics tables are the only objects tolerated beyond the expected ones.
+pub fn check_objects(conn: &Connection, version: i64, path: &Path) -> Result<()> {
+    let expected = Connection::open_in_memory()?;
+    super::collation::register(&expected)?;
+    let upto = usize::try_from(version).unwrap_or(0).min(MIGRATIONS.len());
+    for migration in &MIGRATIONS[..upto] {
+        expected.execute_batch(migration.sql)?;
+    }
+    let objects = |conn: &Connection| -> Result<SchemaObjects> {
+        let mut stmt = conn.prepare(
+            "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_stat%'",
+        )?;
+        let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let want = objects(&expected)?;
+    let found = objects(conn).map_err(|e| e.at(path))?;
+    let foreign = |(kind, name): &(String, String)| StoreError::ForeignSchema {
+        object: format!("{kind} {}", name.chars().take(80).collect::<String>()),
+        path: path.to_owned(),
+    };
+    if let Some((key, _)) = found
+        .iter()
+        .find(|(key, definition)| want.get(*key) != Some(*definition))
+    {
+        return Err(foreign(key));
+    }
+    if let Some(key) = want.keys().find(|key| !found.contains_key(*key)) {
+        return Err(foreign(key));
+    }
     Ok(())
 }

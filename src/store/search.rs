@@ -168,8 +168,12 @@ struct Part {
     query: String,
 }
 
+/// The most words a search uses: each joins one more index scan, and SQLite allows 64 tables
+/// in a query. The words after the first 16 are ignored (they could only narrow the result).
+pub const MAX_SEARCH_WORDS: usize = 16;
+
 fn parts(text: &str) -> Vec<Part> {
-    let mut parts = Vec::new();
+    let mut parts: Vec<Part> = Vec::new();
     // Punctuation separates words like spaces do: "低保，" or "“孤儿”" is the word itself.
     let terms = text
         .split(|c: char| class(c) == CharClass::Separator)
@@ -199,6 +203,10 @@ fn parts(text: &str) -> Vec<Part> {
             });
         }
     }
+    // A word given twice narrows nothing; beyond the cap, the rest is dropped.
+    let mut seen = std::collections::HashSet::new();
+    parts.retain(|p| seen.insert((p.table, p.query.clone())));
+    parts.truncate(MAX_SEARCH_WORDS);
     parts
 }
 
@@ -333,5 +341,21 @@ mod tests {
             (p[1].table, p[1].query.as_str()),
             ("search_tri", "\"孤儿院\"")
         );
+    }
+
+    #[test]
+    fn a_search_of_a_hundred_words_is_answered_not_refused() {
+        let mut store = crate::store::Store::open_in_memory().unwrap();
+        let visit = crate::model::Visit::new(
+            crate::model::parse_date("2026-04-01").unwrap(),
+            "城西养老院",
+        );
+        store.save_visit(&visit).unwrap();
+        let words: Vec<String> = (0..100).map(|i| format!("词{i}")).collect();
+        let many = format!("养老院 {}", words.join(" "));
+        assert_eq!(parts(&many).len(), MAX_SEARCH_WORDS);
+        store.search(&many, 10).unwrap();
+        let repeated = vec!["养老院"; 100].join(" ");
+        assert_eq!(store.search(&repeated, 10).unwrap().len(), 1);
     }
 }

@@ -204,19 +204,22 @@ pub fn open_with_viewer(store: &Store, id: AttachmentId, lang: Lang) -> Result<P
 }
 
 fn viewer_command(path: &Path) -> std::process::Command {
-    if cfg!(target_os = "windows") {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]).arg(path);
-        c
-    } else if cfg!(target_os = "macos") {
-        let mut c = std::process::Command::new("open");
-        c.arg(path);
-        c
-    } else {
-        let mut c = std::process::Command::new("xdg-open");
-        c.arg(path);
-        c
-    }
+    viewer_command_on(std::env::consts::OS, path)
+}
+
+/// The program that opens `path` with the system's viewer on `os`, the path always its one
+/// argument. On Windows that is `explorer`, not `cmd /C start`: cmd parses its command line
+/// again, so a file name holding `&`, `|` or `^` (from a colleague's bundle) would run a
+/// command.
+fn viewer_command_on(os: &str, path: &Path) -> std::process::Command {
+    let program = match os {
+        "windows" => "explorer",
+        "macos" => "open",
+        _ => "xdg-open",
+    };
+    let mut c = std::process::Command::new(program);
+    c.arg(path);
+    c
 }
 
 /// The attachments of one record as an editor shows them, re-read when data changes.
@@ -444,6 +447,21 @@ pub fn is_import_file(path: &Path) -> bool {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_file_name_with_shell_characters_stays_one_argument_on_every_system() {
+        let path = Path::new(r"C:\Temp\zoufang\a & calc.exe ^| x.jpg");
+        for (os, program) in [
+            ("windows", "explorer"),
+            ("macos", "open"),
+            ("linux", "xdg-open"),
+        ] {
+            let command = viewer_command_on(os, path);
+            assert_eq!(command.get_program(), program);
+            let args: Vec<_> = command.get_args().collect();
+            assert_eq!(args, [path.as_os_str()], "{os}");
+        }
+    }
 
     fn png(width: u32, height: u32) -> Vec<u8> {
         let image = image::RgbImage::from_fn(width, height, |x, y| {

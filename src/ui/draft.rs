@@ -66,6 +66,11 @@ fn field_of(err: &ValidationError) -> FieldKey {
         ValidationError::EndBeforeStart => F("end_date"),
         ValidationError::BadCode(_) => F("code"),
         ValidationError::BadDate(_) => FieldKey::General,
+        ValidationError::TooLong { column, .. }
+        | ValidationError::TooMany { column, .. }
+        | ValidationError::TooLarge { column, .. }
+        | ValidationError::ImplausibleDate { column, .. } => F(column),
+        ValidationError::NilId { .. } => FieldKey::General,
     }
 }
 
