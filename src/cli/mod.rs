@@ -34,6 +34,7 @@ mod json;
 mod ledger;
 mod list;
 mod passphrase;
+mod shell;
 mod show;
 mod subject;
 mod summary;
@@ -65,6 +66,10 @@ pub struct Cli {
     /// Open the window on the demo database (created on first use).
     #[arg(long)]
     pub demo: bool,
+    /// Bundles (.zfb) or colleagues' database files: the window opens on the preview of
+    /// importing them, and writes nothing until you confirm (what a double click runs).
+    #[arg(value_name = "FILE", value_parser = existing_file)]
+    pub files: Vec<PathBuf>,
     /// What to do; without one, the window opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -158,6 +163,13 @@ pub enum Command {
         /// The new name.
         name: Option<String>,
     },
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff, for `man`).
+    Manpage,
 }
 
 /// A user error: printed as one line, exit code 1.
@@ -306,6 +318,16 @@ impl Cli {
             .unwrap_or_else(Lang::from_system)
     }
 
+    /// How the window starts: the database given (if any), the language, the files to preview.
+    pub fn launch(&self) -> crate::ui::Launch {
+        let explicit_db = self.db.is_some() || self.demo;
+        crate::ui::Launch {
+            db: explicit_db.then(|| self.db_path()),
+            lang: self.lang.as_deref().and_then(Lang::parse),
+            import: self.files.clone(),
+        }
+    }
+
     /// The database path: `--db`, `ZOUFANG_DB`, the demo database, or the default.
     pub fn db_path(&self) -> PathBuf {
         match (&self.db, self.demo) {
@@ -332,6 +354,9 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Restore { file } => return backup::restore_cmd(&db, file, lang, cli.json),
         Command::Backups => return backup::list(&db, lang, cli.json),
         Command::Form(cmd) => return form::run(cmd, lang, cli.json),
+        // These need no database at all.
+        Command::Completions { shell } => return shell::completions(*shell),
+        Command::Manpage => return shell::manpage(),
         _ => {}
     }
     let store = if command.only_reads() {
@@ -379,7 +404,11 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Digest(args) => digest::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
         Command::Backup { out } => backup::backup(&ctx, out.as_deref()),
-        Command::Restore { .. } | Command::Backups | Command::Form(_) => Ok(()),
+        Command::Restore { .. }
+        | Command::Backups
+        | Command::Form(_)
+        | Command::Completions { .. }
+        | Command::Manpage => Ok(()),
         Command::Author { name } => {
             if let Some(name) = name {
                 ctx.store.set_author(name)?;
@@ -416,6 +445,17 @@ impl Command {
             Command::ImportTable(args) => args.only_reads(),
             _ => false,
         }
+    }
+}
+
+/// A file to open in the window must exist; anything else is most likely a mistyped subcommand,
+/// which deserves clap's usage error (exit 2), not an empty window.
+fn existing_file(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err("no such subcommand, nor a file to import".to_owned())
     }
 }
 
