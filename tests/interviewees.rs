@@ -119,12 +119,12 @@ fn a_database_from_before_interviewees_is_migrated_with_an_empty_list() {
         v.id
     };
     // Turn the file back into schema 2: no column, no clock, no attachments, no history ids,
-    // version 2.
+    // no ledgers, version 2.
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
             "DROP INDEX history_entry; ALTER TABLE history DROP COLUMN entry_id;
-             DROP TABLE history_travelled;
+             DROP TABLE history_travelled; DROP TABLE ledger_source; DROP TABLE ledger_visit;
              ALTER TABLE visit DROP COLUMN interviewees;
              UPDATE visit SET clocks = json_remove(clocks, '$.interviewees');
              DROP TABLE attachment; DROP TABLE blob;
