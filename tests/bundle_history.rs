@@ -377,8 +377,16 @@ fn on_the_command_line_show_lists_the_travelled_history_with_its_values() {
 
 #[test]
 fn history_written_before_entries_had_ids_gets_them_and_travels() {
+    for version in 1..=5 {
+        history_of_a_fixture_travels(version);
+    }
+}
+
+/// The fixture of schema `version`, upgraded, exports its history and another laptop takes it.
+fn history_of_a_fixture_travels(version: i64) {
     let dir = tempfile::tempdir().unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-4.sqlite");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("tests/fixtures/schema-{version}.sqlite"));
     let db = dir.path().join("old.sqlite");
     std::fs::copy(fixture, &db).unwrap();
     let old = Store::open(&db).unwrap();
@@ -434,4 +442,22 @@ fn a_large_export_carries_every_records_history() {
         assert!(!sent.is_empty());
         assert_eq!(travelled_ids(&b, &id), sent, "visit {id}");
     }
+}
+
+#[test]
+fn a_colleagues_whole_database_brings_its_history_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wang.sqlite");
+    let id = {
+        let mut wang = Store::open(&path).unwrap();
+        wang.set_author("王敏").unwrap();
+        investigator_extends_a_deadline(&mut wang).to_string()
+    };
+    let mut li = laptop("李强");
+    import_files(&mut li, std::slice::from_ref(&path));
+    let history = li.history(&id).unwrap();
+    assert_eq!(deadline_extension(&history).len(), 1, "{history:#?}");
+    let again = history.len();
+    import_files(&mut li, &[path]);
+    assert_eq!(li.history(&id).unwrap().len(), again);
 }
