@@ -268,3 +268,33 @@ fn results_count_choices_per_pick_and_summarise_numbers_over_repeat_rows() {
     assert_eq!(json["questions"][0]["type"], "integer");
     assert!(json["questions"][0]["stats"]["mean"].is_number());
 }
+
+#[test]
+fn a_definition_survives_its_json_unchanged() {
+    // Stored forms keep the parsed definition as JSON; reading it back must give the same form.
+    for name in [
+        "养老机构安全检查表.xlsx",
+        "困难群众大走访入户调查表.xlsx",
+        "走访群众满意度问卷.xlsx",
+    ] {
+        let def = template(name);
+        let text = serde_json::to_string(&def).unwrap();
+        let back: FormDefinition = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, def, "{name}");
+    }
+}
+
+#[test]
+fn rows_given_to_a_plain_question_are_refused() {
+    let def = template("走访群众满意度问卷.xlsx");
+    let messages = refuse(
+        &def,
+        &json!({"attitude": [{"x": "1"}], "efficiency": "5", "policy_known": "some", "overall": "4"}),
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("「对工作人员服务态度的满意程度」") && m.contains("重复组")),
+        "{messages:#?}"
+    );
+}
