@@ -8,11 +8,15 @@ They follow xlsform.org: survey / choices / settings sheets, labels in Chinese a
 finding_category, finding_title and topics, which other XLSForm tools ignore.
 """
 
+import datetime
+import re
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+FIXED_TIME = datetime.datetime(2026, 12, 1)
 OUT = Path(__file__).resolve().parent.parent / "assets" / "forms"
 
 SURVEY_HEADER = [
@@ -71,12 +75,24 @@ def write(filename, survey, choices, settings):
             sheet.append([row.get(h, "") for h in header])
         for i, _ in enumerate(header):
             sheet.column_dimensions[sheet.cell(1, i + 1).column_letter].width = 22
-    # A fixed timestamp keeps the committed files identical from run to run.
-    import datetime
-    fixed = datetime.datetime(2026, 12, 1)
-    book.properties.created = fixed
-    book.properties.modified = fixed
+    book.properties.created = FIXED_TIME
     book.save(OUT / filename)
+    make_reproducible(OUT / filename)
+
+
+def make_reproducible(path):
+    """Rewrites the zip with fixed timestamps, so the committed files only change with content
+    (openpyxl stamps the save time into docProps/core.xml and into every zip entry)."""
+    with zipfile.ZipFile(path) as src:
+        entries = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(info, data)
 
 
 def care_home():

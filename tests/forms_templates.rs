@@ -243,3 +243,58 @@ fn metadata_is_filled_by_the_device_and_groups_take_no_answer() {
     assert_eq!(vs.len(), 1);
     assert_eq!(vs[0].question, "fire");
 }
+
+#[test]
+fn results_count_choices_per_pick_and_summarise_numbers_over_repeat_rows() {
+    let def = template("困难群众大走访入户调查表.xlsx");
+    let first = accept(&def, &household_answers()).answers;
+    let mut other = household_answers();
+    other["aid_received"] = json!("dibao linshi");
+    other["needs_help"] = json!("no");
+    other["members"][0]["m_age"] = json!(40);
+    let second = accept(&def, &other).answers;
+    let results = zoufang::forms::results::results(&def, &[first, second]);
+    assert_eq!(results.responses, 2);
+    let by_name = |n: &str| results.questions.iter().find(|q| q.name == n).unwrap();
+    let aid = by_name("aid_received").counts.clone().unwrap();
+    assert_eq!(
+        (aid["none"], aid["dibao"], aid["linshi"], aid["tekun"]),
+        (1, 1, 1, 0)
+    );
+    let age = by_name("m_age").stats.clone().unwrap();
+    assert_eq!((age.n, age.min, age.max), (4, Some(12.0), Some(72.0)));
+    assert_eq!(age.mean, Some((72.0 + 12.0 + 40.0 + 12.0) / 4.0));
+    let json = serde_json::to_value(&results).unwrap();
+    assert_eq!(json["questions"][0]["type"], "integer");
+    assert!(json["questions"][0]["stats"]["mean"].is_number());
+}
+
+#[test]
+fn a_definition_survives_its_json_unchanged() {
+    // Stored forms keep the parsed definition as JSON; reading it back must give the same form.
+    for name in [
+        "养老机构安全检查表.xlsx",
+        "困难群众大走访入户调查表.xlsx",
+        "走访群众满意度问卷.xlsx",
+    ] {
+        let def = template(name);
+        let text = serde_json::to_string(&def).unwrap();
+        let back: FormDefinition = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, def, "{name}");
+    }
+}
+
+#[test]
+fn rows_given_to_a_plain_question_are_refused() {
+    let def = template("走访群众满意度问卷.xlsx");
+    let messages = refuse(
+        &def,
+        &json!({"attitude": [{"x": "1"}], "efficiency": "5", "policy_known": "some", "overall": "4"}),
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("「对工作人员服务态度的满意程度」") && m.contains("重复组")),
+        "{messages:#?}"
+    );
+}

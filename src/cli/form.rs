@@ -50,12 +50,12 @@ pub struct CheckArgs {
 /// Runs a `form` subcommand.
 pub fn run(cmd: &FormCommand, lang: Lang, as_json: bool) -> Result<(), CliError> {
     match cmd {
-        FormCommand::Templates => templates(lang, as_json),
+        FormCommand::Templates => templates(as_json),
         FormCommand::Check(args) => check(args, lang, as_json),
     }
 }
 
-fn templates(lang: Lang, as_json: bool) -> Result<(), CliError> {
+fn templates(as_json: bool) -> Result<(), CliError> {
     if as_json {
         let list: Vec<_> = builtin::TEMPLATES
             .iter()
@@ -67,11 +67,10 @@ fn templates(lang: Lang, as_json: bool) -> Result<(), CliError> {
     for (id, title, _) in builtin::TEMPLATES {
         outln!("{id}\t{title}");
     }
-    let _ = lang;
     Ok(())
 }
 
-fn load(args: &CheckArgs, lang: Lang) -> Result<FormDefinition, FormError> {
+fn load(args: &CheckArgs) -> Result<FormDefinition, FormError> {
     match (&args.builtin, &args.file) {
         (Some(name), _) => match builtin::template(name) {
             Some((id, bytes)) => read_workbook(bytes.to_vec(), id),
@@ -91,14 +90,8 @@ fn load(args: &CheckArgs, lang: Lang) -> Result<FormDefinition, FormError> {
             "",
             None,
             None,
-            lang.pick(
-                "请给出工作簿文件或 --builtin 名称",
-                "give a workbook or --builtin NAME",
-            ),
-            lang.pick(
-                "请给出工作簿文件或 --builtin 名称",
-                "give a workbook or --builtin NAME",
-            ),
+            "请给出工作簿文件或 --builtin 名称",
+            "give a workbook or --builtin NAME",
         )])),
     }
 }
@@ -183,7 +176,7 @@ fn print_checked(checked: &Checked, lang: Lang, as_json: bool) -> Result<(), Cli
 }
 
 fn check(args: &CheckArgs, lang: Lang, as_json: bool) -> Result<(), CliError> {
-    let def = match load(args, lang) {
+    let def = match load(args) {
         Ok(def) => def,
         Err(err) => {
             if let (true, FormError::Workbook(problems)) = (as_json, &err) {

@@ -10,6 +10,7 @@ pub mod definition;
 pub mod error;
 pub mod expr;
 pub mod json;
+pub mod results;
 pub mod typecheck;
 pub mod types;
 pub mod validate;

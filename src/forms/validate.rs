@@ -313,6 +313,15 @@ impl<'a> Validator<'a> {
                     }
                 }
                 _ => {
+                    if let Some(Answer::Rows(_)) = map.get(&q.name) {
+                        out.push(self.violation(
+                            q,
+                            frames,
+                            "只有重复组的答案是若干行".into(),
+                            "only a repeat is answered as rows".into(),
+                        ));
+                        continue;
+                    }
                     let text = map.get(&q.name).map_or("", Answer::text).trim();
                     self.answer(q, text, top, frames, relevant, out);
                     if relevant && !text.is_empty() {
