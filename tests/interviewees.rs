@@ -125,6 +125,7 @@ fn a_database_from_before_interviewees_is_migrated_with_an_empty_list() {
             "ALTER TABLE visit DROP COLUMN interviewees;
              UPDATE visit SET clocks = json_remove(clocks, '$.interviewees');
              DROP TABLE attachment; DROP TABLE blob;
+             DROP TABLE ledger_source; DROP TABLE ledger_visit;
              PRAGMA user_version = 2;",
         )
         .unwrap();
