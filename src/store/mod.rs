@@ -4,7 +4,9 @@
 
 pub mod attachments;
 pub mod backup;
+mod changes;
 pub mod collation;
+mod edits;
 mod error;
 mod history;
 pub mod ledger;
@@ -18,6 +20,8 @@ mod topics;
 
 pub use attachments::{DEFAULT_MAX_ATTACHMENT_MB, MAX_ATTACHMENT_MB, human_size, sha256_hex};
 pub use backup::{BACKUPS_KEPT, BackupInfo, RestoreReport};
+pub use changes::{Change, ChangeKind, ChangeSet};
+pub use edits::FieldEdit;
 pub use error::{Result, StoreError, kind_label};
 pub use history::{HistoryEntry, TrashEntry};
 pub use query::{FindingFilter, FindingRow, FindingSort, Page, VisitFilter, VisitRow, VisitSort};
@@ -257,6 +261,14 @@ impl Store {
 
     /// Runs `work` as one write transaction: everything it writes lands, or nothing does.
     pub fn write<T>(&mut self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        self.write_tracked(work).map(|(value, _)| value)
+    }
+
+    /// Like [`Store::write`], and also says which records the transaction changed.
+    pub fn write_tracked<T>(
+        &mut self,
+        work: impl FnOnce(&mut Writer<'_>) -> Result<T>,
+    ) -> Result<(T, ChangeSet)> {
         if self.read_only {
             return Err(StoreError::ReadOnly(self.path.clone()));
         }
@@ -279,10 +291,19 @@ impl Store {
             author,
             device: self.device_id.clone(),
             last,
+            changes: ChangeSet::default(),
         };
         let value = work(&mut writer)?;
-        writer.finish()?;
-        Ok(value)
+        let changes = writer.finish()?;
+        Ok((value, changes))
+    }
+
+    /// A number that changes whenever another connection (another window, a command, a worker
+    /// thread of this one) commits to the file; cheap enough to ask once a second.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// Saves a visit (creating it or changing the fields that differ).
@@ -495,6 +516,7 @@ pub struct Writer<'a> {
     author: String,
     device: String,
     last: Option<Hlc>,
+    changes: ChangeSet,
 }
 
 impl Writer<'_> {
@@ -541,7 +563,7 @@ impl Writer<'_> {
         }
     }
 
-    fn finish(self) -> Result<()> {
+    fn finish(self) -> Result<ChangeSet> {
         if let Some(last) = &self.last {
             self.tx.execute(
                 "INSERT INTO meta (key, value) VALUES ('clock', ?1)
@@ -550,7 +572,7 @@ impl Writer<'_> {
             )?;
         }
         self.tx.commit()?;
-        Ok(())
+        Ok(self.changes)
     }
 
     /// Saves a record made or changed here: validates it, checks what it refers to, stamps the
@@ -626,6 +648,12 @@ impl Writer<'_> {
             before.as_ref(),
             Some(&new.snapshot()),
         )?;
+        let what = if action == Action::Create {
+            ChangeKind::Created
+        } else {
+            ChangeKind::Updated
+        };
+        self.changes.push(R::KIND, &new.id, what);
         Ok(if action == Action::Create {
             Outcome::Created
         } else {
@@ -826,6 +854,12 @@ impl Writer<'_> {
         } else {
             Action::Restore
         };
+        let what = if when.is_some() {
+            ChangeKind::Deleted
+        } else {
+            ChangeKind::Restored
+        };
+        self.changes.push(kind, id, what);
         write_history(
             &self.tx,
             kind,

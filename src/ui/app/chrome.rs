@@ -122,6 +122,10 @@ impl ZoufangApp {
                     }
                     ui.separator();
                     self.attachment_limit_menu(ui);
+                    if ui.button(lang.pick("作者姓名…", "Author name…")).clicked() {
+                        ui.close();
+                        self.edit_author();
+                    }
                     ui.separator();
                     if ui.button(lang.pick("退出", "Quit")).clicked() {
                         ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);

@@ -1,7 +1,7 @@
 //! The problem list (问题清单): every finding in one sortable, filterable, virtual table with the
 //! rectification columns; overdue problems stand out.
 
-use super::{PagedRows, sort_header};
+use super::{PagedRows, arrow_step, release_row_focus, scrolled_to, sort_header, stepped_index};
 use crate::i18n::Lang;
 use crate::model::{Category, FindingId, FindingKind, Status, TopicId};
 use crate::store::{FindingFilter, FindingRow, FindingSort, Page};
@@ -32,6 +32,8 @@ pub struct ProblemsView {
     pub until: Option<NaiveDate>,
     sort: FindingSort,
     ascending: bool,
+    /// The selected row's index, as last drawn (↑/↓ move from it).
+    selected_index: Option<usize>,
     rows: PagedRows<(u64, FindingFilter, FindingSort, bool), FindingRow>,
 }
 
@@ -139,17 +141,73 @@ impl ProblemsView {
         });
     }
 
+    /// Puts the stored values of these edited findings and visits into the rows already fetched
+    /// (a record that can no longer be read keeps its row until the list is read again).
+    pub fn patch_rows<'a>(
+        &mut self,
+        store: &crate::store::Store,
+        findings: impl Iterator<Item = &'a str>,
+        visits: impl Iterator<Item = &'a str>,
+    ) {
+        let today = chrono::Local::now().date_naive();
+        for id in findings {
+            let Some(finding) = id
+                .parse::<FindingId>()
+                .ok()
+                .and_then(|id| store.finding(id).ok())
+            else {
+                continue;
+            };
+            self.rows.patch(|row| {
+                if row.finding.id == finding.id {
+                    row.overdue = finding.is_overdue(today);
+                    row.finding = finding.clone();
+                }
+            });
+        }
+        for id in visits {
+            let Some(visit) = id
+                .parse::<crate::model::VisitId>()
+                .ok()
+                .and_then(|id| store.visit(id).ok())
+            else {
+                continue;
+            };
+            self.rows.patch(|row| {
+                if row.finding.visit_id == visit.id {
+                    row.visit_date = visit.date;
+                    row.place = visit.place.clone();
+                    row.region = visit.region.clone();
+                }
+            });
+        }
+    }
+
     /// The view; `selected` is highlighted.
     pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared<'_>, selected: Option<FindingId>) {
         let lang = shared.lang;
         ui.heading(lang.pick("问题清单", "Problem list"));
         self.filters_ui(ui, shared);
         let filter = self.filter();
-        let store = &*shared.store;
+        let store = shared.store;
+        // Edits are patched in (`patch_rows`); creates and deletes read the list again.
+        let revision = shared.revisions.rows_of(&[
+            crate::store::RecordKind::Finding,
+            crate::store::RecordKind::Visit,
+        ]);
+        let mut failed = None;
         self.rows.refresh(
-            (shared.revision, filter.clone(), self.sort, self.ascending),
-            || store.count_findings(&filter).unwrap_or(0),
+            (revision, filter.clone(), self.sort, self.ascending),
+            || {
+                store.count_findings(&filter).unwrap_or_else(|err| {
+                    failed = Some(err);
+                    0
+                })
+            },
         );
+        if let Some(err) = failed {
+            shared.report::<()>(Err(err));
+        }
         ui.label(
             RichText::new(match lang {
                 Lang::Zh => format!("共 {} 条", self.rows.total()),
@@ -163,12 +221,31 @@ impl ProblemsView {
         let height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         let error = ui.visuals().error_fg_color;
         let mut open = None;
+        let mut scroll_to = None;
+        if selected.is_none() {
+            self.selected_index = None;
+        }
+        if let Some(step) = arrow_step(ui)
+            && let Some(next) = stepped_index(self.selected_index, step, total)
+            && let Some(r) = self.rows.get(next, |offset, limit| {
+                shared
+                    .store
+                    .list_findings(&filter, sort, ascending, Page { offset, limit })
+                    .unwrap_or_default()
+            })
+        {
+            open = Some(r.finding.id);
+            self.selected_index = Some(next);
+            scroll_to = Some(next);
+        }
+        let mut selected_index = self.selected_index;
+        let mut page_error = None;
         let topics = shared.topics;
         // Rows are clicked, not text-selected.
         ui.style_mut().interaction.selectable_labels = false;
         // Ten columns outgrow a narrow window: scroll sideways rather than hide the last ones.
         egui::ScrollArea::horizontal().show(ui, |ui| {
-            TableBuilder::new(ui)
+            scrolled_to(TableBuilder::new(ui), scroll_to)
                 .id_salt("problems-table")
                 .striped(true)
                 .resizable(true)
@@ -213,7 +290,10 @@ impl ProblemsView {
                         let Some(r) = self.rows.get(index, |offset, limit| {
                             store
                                 .list_findings(&filter, sort, ascending, Page { offset, limit })
-                                .unwrap_or_default()
+                                .unwrap_or_else(|err| {
+                                    page_error = Some(err);
+                                    Vec::new()
+                                })
                         }) else {
                             return;
                         };
@@ -228,6 +308,9 @@ impl ProblemsView {
                             }
                         };
                         row.set_selected(is_selected);
+                        if is_selected {
+                            selected_index = Some(index);
+                        }
                         row.col(|ui| {
                             ui.label(paint(r.visit_date.to_string()));
                         });
@@ -280,7 +363,12 @@ impl ProblemsView {
                 });
         });
         (self.sort, self.ascending) = new_sort;
+        self.selected_index = selected_index;
+        if let Some(err) = page_error {
+            shared.report::<()>(Err(err));
+        }
         if let Some(id) = open {
+            release_row_focus(ui);
             shared.send(AppCommand::OpenFinding(id));
         }
     }

@@ -90,13 +90,6 @@ impl SubjectEditor {
         }
     }
 
-    /// Writes pending changes now.
-    pub fn flush(&mut self, shared: &mut Shared<'_>, ctx: &egui::Context) {
-        if self.draft.autosave(shared.store, shared.lang, ctx, true) {
-            shared.data_changed();
-        }
-    }
-
     /// The editor.
     pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared<'_>) {
         let lang = shared.lang;
@@ -140,8 +133,6 @@ impl SubjectEditor {
         if typing || other {
             self.draft.changed(typing && !other);
         }
-        if self.draft.autosave(shared.store, lang, ui.ctx(), false) {
-            shared.data_changed();
-        }
+        self.draft.autosave(shared, ui.ctx(), false);
     }
 }

@@ -172,9 +172,13 @@ impl TopicsView {
                 archived: false,
                 meta: Default::default(),
             };
-            match shared.store.save_topic(&topic) {
-                Ok(_) => {
-                    shared.data_changed();
+            // Checked here so the dialog can say what is wrong; the shell writes it.
+            match topic.validate() {
+                Ok(()) => {
+                    shared.send(AppCommand::Save(
+                        crate::store::RecordKind::Topic,
+                        crate::store::FieldEdit::create(&topic),
+                    ));
                     shared.send(AppCommand::OpenTopic(topic.id));
                     self.new_topic = None;
                 }
@@ -209,13 +213,6 @@ impl TopicEditor {
     pub fn new(topic: Topic) -> Self {
         TopicEditor {
             draft: Draft::existing(topic),
-        }
-    }
-
-    /// Writes pending changes now.
-    pub fn flush(&mut self, shared: &mut Shared<'_>, ctx: &egui::Context) {
-        if self.draft.autosave(shared.store, shared.lang, ctx, true) {
-            shared.data_changed();
         }
     }
 
@@ -279,8 +276,6 @@ impl TopicEditor {
         if typing || other {
             self.draft.changed(typing && !other);
         }
-        if self.draft.autosave(shared.store, lang, ui.ctx(), false) {
-            shared.data_changed();
-        }
+        self.draft.autosave(shared, ui.ctx(), false);
     }
 }

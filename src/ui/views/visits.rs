@@ -1,6 +1,6 @@
 //! The Visits view: a sortable, virtual list of visits.
 
-use super::{PagedRows, sort_header};
+use super::{PagedRows, arrow_step, release_row_focus, scrolled_to, sort_header, stepped_index};
 use crate::i18n::Lang;
 use crate::model::VisitId;
 use crate::store::{Page, VisitFilter, VisitRow, VisitSort};
@@ -16,6 +16,8 @@ pub struct VisitsView {
     pub unannounced_only: bool,
     sort: VisitSort,
     ascending: bool,
+    /// The selected row's index, as last drawn (↑/↓ move from it).
+    selected_index: Option<usize>,
     rows: PagedRows<(u64, VisitFilter, VisitSort, bool), VisitRow>,
 }
 
@@ -25,6 +27,28 @@ impl VisitsView {
             text: Some(self.text.trim().to_owned()).filter(|t| !t.is_empty()),
             unannounced: self.unannounced_only.then_some(true),
             ..VisitFilter::default()
+        }
+    }
+
+    /// Puts the stored values of these edited visits into the rows already fetched.
+    pub fn patch_rows<'a>(
+        &mut self,
+        store: &crate::store::Store,
+        visits: impl Iterator<Item = &'a str>,
+    ) {
+        for id in visits {
+            let Some(visit) = id
+                .parse::<VisitId>()
+                .ok()
+                .and_then(|id| store.visit(id).ok())
+            else {
+                continue;
+            };
+            self.rows.patch(|row| {
+                if row.visit.id == visit.id {
+                    row.visit = visit.clone();
+                }
+            });
         }
     }
 
@@ -47,11 +71,25 @@ impl VisitsView {
             );
         });
         let filter = self.filter();
-        let store = &*shared.store;
+        let store = shared.store;
+        // Edits are patched in (`patch_rows`); creates and deletes read the list again.
+        let revision = shared.revisions.rows_of(&[
+            crate::store::RecordKind::Visit,
+            crate::store::RecordKind::Finding,
+        ]);
+        let mut failed = None;
         self.rows.refresh(
-            (shared.revision, filter.clone(), self.sort, self.ascending),
-            || store.count_visits(&filter).unwrap_or(0),
+            (revision, filter.clone(), self.sort, self.ascending),
+            || {
+                store.count_visits(&filter).unwrap_or_else(|err| {
+                    failed = Some(err);
+                    0
+                })
+            },
         );
+        if let Some(err) = failed {
+            shared.report::<()>(Err(err));
+        }
         ui.label(
             egui::RichText::new(match lang {
                 Lang::Zh => format!("共 {} 次走访", self.rows.total()),
@@ -64,9 +102,28 @@ impl VisitsView {
         let total = self.rows.total();
         let text_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         let mut open = None;
+        let mut scroll_to = None;
+        if selected.is_none() {
+            self.selected_index = None;
+        }
+        if let Some(step) = arrow_step(ui)
+            && let Some(next) = stepped_index(self.selected_index, step, total)
+            && let Some(r) = self.rows.get(next, |offset, limit| {
+                shared
+                    .store
+                    .list_visits(&filter, sort, ascending, Page { offset, limit })
+                    .unwrap_or_default()
+            })
+        {
+            open = Some(r.visit.id);
+            self.selected_index = Some(next);
+            scroll_to = Some(next);
+        }
+        let mut selected_index = self.selected_index;
+        let mut page_error = None;
         // Rows are clicked, not text-selected.
         ui.style_mut().interaction.selectable_labels = false;
-        TableBuilder::new(ui)
+        scrolled_to(TableBuilder::new(ui), scroll_to)
             .id_salt("visits-table")
             .striped(true)
             .resizable(true)
@@ -103,12 +160,18 @@ impl VisitsView {
                     let Some(r) = self.rows.get(index, |offset, limit| {
                         store
                             .list_visits(&filter, sort, ascending, Page { offset, limit })
-                            .unwrap_or_default()
+                            .unwrap_or_else(|err| {
+                                page_error = Some(err);
+                                Vec::new()
+                            })
                     }) else {
                         return;
                     };
                     let v = &r.visit;
                     row.set_selected(selected == Some(v.id));
+                    if selected == Some(v.id) {
+                        selected_index = Some(index);
+                    }
                     row.col(|ui| {
                         ui.label(v.date.to_string());
                     });
@@ -138,7 +201,12 @@ impl VisitsView {
                 });
             });
         (self.sort, self.ascending) = new_sort;
+        self.selected_index = selected_index;
+        if let Some(err) = page_error {
+            shared.report::<()>(Err(err));
+        }
         if let Some(id) = open {
+            release_row_focus(ui);
             shared.send(AppCommand::OpenVisit(id));
         }
     }
