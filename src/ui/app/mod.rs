@@ -29,6 +29,7 @@ use std::sync::{Arc, Mutex};
 mod chrome;
 mod commands;
 mod dialogs;
+mod ledger;
 mod panels;
 mod sync;
 
@@ -250,6 +251,8 @@ pub struct ZoufangApp {
     /// Attaching files or opening one with the system's viewer; says what it did.
     file_job: Option<super::jobs::Job<String>>,
     thumbnails: Arc<Mutex<Thumbnails>>,
+    /// The open preview of a ledger import (File → 导入台账…).
+    ledger_preview: Option<super::ledger::LedgerPreview>,
 }
 
 const SEARCH_ID: &str = "search-box";
@@ -290,6 +293,7 @@ impl ZoufangApp {
             commands: Vec::new(),
             file_job: None,
             thumbnails: Arc::default(),
+            ledger_preview: None,
         };
         app.open_database(db);
         app
@@ -394,6 +398,7 @@ impl ZoufangApp {
         self.bundles_ui(&ctx);
         self.about_ui(&ctx);
         self.author_dialog_ui(&ctx);
+        self.ledger_ui(&ctx);
         self.drain_commands(&ctx);
     }
 
