@@ -505,3 +505,55 @@ fn an_exported_workbook_imports_back_without_change() {
 fn an_exported_csv_imports_back_without_change() {
     round_trip(ExportFormat::Csv, "csv");
 }
+
+#[test]
+fn the_sheet_is_chosen_by_name_and_a_missing_one_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store_in(dir.path());
+    let path = dir.path().join("两批.xlsx");
+    let mut book = Workbook::new();
+    book.add_worksheet()
+        .set_name("说明")
+        .unwrap()
+        .write_string(0, 0, "填表说明")
+        .unwrap();
+    let sheet = book.add_worksheet().set_name("第二批").unwrap();
+    for (c, h) in ["序号", "问题表现", "整改措施", "整改时限"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["1", "窗口排队时间长", "增设自助终端", "2026年7月1日"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16, *v).unwrap();
+    }
+    book.save(&path).unwrap();
+
+    let second = ImportOptions {
+        read: zoufang::ledger::ReadOptions {
+            sheet: Some("第二批".to_owned()),
+            map: Vec::new(),
+        },
+        ..options()
+    };
+    assert_eq!(
+        import_ledger(&mut store, &path, &second).unwrap().created,
+        1
+    );
+    let missing = ImportOptions {
+        read: zoufang::ledger::ReadOptions {
+            sheet: Some("第三批".to_owned()),
+            map: Vec::new(),
+        },
+        ..options()
+    };
+    let error = import_ledger(&mut store, &path, &missing).unwrap_err();
+    let message = zoufang::i18n::Localized::localized(&error, zoufang::i18n::Lang::Zh);
+    assert!(
+        message.contains("第三批") && message.contains("说明, 第二批"),
+        "{message}"
+    );
+}

@@ -92,6 +92,11 @@ fn a_bad_row_is_refused_with_exit_1_and_named_by_row_and_column() {
         "{error}"
     );
 
+    let (code, preview) = json(
+        &db,
+        &["import-table", "--dry-run", ledger.to_str().unwrap()],
+    );
+    assert_eq!((code, preview["errors"][0]["row"].clone()), (1, 5.into()));
     let output = zoufang(&db)
         .args(["import-table", ledger.to_str().unwrap()])
         .output()

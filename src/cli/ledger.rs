@@ -86,7 +86,8 @@ pub fn import(ctx: &mut Context, args: &ImportTableArgs) -> Result<(), CliError>
     } else {
         print_report(ctx, &report)?;
     }
-    if report.refused() {
+    // A preview of a ledger with errors fails too: the same file would be refused.
+    if !report.errors.is_empty() && !args.skip_bad_rows {
         return Err(ledger::LedgerError::BadRows(report.errors).into());
     }
     Ok(())

@@ -182,7 +182,7 @@ pub fn yes_no(text: &str) -> Result<Option<bool>, String> {
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     match t.to_lowercase().as_str() {
         "" => Ok(None),
-        "是" | "√" | "✓" | "y" | "yes" | "已销号" | "已" | "销号" | "true" | "1" => {
+        "是" | "√" | "\u{2713}" | "y" | "yes" | "已销号" | "已" | "销号" | "true" | "1" => {
             Ok(Some(true))
         }
         "否" | "×" | "n" | "no" | "未销号" | "未" | "false" | "0" => Ok(Some(false)),

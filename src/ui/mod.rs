@@ -9,6 +9,7 @@ pub mod editors;
 pub mod fonts;
 pub mod history;
 pub mod jobs;
+pub mod ledger;
 pub mod settings;
 pub mod views;
 pub mod widgets;

@@ -120,6 +120,7 @@ impl ZoufangApp {
                         ui.close();
                         self.bundles.open_export();
                     }
+                    self.ledger_menu_ui(ui);
                     ui.separator();
                     self.attachment_limit_menu(ui);
                     if ui.button(lang.pick("作者姓名…", "Author name…")).clicked() {

@@ -30,6 +30,7 @@ mod chrome;
 mod commands;
 mod dialogs;
 mod layout;
+mod ledger;
 mod panels;
 mod sync;
 
@@ -251,6 +252,8 @@ pub struct ZoufangApp {
     /// Attaching files or opening one with the system's viewer; says what it did.
     file_job: Option<super::jobs::Job<String>>,
     thumbnails: Arc<Mutex<Thumbnails>>,
+    /// The open preview of a ledger import (File → 导入台账…).
+    ledger_preview: Option<super::ledger::LedgerPreview>,
 }
 
 const SEARCH_ID: &str = "search-box";
@@ -291,6 +294,7 @@ impl ZoufangApp {
             commands: Vec::new(),
             file_job: None,
             thumbnails: Arc::default(),
+            ledger_preview: None,
         };
         app.open_database(db);
         app
@@ -394,6 +398,7 @@ impl ZoufangApp {
         self.bundles_ui(&ctx);
         self.about_ui(&ctx);
         self.author_dialog_ui(&ctx);
+        self.ledger_ui(&ctx);
         self.drain_commands(&ctx);
     }
 
