@@ -428,3 +428,113 @@ fn the_import_says_whom_a_bundle_is_from_and_leads_to_its_conflicts() {
     assert_eq!(h.state().view(), View::Conflicts);
     assert!(h.query_by_label("采用对方版本").is_some());
 }
+
+#[test]
+fn arrow_keys_move_through_the_visit_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, visit, _) = db_with_problem(&dir, "李强");
+    let mut store = Store::open(&path).unwrap();
+    let other = Visit::new(day(2026, 6, 1), "街道综合养老服务中心");
+    store.save_visit(&other).unwrap();
+    // Newest first: the June visit, then the May one, opened with a click.
+    let mut h = harness(app_on(&path));
+    h.run();
+    h.get_by_label("城西养老院").click();
+    h.run();
+    assert_eq!(h.state().selected_id(), Some(visit.id.to_string()));
+    h.key_press(egui::Key::ArrowUp);
+    h.run();
+    assert_eq!(h.state().selected_id(), Some(other.id.to_string()));
+    h.key_press(egui::Key::ArrowUp);
+    h.run();
+    assert_eq!(
+        h.state().selected_id(),
+        Some(other.id.to_string()),
+        "the first row stays"
+    );
+    h.key_press(egui::Key::ArrowDown);
+    h.run();
+    assert_eq!(h.state().selected_id(), Some(visit.id.to_string()));
+}
+
+#[test]
+fn an_edit_shows_in_the_problem_list_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _, finding) = db_with_problem(&dir, "李强");
+    let mut app = app_on(&path);
+    app.settings.view = View::Problems;
+    app.command(AppCommand::OpenFinding(finding.id));
+    let mut h = harness(app);
+    h.run();
+    type_into(&mut h, "责任人", "张伟");
+    let_autosave_run(&mut h);
+    assert!(
+        h.query_by_label("张伟").is_some(),
+        "the list's row shows the new responsible person"
+    );
+}
+
+#[test]
+fn a_count_typed_digit_by_digit_is_saved_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, visit, _) = db_with_problem(&dir, "李强");
+    let mut h = harness_showing(&path, AppCommand::OpenVisit(visit.id));
+    let field = "走访党员群众（人）";
+    h.get_by_label(field).focus();
+    h.run();
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    for digit in ["1", "2"] {
+        h.get_by_label(field).type_text(digit);
+        h.run();
+        std::thread::sleep(Duration::from_millis(550));
+        h.run();
+    }
+    h.key_press(egui::Key::Enter);
+    let_autosave_run(&mut h);
+    assert_eq!(
+        Store::open(&path)
+            .unwrap()
+            .visit(visit.id)
+            .unwrap()
+            .people_met,
+        12
+    );
+    assert_eq!(
+        updates(&path, &visit.id.to_string()),
+        1,
+        "12 is one edit, never 1 first"
+    );
+}
+
+#[test]
+fn fields_stay_in_place_when_an_error_comes_and_goes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _, _) = db_with_problem(&dir, "李强");
+    let mut h = harness_showing(&path, AppCommand::NewVisit);
+    // Its top edge, to a pixel: a jump is a whole line of text.
+    let region = |h: &Harness<'static, ZoufangApp>| {
+        h.get_by_role_and_label(Role::TextInput, "所在区域")
+            .rect()
+            .top()
+            .round()
+    };
+    let before = region(&h);
+    type_into(&mut h, "走访地点", "城");
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    assert!(
+        h.query_by_label_contains("不能为空").is_some(),
+        "an emptied required field says so"
+    );
+    assert_eq!(
+        region(&h),
+        before,
+        "the error line does not push the fields down"
+    );
+    h.get_by_role_and_label(Role::TextInput, "走访地点")
+        .type_text("城西");
+    h.run();
+    assert!(h.query_by_label_contains("不能为空").is_none());
+    assert_eq!(region(&h), before);
+}

@@ -197,10 +197,6 @@ impl ZoufangApp {
                 {
                     Ok((_, changed)) => {
                         changes = changed;
-                        let is_attachment = changes
-                            .changes
-                            .first()
-                            .is_some_and(|c| c.kind == RecordKind::Attachment);
                         if self.editor.as_ref().is_some_and(|e| e.draft_id() == *id) {
                             self.editor = None;
                         }
@@ -208,9 +204,8 @@ impl ZoufangApp {
                             Lang::Zh => format!("已移入回收站：{title}（Ctrl+Z 撤销）"),
                             Lang::En => format!("Moved to the Trash: {title} (Ctrl+Z to undo)"),
                         });
-                        if !is_attachment || self.editor.is_none() {
-                            self.last_deleted = Some((id.clone(), title));
-                        }
+                        // Ctrl+Z brings back what went last, an attachment as well.
+                        self.last_deleted = Some((id.clone(), title));
                     }
                     Err(err) => message = Some(err.localized(lang)),
                 }

@@ -327,16 +327,14 @@ impl ZoufangApp {
         // A write-protected file (a colleague's database on a CD, a locked share) opens for reading.
         match Store::open_or_read_only(&path) {
             Ok(mut store) => {
-                // The name is asked once per user: a new database takes the remembered one.
+                // The name is asked once per user: a new database takes the one the user typed
+                // (not that of a colleague's database opened first).
                 if store.author().is_empty()
                     && !store.is_read_only()
                     && let Some(name) = self.settings.author.clone()
                     && let Err(err) = store.set_author(&name)
                 {
                     self.message = Some(err.localized(self.settings.lang));
-                }
-                if !store.author().is_empty() && self.settings.author.is_none() {
-                    self.settings.author = Some(store.author().to_owned());
                 }
                 self.author_input = store.author().to_owned();
                 self.store = Some(store);
@@ -380,6 +378,7 @@ impl ZoufangApp {
         let thumbnails = self.thumbnails.clone();
         ctx.data_mut(|d| d.insert_temp(super::attachments::thumbnails_id(), thumbnails));
         self.poll_file_job(&ctx);
+        self.keep_watching(&ctx);
         self.shortcuts(&ctx);
         self.undo_shortcut(&ctx);
         self.top_bar_ui(ui);

@@ -13,6 +13,9 @@ const DATA_VERSION_POLL: Duration = Duration::from_secs(1);
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Revisions {
     per_kind: [u64; RecordKind::ALL.len()],
+    /// Bumped only when records of a kind are created, deleted or restored: the rows of a long
+    /// list change then; an updated record is patched into the list in place instead.
+    rows_per_kind: [u64; RecordKind::ALL.len()],
     /// Bumped when something changed that no change event names (an import, a resolved
     /// conflict, another window): every cache is read again.
     everything: u64,
@@ -23,6 +26,14 @@ impl Revisions {
     pub fn of(&self, kinds: &[RecordKind]) -> u64 {
         kinds.iter().fold(self.everything, |sum, kind| {
             sum.wrapping_add(self.per_kind[Self::index(*kind)])
+        })
+    }
+
+    /// A number that changes whenever records of one of `kinds` are created, deleted or
+    /// restored (not when one is edited).
+    pub fn rows_of(&self, kinds: &[RecordKind]) -> u64 {
+        kinds.iter().fold(self.everything, |sum, kind| {
+            sum.wrapping_add(self.rows_per_kind[Self::index(*kind)])
         })
     }
 
@@ -83,6 +94,26 @@ impl ZoufangApp {
             if changes.touches_kind(kind) {
                 self.revisions.bump(kind);
             }
+            if changes.changes_count_of(kind) {
+                self.revisions.rows_per_kind[Revisions::index(kind)] += 1;
+            }
+        }
+        // Edited records are patched into the long lists in place: on 100 000 findings, counting
+        // and sorting again after every keystroke's save would cost seconds.
+        if let Some(store) = &self.store {
+            let edited = |kind| {
+                changes
+                    .changes
+                    .iter()
+                    .filter(move |c| c.kind == kind && c.what == crate::store::ChangeKind::Updated)
+                    .map(|c| c.id.as_str())
+            };
+            self.problems.patch_rows(
+                store,
+                edited(RecordKind::Finding),
+                edited(RecordKind::Visit),
+            );
+            self.visits.patch_rows(store, edited(RecordKind::Visit));
         }
         self.stale.topics |= changes.touches_kind(RecordKind::Topic);
         self.stale.subjects |= changes.touches_kind(RecordKind::Subject);
@@ -156,6 +187,14 @@ impl ZoufangApp {
                 }
             }
             Err(err) => self.message = Some(err.localized(self.settings.lang)),
+        }
+    }
+
+    /// While a record is open, wakes the window once a second so a change another window
+    /// makes to it shows without waiting for the user to move the mouse.
+    pub(super) fn keep_watching(&self, ctx: &egui::Context) {
+        if self.editor.is_some() {
+            ctx.request_repaint_after(DATA_VERSION_POLL);
         }
     }
 

@@ -46,6 +46,11 @@ impl<K: PartialEq, T> PagedRows<K, T> {
         self.key = None;
     }
 
+    /// Changes every row fetched so far in place (a record edited since it was fetched).
+    pub fn patch(&mut self, mut change: impl FnMut(&mut T)) {
+        self.pages.values_mut().flatten().for_each(&mut change);
+    }
+
     /// How many rows the query has.
     pub fn total(&self) -> usize {
         self.total
@@ -64,7 +69,7 @@ impl<K: PartialEq, T> PagedRows<K, T> {
 
 /// ↑ or ↓ pressed while no field has the keyboard: −1 or +1 (moving through a list).
 pub fn arrow_step(ui: &egui::Ui) -> Option<isize> {
-    if ui.ctx().memory(|m| m.focused().is_some()) {
+    if ui.ctx().text_edit_focused() {
         return None;
     }
     ui.input(|i| {
@@ -76,6 +81,16 @@ pub fn arrow_step(ui: &egui::Ui) -> Option<isize> {
             None
         }
     })
+}
+
+/// Lets go of the keyboard focus a clicked row took, so the list's keys (↑/↓, Delete) work
+/// after a click as they do after opening a record any other way.
+pub fn release_row_focus(ui: &egui::Ui) {
+    ui.ctx().memory_mut(|m| {
+        if let Some(id) = m.focused() {
+            m.surrender_focus(id);
+        }
+    });
 }
 
 /// The table, scrolled to `row` when one is given (the row ↑/↓ moved to).

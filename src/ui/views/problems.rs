@@ -1,7 +1,7 @@
 //! The problem list (问题清单): every finding in one sortable, filterable, virtual table with the
 //! rectification columns; overdue problems stand out.
 
-use super::{PagedRows, arrow_step, scrolled_to, sort_header, stepped_index};
+use super::{PagedRows, arrow_step, release_row_focus, scrolled_to, sort_header, stepped_index};
 use crate::i18n::Lang;
 use crate::model::{Category, FindingId, FindingKind, Status, TopicId};
 use crate::store::{FindingFilter, FindingRow, FindingSort, Page};
@@ -141,6 +141,48 @@ impl ProblemsView {
         });
     }
 
+    /// Puts the stored values of these edited findings and visits into the rows already fetched
+    /// (a record that can no longer be read keeps its row until the list is read again).
+    pub fn patch_rows<'a>(
+        &mut self,
+        store: &crate::store::Store,
+        findings: impl Iterator<Item = &'a str>,
+        visits: impl Iterator<Item = &'a str>,
+    ) {
+        let today = chrono::Local::now().date_naive();
+        for id in findings {
+            let Some(finding) = id
+                .parse::<FindingId>()
+                .ok()
+                .and_then(|id| store.finding(id).ok())
+            else {
+                continue;
+            };
+            self.rows.patch(|row| {
+                if row.finding.id == finding.id {
+                    row.overdue = finding.is_overdue(today);
+                    row.finding = finding.clone();
+                }
+            });
+        }
+        for id in visits {
+            let Some(visit) = id
+                .parse::<crate::model::VisitId>()
+                .ok()
+                .and_then(|id| store.visit(id).ok())
+            else {
+                continue;
+            };
+            self.rows.patch(|row| {
+                if row.finding.visit_id == visit.id {
+                    row.visit_date = visit.date;
+                    row.place = visit.place.clone();
+                    row.region = visit.region.clone();
+                }
+            });
+        }
+    }
+
     /// The view; `selected` is highlighted.
     pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared<'_>, selected: Option<FindingId>) {
         let lang = shared.lang;
@@ -148,7 +190,8 @@ impl ProblemsView {
         self.filters_ui(ui, shared);
         let filter = self.filter();
         let store = shared.store;
-        let revision = shared.revisions.of(&[
+        // Edits are patched in (`patch_rows`); creates and deletes read the list again.
+        let revision = shared.revisions.rows_of(&[
             crate::store::RecordKind::Finding,
             crate::store::RecordKind::Visit,
         ]);
@@ -196,6 +239,7 @@ impl ProblemsView {
             scroll_to = Some(next);
         }
         let mut selected_index = self.selected_index;
+        let mut page_error = None;
         let topics = shared.topics;
         // Rows are clicked, not text-selected.
         ui.style_mut().interaction.selectable_labels = false;
@@ -248,7 +292,10 @@ impl ProblemsView {
                         let Some(r) = self.rows.get(index, |offset, limit| {
                             store
                                 .list_findings(&filter, sort, ascending, Page { offset, limit })
-                                .unwrap_or_default()
+                                .unwrap_or_else(|err| {
+                                    page_error = Some(err);
+                                    Vec::new()
+                                })
                         }) else {
                             return;
                         };
@@ -320,7 +367,11 @@ impl ProblemsView {
         });
         (self.sort, self.ascending) = new_sort;
         self.selected_index = selected_index;
+        if let Some(err) = page_error {
+            shared.report::<()>(Err(err));
+        }
         if let Some(id) = open {
+            release_row_focus(ui);
             shared.send(AppCommand::OpenFinding(id));
         }
     }

@@ -1,6 +1,6 @@
 //! The Visits view: a sortable, virtual list of visits.
 
-use super::{PagedRows, arrow_step, scrolled_to, sort_header, stepped_index};
+use super::{PagedRows, arrow_step, release_row_focus, scrolled_to, sort_header, stepped_index};
 use crate::i18n::Lang;
 use crate::model::VisitId;
 use crate::store::{Page, VisitFilter, VisitRow, VisitSort};
@@ -30,6 +30,28 @@ impl VisitsView {
         }
     }
 
+    /// Puts the stored values of these edited visits into the rows already fetched.
+    pub fn patch_rows<'a>(
+        &mut self,
+        store: &crate::store::Store,
+        visits: impl Iterator<Item = &'a str>,
+    ) {
+        for id in visits {
+            let Some(visit) = id
+                .parse::<VisitId>()
+                .ok()
+                .and_then(|id| store.visit(id).ok())
+            else {
+                continue;
+            };
+            self.rows.patch(|row| {
+                if row.visit.id == visit.id {
+                    row.visit = visit.clone();
+                }
+            });
+        }
+    }
+
     /// The view; `selected` is highlighted.
     pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared<'_>, selected: Option<VisitId>) {
         let lang = shared.lang;
@@ -50,7 +72,8 @@ impl VisitsView {
         });
         let filter = self.filter();
         let store = shared.store;
-        let revision = shared.revisions.of(&[
+        // Edits are patched in (`patch_rows`); creates and deletes read the list again.
+        let revision = shared.revisions.rows_of(&[
             crate::store::RecordKind::Visit,
             crate::store::RecordKind::Finding,
         ]);
@@ -97,6 +120,7 @@ impl VisitsView {
             scroll_to = Some(next);
         }
         let mut selected_index = self.selected_index;
+        let mut page_error = None;
         // Rows are clicked, not text-selected.
         ui.style_mut().interaction.selectable_labels = false;
         scrolled_to(TableBuilder::new(ui), scroll_to)
@@ -136,7 +160,10 @@ impl VisitsView {
                     let Some(r) = self.rows.get(index, |offset, limit| {
                         store
                             .list_visits(&filter, sort, ascending, Page { offset, limit })
-                            .unwrap_or_default()
+                            .unwrap_or_else(|err| {
+                                page_error = Some(err);
+                                Vec::new()
+                            })
                     }) else {
                         return;
                     };
@@ -175,7 +202,11 @@ impl VisitsView {
             });
         (self.sort, self.ascending) = new_sort;
         self.selected_index = selected_index;
+        if let Some(err) = page_error {
+            shared.report::<()>(Err(err));
+        }
         if let Some(id) = open {
+            release_row_focus(ui);
             shared.send(AppCommand::OpenVisit(id));
         }
     }
