@@ -182,10 +182,10 @@ fn the_problem_list_keeps_status_deadline_owner_and_unit_in_sight() {
             .command(zoufang::ui::app::AppCommand::ShowView(View::Problems));
         h.run();
         // Where a column's header ends: the node labelled so on the header row (the row of
-        // 走访日期, the list's first column).
+        // 标题, the list's first column).
         let right_edge = |h: &Harness<'static, ZoufangApp>, label: &str| {
             let header = h
-                .get_all_by_label_contains("走访日期")
+                .get_all_by_label_contains("标题")
                 .map(|n| n.rect())
                 .min_by(|a, b| a.left().total_cmp(&b.left()))
                 .unwrap();

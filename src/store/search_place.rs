@@ -82,20 +82,16 @@ pub(super) fn follow_visit(tx: &Transaction<'_>, visit: &StoredRecord) -> Result
 }
 
 /// Re-indexes every live finding (a migration's step: older databases indexed findings without
-/// their visit's place).
+/// their visit's place). One finding in memory at a time: a database may hold 100 000.
 pub(super) fn reindex_all_findings(tx: &Transaction<'_>) -> Result<()> {
-    let sql = format!(
-        "SELECT {} FROM finding f WHERE f.deleted_at IS NULL",
-        select_list(RecordKind::Finding, "f")
-    );
-    let findings: Vec<StoredRecord> = tx
-        .prepare(&sql)?
-        .query_map([], |row| Ok(read_row(RecordKind::Finding, row, 0)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?
-        .into_iter()
-        .collect::<Result<_>>()?;
-    for finding in &findings {
-        super::search::reindex(tx, finding)?;
+    let ids: Vec<String> = tx
+        .prepare("SELECT id FROM finding WHERE deleted_at IS NULL")?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in &ids {
+        if let Some(finding) = super::record::load(tx, RecordKind::Finding, id)? {
+            super::search::reindex(tx, &finding)?;
+        }
     }
     Ok(())
 }

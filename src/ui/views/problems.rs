@@ -252,12 +252,12 @@ impl ProblemsView {
                 .sense(egui::Sense::click())
                 // What a 问题台账 is read for comes first (title, status, deadline, owner,
                 // unit), so it stays in sight beside the editor at 1024 points wide.
-                .column(Column::initial(84.0).at_least(80.0))
-                .column(Column::initial(150.0).at_least(90.0).clip(true))
-                .column(Column::initial(104.0).clip(true))
+                .column(Column::initial(130.0).at_least(90.0).clip(true))
+                .column(Column::initial(100.0).clip(true))
                 .column(Column::initial(84.0))
                 .column(Column::initial(56.0).clip(true))
-                .column(Column::initial(90.0).clip(true))
+                .column(Column::initial(84.0).clip(true))
+                .column(Column::initial(84.0).at_least(80.0))
                 .column(Column::initial(110.0).clip(true))
                 .column(Column::initial(58.0).clip(true))
                 .column(Column::initial(66.0).clip(true))
@@ -265,12 +265,12 @@ impl ProblemsView {
                 .header(height + 4.0, |mut header| {
                     let (s, a) = &mut new_sort;
                     for (label, this) in [
-                        (lang.pick("走访日期", "Visited"), Some(FindingSort::Date)),
                         (lang.pick("标题", "Title"), Some(FindingSort::Title)),
                         (lang.pick("状态", "Status"), Some(FindingSort::Status)),
                         (lang.pick("时限", "Deadline"), Some(FindingSort::Deadline)),
                         (lang.pick("责任人", "Owner"), Some(FindingSort::Owner)),
                         (lang.pick("责任单位", "Unit"), None),
+                        (lang.pick("走访日期", "Visited"), Some(FindingSort::Date)),
                         (lang.pick("地点", "Place"), Some(FindingSort::Place)),
                         (lang.pick("类型", "Kind"), Some(FindingSort::Kind)),
                         (lang.pick("类别", "Category"), Some(FindingSort::Category)),
@@ -314,9 +314,6 @@ impl ProblemsView {
                             selected_index = Some(index);
                         }
                         row.col(|ui| {
-                            ui.label(paint(r.visit_date.to_string()));
-                        });
-                        row.col(|ui| {
                             cut_label(ui, paint(f.title.clone()));
                         });
                         row.col(|ui| {
@@ -340,6 +337,9 @@ impl ProblemsView {
                         });
                         row.col(|ui| {
                             cut_label(ui, RichText::new(&f.owner_unit));
+                        });
+                        row.col(|ui| {
+                            ui.label(paint(r.visit_date.to_string()));
                         });
                         row.col(|ui| {
                             cut_label(ui, paint(r.place.clone()));
