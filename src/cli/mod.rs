@@ -223,7 +223,11 @@ impl Localized for CliError {
                 format!("{format} 是二进制格式，请用 --out 文件名 指定输出文件")
             }
             (CliError::Write(path, e), Lang::Zh) => {
-                format!("无法写入文件（{e}）：{}", path.display())
+                format!(
+                    "无法写入文件（{}）：{}",
+                    crate::paths::io_reason_zh(e),
+                    path.display()
+                )
             }
             (CliError::NoSuchFolder(path), Lang::Zh) => format!(
                 "数据库所在的文件夹不存在（不会自动创建，请检查 --db）：{}",
