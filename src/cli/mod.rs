@@ -340,28 +340,40 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         lang,
         json: cli.json,
     };
+    run_on(&mut ctx, command).map_err(|e| match e {
+        // SQLite reports a busy, read-only or damaged file without its name: the database's.
+        CliError::Store(e) => CliError::Store(e.at(&db)),
+        CliError::Bundle(crate::bundle::BundleError::Store(e)) => {
+            CliError::Bundle(crate::bundle::BundleError::Store(e.at(&db)))
+        }
+        other => other,
+    })
+}
+
+/// Runs a subcommand on the open database.
+fn run_on(ctx: &mut Context, command: &Command) -> Result<(), CliError> {
     match command {
-        Command::Visit(cmd) => visit::run(&mut ctx, cmd),
-        Command::Finding(cmd) => finding::run(&mut ctx, cmd),
-        Command::Topic(cmd) => topic::run(&mut ctx, cmd),
-        Command::Subject(cmd) => subject::run(&mut ctx, cmd),
-        Command::Attach(args) => attach::attach(&mut ctx, args),
-        Command::Attachments(args) => attach::list(&ctx, args),
-        Command::Detach(args) => attach::detach(&mut ctx, args),
-        Command::Extract(args) => attach::extract(&ctx, args),
-        Command::AttachmentLimit { mb } => attach::limit(&mut ctx, *mb),
-        Command::List(args) => list::run(&ctx, args),
-        Command::Show { id } => show::run(&ctx, id),
-        Command::Search { text, limit } => show::search(&ctx, &text.join(" "), *limit),
-        Command::Demo(args) => demo::run(&mut ctx, args),
-        Command::Summary(args) => summary::run(&ctx, args),
-        Command::Export(args) => export::run(&ctx, args),
-        Command::Import(args) => import::run(&mut ctx, args),
-        Command::Conflicts(args) => conflicts::run(&mut ctx, args),
-        Command::Imports => conflicts::imports(&ctx),
-        Command::Digest(args) => digest::run(&ctx, args),
-        Command::Verify(args) => verify::run(&ctx, args),
-        Command::Backup { out } => backup::backup(&ctx, out.as_deref()),
+        Command::Visit(cmd) => visit::run(ctx, cmd),
+        Command::Finding(cmd) => finding::run(ctx, cmd),
+        Command::Topic(cmd) => topic::run(ctx, cmd),
+        Command::Subject(cmd) => subject::run(ctx, cmd),
+        Command::Attach(args) => attach::attach(ctx, args),
+        Command::Attachments(args) => attach::list(ctx, args),
+        Command::Detach(args) => attach::detach(ctx, args),
+        Command::Extract(args) => attach::extract(ctx, args),
+        Command::AttachmentLimit { mb } => attach::limit(ctx, *mb),
+        Command::List(args) => list::run(ctx, args),
+        Command::Show { id } => show::run(ctx, id),
+        Command::Search { text, limit } => show::search(ctx, &text.join(" "), *limit),
+        Command::Demo(args) => demo::run(ctx, args),
+        Command::Summary(args) => summary::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
+        Command::Import(args) => import::run(ctx, args),
+        Command::Conflicts(args) => conflicts::run(ctx, args),
+        Command::Imports => conflicts::imports(ctx),
+        Command::Digest(args) => digest::run(ctx, args),
+        Command::Verify(args) => verify::run(ctx, args),
+        Command::Backup { out } => backup::backup(ctx, out.as_deref()),
         Command::Restore { .. } | Command::Backups => Ok(()),
         Command::Author { name } => {
             if let Some(name) = name {
