@@ -7,6 +7,7 @@ pub mod backup;
 pub mod collation;
 mod error;
 mod history;
+mod imports;
 mod people;
 mod query;
 mod record;
