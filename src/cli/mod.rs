@@ -292,6 +292,20 @@ impl Cli {
             .unwrap_or_else(Lang::from_system)
     }
 
+    /// Refuses a database named with `--db` (or `ZOUFANG_DB`) in a folder that does not exist:
+    /// a typing mistake must not leave a trail of new folders (only the default data folder is
+    /// made). The window checks the same before it opens.
+    pub fn check_db_folder(&self) -> Result<(), CliError> {
+        let db = self.db_path();
+        if self.db.is_some()
+            && let Some(folder) = db.parent().filter(|p| !p.as_os_str().is_empty())
+            && !folder.is_dir()
+        {
+            return Err(CliError::NoSuchFolder(folder.to_owned()));
+        }
+        Ok(())
+    }
+
     /// The database path: `--db`, `ZOUFANG_DB`, the demo database, or the default.
     pub fn db_path(&self) -> PathBuf {
         match (&self.db, self.demo) {
@@ -305,14 +319,7 @@ impl Cli {
 /// Runs a subcommand; the caller prints the error and exits 1 on `Err`.
 pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
     let (db, lang) = (cli.db_path(), cli.language());
-    // A database named on the command line lives in a folder that exists: a typing mistake in
-    // `--db` must not leave a trail of new folders (only the default data folder is made).
-    if cli.db.is_some()
-        && let Some(folder) = db.parent().filter(|p| !p.as_os_str().is_empty())
-        && !folder.is_dir()
-    {
-        return Err(CliError::NoSuchFolder(folder.to_owned()));
-    }
+    cli.check_db_folder()?;
     // These work on the file itself, even when it is damaged.
     match command {
         Command::Restore { file } => return backup::restore_cmd(&db, file, lang, cli.json),
