@@ -7,6 +7,7 @@ pub mod backup;
 pub mod collation;
 mod error;
 mod history;
+mod import_log;
 mod imports;
 mod people;
 mod query;
@@ -20,6 +21,7 @@ pub use attachments::{DEFAULT_MAX_ATTACHMENT_MB, MAX_ATTACHMENT_MB, human_size, 
 pub use backup::{BACKUPS_KEPT, BackupInfo, RestoreReport};
 pub use error::{Result, StoreError, kind_label};
 pub use history::{HistoryEntry, TrashEntry};
+pub use import_log::{ConflictEntry, ImportLogEntry};
 pub use query::{FindingFilter, FindingRow, FindingSort, Page, VisitFilter, VisitRow, VisitSort};
 pub use record::{
     Action, ColumnType, DELETED_FIELD, Record, RecordKind, Stamp, StoredRecord, load, read_row,
