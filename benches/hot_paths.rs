@@ -3,7 +3,7 @@
 //! counts is the ratio of the two figures on each row, not the absolute times.
 //!
 //! `cargo bench` runs it at the sizes; `ZOUFANG_BENCH_SCALE=0.1` shrinks every size;
-//! `ZOUFANG_BENCH_ONLY=merge,export,search,list,summary,bundles,open` runs some sections only.
+//! `ZOUFANG_BENCH_ONLY=merge,export,search,list,autosave,summary,bundles,open,forms` runs some sections only.
 //! Generated databases are cached in `target/bench-data/`, keyed by size and seed.
 
 use anyhow::{Context as _, Result, bail};
@@ -18,6 +18,10 @@ use zoufang::i18n::Lang;
 use zoufang::report::{SummaryFilter, summarize};
 use zoufang::store::Store;
 use zoufang::ui::{Settings, View, ZoufangApp, fonts};
+
+// In a subdirectory so cargo does not take it for a bench of its own.
+#[path = "hot_paths/forms.rs"]
+mod forms;
 
 /// The allocator the app uses (src/main.rs), for subjects and baselines alike.
 #[global_allocator]
@@ -56,6 +60,10 @@ fn main() -> Result<()> {
         list_frame(&bench, &mut rows)?;
         report_progress(&rows);
     }
+    if bench.wants("autosave") {
+        autosave_frame(&bench, &mut rows)?;
+        report_progress(&rows);
+    }
     if bench.wants("summary") {
         summary(&bench, &mut rows)?;
         report_progress(&rows);
@@ -66,6 +74,10 @@ fn main() -> Result<()> {
     }
     if bench.wants("open") {
         open(&bench, &mut rows)?;
+        report_progress(&rows);
+    }
+    if bench.wants("forms") {
+        forms::form_checks(&mut rows)?;
         report_progress(&rows);
     }
     print_table(&rows);
@@ -598,6 +610,105 @@ fn list_frame(bench: &Bench, rows: &mut Vec<Row>) -> Result<()> {
         baseline_time: s,
         goal: Goal::AtMost(1.5),
         note: "median of 200 settled frames, 1280×800".to_owned(),
+    });
+    Ok(())
+}
+
+/// The median time of the frame right after an editor saved a finding (its caches read again),
+/// and of an idle frame, with the problem list and a finding's editor open on `db`; also the
+/// median of the frame that saved.
+fn autosave_frames(db: &Path) -> Result<(Duration, Duration, Duration)> {
+    use zoufang::store::{FieldEdit, FindingFilter, FindingSort, Page, RecordKind};
+    use zoufang::ui::app::AppCommand;
+    let settings = Settings {
+        lang: Lang::Zh,
+        view: View::Problems,
+        ..Settings::default()
+    };
+    let store = Store::open(db)?;
+    let finding = store
+        .list_findings(
+            &FindingFilter::default(),
+            FindingSort::Date,
+            false,
+            Page {
+                offset: 0,
+                limit: 1,
+            },
+        )?
+        .into_iter()
+        .next()
+        .context("the demo database has no finding")?
+        .finding;
+    drop(store);
+    let mut app = ZoufangApp::new(settings, db.to_owned());
+    if let Some(e) = app.db_error() {
+        bail!("the app could not open {db:?}: {e}");
+    }
+    app.command(AppCommand::OpenFinding(finding.id));
+    let mut h = harness(app);
+    for _ in 0..20 {
+        h.step();
+    }
+    let median = |mut times: Vec<Duration>| {
+        times.sort();
+        times[times.len() / 2]
+    };
+    let idle = median(
+        (0..50)
+            .map(|_| {
+                let t = Instant::now();
+                h.step();
+                t.elapsed()
+            })
+            .collect(),
+    );
+    let (mut saving, mut after) = (Vec::new(), Vec::new());
+    let mut owner = finding.owner.clone();
+    for i in 0..30 {
+        // What the editor sends when the user changed the responsible person.
+        let was = Value::String(owner.clone());
+        owner = format!("责任人{i}");
+        let edit = FieldEdit {
+            id: finding.id.to_string(),
+            base: Map::from_iter([("owner".to_owned(), was)]),
+            changes: Map::from_iter([("owner".to_owned(), Value::String(owner.clone()))]),
+            create: false,
+        };
+        h.state_mut()
+            .command(AppCommand::Save(RecordKind::Finding, edit));
+        let t = Instant::now();
+        h.step();
+        saving.push(t.elapsed());
+        let t = Instant::now();
+        h.step();
+        after.push(t.elapsed());
+        for _ in 0..3 {
+            h.step();
+        }
+    }
+    Ok((median(after), idle, median(saving)))
+}
+
+fn autosave_frame(bench: &Bench, rows: &mut Vec<Row>) -> Result<()> {
+    let big = bench.copy(&bench.demo_db(bench.size(100_000), SEED)?, "autosave")?;
+    let n = count(&big, "finding")?;
+    let (mut after, mut idle, mut saving) = (Duration::MAX, Duration::MAX, Duration::MAX);
+    for _ in 0..3 {
+        let (a, i, s) = autosave_frames(&big)?;
+        (after, idle, saving) = (after.min(a), idle.min(i), saving.min(s));
+    }
+    rows.push(Row {
+        case: format!("frame after an autosave, {n} findings"),
+        subject: "the frame after the save".to_owned(),
+        subject_time: after,
+        baseline: "an idle frame".to_owned(),
+        baseline_time: idle,
+        goal: Goal::AtMost(2.0),
+        note: format!(
+            "problem list + finding editor, 1280×800; the frame that saved took {}",
+            fmt_time(saving)
+        ),
     });
     Ok(())
 }

@@ -6,8 +6,12 @@ use crate::model::{
     Category, Finding, FindingId, FindingKind, Interviewee, IntervieweeRole, Status, Subject,
     SubjectId, TopicId, Visit, VisitId, builtin_topic_id,
 };
-use crate::store::{Result, Store};
+use crate::store::{RecordKind, Result, Store};
 use chrono::{Days, NaiveDate};
+
+mod review;
+
+pub use review::add_a_conflict_to_review;
 
 /// What to generate.
 #[derive(Clone, Copy, Debug)]
@@ -34,8 +38,10 @@ pub struct DemoSummary {
     pub subjects: usize,
     /// Visits added.
     pub visits: usize,
-    /// Findings added.
+    /// Findings added (live ones; those in the Trash are counted apart).
     pub findings: usize,
+    /// Findings put in the Trash, so a newcomer can try restoring one.
+    pub in_trash: usize,
 }
 
 /// SplitMix64: small, fast and the same on every platform.
@@ -526,6 +532,7 @@ pub fn generate_with_progress(
     store.write(|w| {
         let mut summary = DemoSummary::default();
         let mut subject_ids = Vec::new();
+        let mut finding_ids: Vec<FindingId> = Vec::new();
         for (i, (title, lead, unit, topics)) in SUBJECTS.iter().enumerate() {
             let subject = Subject {
                 id: SubjectId(rng.uuid(base_millis + i as u64)),
@@ -583,14 +590,41 @@ pub fn generate_with_progress(
             w.put(&visit)?;
             summary.visits += 1;
             let findings = [0, 1, 2, 2, 3, 3, 3, 4, 4, 5, 6][rng.below(11)];
+            let mut titles: Vec<String> = Vec::new();
             for _ in 0..findings {
-                let finding = demo_finding(&mut rng, material, &visit, millis, today);
+                // The same situation twice on one visit reads as a copy-and-paste slip: draw
+                // again a few times, then leave it out.
+                let mut finding = demo_finding(&mut rng, material, &visit, millis, today);
+                for _ in 0..4 {
+                    if !titles.contains(&finding.title) {
+                        break;
+                    }
+                    finding = demo_finding(&mut rng, material, &visit, millis, today);
+                }
+                if titles.contains(&finding.title) {
+                    continue;
+                }
+                titles.push(finding.title.clone());
                 w.put(&finding)?;
+                finding_ids.push(finding.id);
                 summary.findings += 1;
             }
             if n % 500 == 0 {
                 progress(n as f32 / options.visits.max(1) as f32);
             }
+        }
+        // A few findings in the Trash (the same ones for a seed), so the Trash view has
+        // something to restore.
+        let n = finding_ids.len();
+        let mut trashed: Vec<FindingId> = [n / 7, n / 3, n / 2]
+            .into_iter()
+            .filter_map(|i| finding_ids.get(i).copied())
+            .collect();
+        trashed.dedup();
+        for id in trashed {
+            w.set_deleted(RecordKind::Finding, &id.to_string(), true)?;
+            summary.findings -= 1;
+            summary.in_trash += 1;
         }
         progress(1.0);
         Ok(summary)

@@ -64,6 +64,11 @@ impl Lang {
     }
 }
 
+/// A count with its English noun in the right number: "1 finding", "2 findings".
+pub fn count_en(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Something that can say itself to a user in their language.
 pub trait Localized {
     /// The message in `lang`.
@@ -73,6 +78,13 @@ pub trait Localized {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn english_counts_agree_in_number() {
+        assert_eq!(count_en(1, "finding", "findings"), "1 finding");
+        assert_eq!(count_en(0, "finding", "findings"), "0 findings");
+        assert_eq!(count_en(45, "result", "results"), "45 results");
+    }
 
     #[test]
     fn locale_picks_language() {

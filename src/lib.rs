@@ -13,13 +13,19 @@
 //!   (XLSX, DOCX, CSV, Markdown), and the public version without personal data;
 //! - [`bundle`]: case bundles — export (optionally passphrase-encrypted), validation of
 //!   hostile input, order-free merging;
+//! - [`forms`]: questionnaires and checklists authored in XLSForm, their expressions and
+//!   responses;
+//! - [`ledger`]: office ledgers (问题清单 / 整改台账) from Excel, WPS or CSV into findings, re-read
+//!   without duplicates, and written back in the office shape;
 //! - [`demo`]: a deterministic generator of realistic Chinese demo data;
 //! - [`cli`] and [`ui`]: thin shells over the same library calls.
 
 pub mod bundle;
 pub mod cli;
 pub mod demo;
+pub mod forms;
 pub mod i18n;
+pub mod ledger;
 pub mod model;
 pub mod paths;
 pub mod report;

@@ -36,11 +36,8 @@ fn open_window(cli: &Cli, lang: Lang) -> Result<(), String> {
         let mut store = zoufang::store::Store::open(&db).map_err(|e| e.localized(lang))?;
         zoufang::demo::generate(&mut store, zoufang::demo::DemoOptions::default())
             .map_err(|e| e.localized(lang))?;
+        // A conflict to review, so a newcomer can try the Conflicts view too.
+        zoufang::demo::add_a_conflict_to_review(&mut store).map_err(|e| e.localized(lang))?;
     }
-    let explicit_db = cli.db.is_some() || cli.demo;
-    zoufang::ui::run(zoufang::ui::Launch {
-        db: explicit_db.then_some(db),
-        lang: cli.lang.as_deref().and_then(Lang::parse),
-    })
-    .map_err(|e| e.to_string())
+    zoufang::ui::run(cli.launch()).map_err(|e| e.to_string())
 }

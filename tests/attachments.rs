@@ -283,12 +283,25 @@ fn a_bundle_without_attachments_stays_readable_by_older_versions() {
     let bundle = export_all(&store, dir.path(), "plain.zfb");
     let entries = read_entries(&bundle);
     let manifest: serde_json::Value = serde_json::from_slice(&entries[0].1).unwrap();
+    // Version 3: the records' history travels with them (tests/bundle_history.rs) …
+    assert_eq!(manifest["version"], 3);
+    // … unless it is left out for a colleague who has not updated.
+    let older = |store: &Store, path: &Path| {
+        let all = ExportFilter {
+            all: true,
+            ..Default::default()
+        };
+        zoufang::bundle::export_without_history(store, &all, path, &mut no_progress()).unwrap();
+        read_entries(path)
+    };
+    let entries = older(&store, &dir.path().join("plain-v1.zfb"));
+    let manifest: serde_json::Value = serde_json::from_slice(&entries[0].1).unwrap();
     assert_eq!(manifest["version"], 1);
     assert!(entries.iter().all(|(n, _)| n != "records/attachment.json"));
 
     let t = team();
-    let bundle = export_all(&t.wang, t.dir.path(), "photos.zfb");
-    let manifest: serde_json::Value = serde_json::from_slice(&read_entries(&bundle)[0].1).unwrap();
+    let entries = older(&t.wang, &t.dir.path().join("photos.zfb"));
+    let manifest: serde_json::Value = serde_json::from_slice(&entries[0].1).unwrap();
     assert_eq!(manifest["version"], 2);
     assert_eq!(manifest["counts"]["attachment"], 3);
 }

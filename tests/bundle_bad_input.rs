@@ -107,19 +107,19 @@ fn an_unknown_format_version_is_refused() {
     let mut s = setup();
     let newer = s.dir.path().join("newer.zfb");
     tamper(&s.good, &newer, |e| {
-        edit_json(e, "manifest.json", |m| m["version"] = 3.into());
+        edit_json(e, "manifest.json", |m| m["version"] = 4.into());
     });
     let err = refused(&mut s, &newer, Limits::default());
     assert!(matches!(
         err,
         BundleError::NewerFormat {
-            found: 3,
-            supported: 2,
+            found: 4,
+            supported: 3,
             ..
         }
     ));
     assert!(err.localized(Lang::Zh).contains("更新版本"));
-    assert!(err.to_string().contains("format version 3"));
+    assert!(err.to_string().contains("format version 4"));
 }
 
 #[test]

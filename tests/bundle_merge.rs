@@ -189,6 +189,7 @@ fn concurrent_edits_of_one_field_have_the_same_winner_both_ways_and_the_loser_is
         history
             .iter()
             .any(|h| h.action == zoufang::store::Action::Merge
+                && !h.travelled
                 && h.before.as_ref().unwrap()["place"] == "城西敬老院（东院）")
     );
     // Importing again adds no conflict; marking it reviewed empties the list.
@@ -482,8 +483,8 @@ fn investigators_keep_the_order_they_were_typed_in() {
         .find(|(name, _)| name == "manifest.json")
         .unwrap();
     let manifest: serde_json::Value = serde_json::from_slice(&manifest.1).unwrap();
-    assert_eq!(
-        manifest["version"], 2,
+    assert!(
+        manifest["version"].as_u64().unwrap() >= 2,
         "element clocks need a version-2 reader"
     );
     import_files(&mut a, &[from_b]);

@@ -875,9 +875,12 @@ fn show_prints_the_record_and_its_history_in_the_users_language() {
     assert!(zh.starts_with("发现\n"), "{zh}");
     assert!(zh.contains("title: 护理员配备不足"));
     assert!(zh.contains("修改记录："));
-    assert!(zh.contains("新建") && zh.contains("修改  owner"), "{zh}");
+    // Each change with its values before → after.
+    assert!(zh.contains("新建") && zh.contains("修改"), "{zh}");
+    assert!(zh.contains("责任人：— → 张伟"), "{zh}");
     let en = stdout(&db.cmd("en", &["show", &finding]));
-    assert!(en.contains("History:") && en.contains("created") && en.contains("changed  owner"));
+    assert!(en.contains("History:") && en.contains("created") && en.contains("changed"));
+    assert!(en.contains("owner: — → 张伟"), "{en}");
 }
 
 #[test]

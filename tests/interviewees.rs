@@ -118,13 +118,18 @@ fn a_database_from_before_interviewees_is_migrated_with_an_empty_list() {
         store.save_visit(&v).unwrap();
         v.id
     };
-    // Turn the file back into schema 2: no column, no clock, no attachments, version 2.
+    // Turn the file back into schema 2: no column, no clock, no attachments, no history ids,
+    // no search place, no ledger sources, version 2.
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
-            "ALTER TABLE visit DROP COLUMN interviewees;
+            "DROP INDEX history_entry; ALTER TABLE history DROP COLUMN entry_id;
+             DROP TABLE history_travelled;
+             ALTER TABLE visit DROP COLUMN interviewees;
              UPDATE visit SET clocks = json_remove(clocks, '$.interviewees');
              DROP TABLE attachment; DROP TABLE blob;
+             ALTER TABLE search_doc DROP COLUMN place;
+             DROP TABLE ledger_source; DROP TABLE ledger_visit;
              PRAGMA user_version = 2;",
         )
         .unwrap();

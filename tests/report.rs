@@ -778,6 +778,43 @@ fn the_word_document_holds_the_paragraph_and_a_section_per_topic() {
     assert!(doc.contains("家属反映&quot;两头跑&quot;"));
 }
 
+#[test]
+fn the_word_document_charts_the_problems_of_every_topic() {
+    let data = dataset();
+    let r = report(&data.store, &SummaryFilter::default(), today()).unwrap();
+    let bars = zoufang::report::chart::topic_bars(&r.summary, Lang::Zh);
+    assert!(bars.len() >= 2, "problems in several topics");
+    let bytes = export(&r, ExportFormat::Docx, Lang::Zh).unwrap();
+    let chart = zip_entry(&bytes, "word/charts/chart1.xml");
+    assert_well_formed(&chart);
+    for bar in &bars {
+        assert!(
+            chart.contains(&format!("<c:v>{}</c:v>", bar.name)),
+            "{}",
+            bar.name
+        );
+    }
+    assert!(chart.contains("<c:v>已销号</c:v>"), "the series are named");
+    assert!(zip_entry(&bytes, "[Content_Types].xml").contains("/word/charts/chart1.xml"));
+    assert!(zip_entry(&bytes, "word/_rels/document.xml.rels").contains("charts/chart1.xml"));
+    let doc = zip_entry(&bytes, "word/document.xml");
+    assert_well_formed(&doc);
+    assert!(
+        doc.contains(r#"r:id="rIdChart1""#),
+        "the document draws the chart"
+    );
+
+    // A scope without problems has no chart (and no dangling part).
+    let none = SummaryFilter {
+        since: Some(day(2001, 1, 1)),
+        until: Some(day(2001, 1, 2)),
+        ..SummaryFilter::default()
+    };
+    let r = report(&data.store, &none, today()).unwrap();
+    let bytes = export(&r, ExportFormat::Docx, Lang::Zh).unwrap();
+    assert!(!zip_entry(&bytes, "[Content_Types].xml").contains("chart"));
+}
+
 /// Parses RFC 4180 CSV.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();

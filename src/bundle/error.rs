@@ -206,6 +206,18 @@ pub enum BundleError {
         /// The file.
         path: PathBuf,
     },
+    /// A history entry that is malformed, too large or not what its id says.
+    #[error("invalid history entry {number} ({id}): {detail}: {path}")]
+    BadHistory {
+        /// Its position in `history.json`, from 1.
+        number: usize,
+        /// Its id as given.
+        id: String,
+        /// What is wrong.
+        detail: String,
+        /// The file.
+        path: PathBuf,
+    },
     /// An SQLite file that is not a Zoufang database.
     #[error("not a Zoufang database: {0}")]
     ForeignDatabase(PathBuf),
@@ -391,6 +403,15 @@ impl Localized for BundleError {
             ),
             BundleError::FutureClock { when, path } => format!(
                 "文件中有日期为 {when} 的修改，晚于当前时间；请检查生成该文件的电脑的时钟：{}",
+                path.display()
+            ),
+            BundleError::BadHistory {
+                number,
+                id,
+                detail,
+                path,
+            } => format!(
+                "修改记录第 {number} 条（{id}）无效（{detail}）：{}",
                 path.display()
             ),
             BundleError::ForeignDatabase(p) => {

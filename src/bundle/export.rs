@@ -5,8 +5,8 @@ use super::crypt::{Passphrase, encrypt};
 use super::error::{BundleError, Result};
 use super::format::{
     BundleRecord, Creator, EntryInfo, FORMAT_NAME, FORMAT_VERSION,
-    FORMAT_VERSION_WITHOUT_ATTACHMENTS, FilterInfo, MANIFEST, Manifest, RecordsDoc,
-    attachment_entry, records_entry,
+    FORMAT_VERSION_WITHOUT_ATTACHMENTS, FORMAT_VERSION_WITHOUT_HISTORY, FilterInfo, MANIFEST,
+    Manifest, RecordsDoc, attachment_entry, records_entry,
 };
 use super::read::{history_base, history_bases};
 use super::{Progress, Stage};
@@ -81,7 +81,19 @@ pub fn export(
     out: &Path,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportSummary> {
-    export_with(store, filter, out, None, progress)
+    export_with(store, filter, out, None, true, progress)
+}
+
+/// Like [`export`], but without the records' history: the bundle keeps the format version an
+/// older Zoufang reads (1, or 2 with attachments or set-element clocks), for a colleague who
+/// has not updated yet.
+pub fn export_without_history(
+    store: &Store,
+    filter: &ExportFilter,
+    out: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportSummary> {
+    export_with(store, filter, out, None, false, progress)
 }
 
 /// Like [`export`], but the bundle is encrypted with `passphrase` (which must pass
@@ -94,7 +106,7 @@ pub fn export_encrypted(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportSummary> {
     passphrase.check_strength()?;
-    export_with(store, filter, out, Some(passphrase), progress)
+    export_with(store, filter, out, Some(passphrase), true, progress)
 }
 
 fn export_with(
@@ -102,6 +114,7 @@ fn export_with(
     filter: &ExportFilter,
     out: &Path,
     passphrase: Option<&Passphrase>,
+    with_history: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportSummary> {
     if filter.is_empty() {
@@ -115,6 +128,11 @@ fn export_with(
     let mut counts = BTreeMap::new();
     // The attachments' hashes and sizes first: the records are moved into the bundle below.
     let blobs = attachment_blobs(store, &selected)?;
+    let history_docs = if with_history {
+        super::history::export_docs(store, &selected)?
+    } else {
+        Vec::new()
+    };
     // Past a few hundred records one pass over the history beats a query per record.
     let mut bases = if total > 256 {
         Some(history_bases(store.conn())?)
@@ -156,11 +174,15 @@ fn export_with(
     }
     // Version 2 added attachments and the clocks of set elements; a bundle with neither is
     // written as version 1, which an older Zoufang reads the same.
-    let version = if counts.contains_key(RecordKind::Attachment.table()) || element_clocks {
+    // Version 3 added history; a bundle without any is written as before.
+    let version = if !history_docs.is_empty() {
         FORMAT_VERSION
+    } else if counts.contains_key(RecordKind::Attachment.table()) || element_clocks {
+        FORMAT_VERSION_WITHOUT_HISTORY
     } else {
         FORMAT_VERSION_WITHOUT_ATTACHMENTS
     };
+    docs.extend(history_docs);
     let mut entries: BTreeMap<String, EntryInfo> = docs
         .iter()
         .map(|(name, bytes)| {

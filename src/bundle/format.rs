@@ -11,10 +11,17 @@ use std::collections::BTreeMap;
 /// The `format` field of every manifest.
 pub const FORMAT_NAME: &str = "zoufang-bundle";
 
-/// The newest format version this build reads, and the one it writes for bundles with
-/// attachments or set-element clocks (version 2 added `attachments/<sha256>`,
-/// `records/attachment.json` and clock entries `<field>/<element>`).
-pub const FORMAT_VERSION: u32 = 2;
+/// The newest format version this build reads, and the one it writes for bundles carrying
+/// history (version 3 added `history.json`).
+pub const FORMAT_VERSION: u32 = 3;
+
+/// The version written for bundles with attachments or set-element clocks but no history
+/// (version 2 added `attachments/<sha256>`, `records/attachment.json` and clock entries
+/// `<field>/<element>`).
+pub const FORMAT_VERSION_WITHOUT_HISTORY: u32 = 2;
+
+/// The entry holding the history of the bundle's records (format version 3).
+pub const HISTORY_ENTRY: &str = "history.json";
 
 /// The version written for bundles with neither, so a colleague whose Zoufang predates them
 /// can still read them.

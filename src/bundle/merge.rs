@@ -297,6 +297,8 @@ struct Plan {
     max_clock: Option<Hlc>,
     /// The attachments' bytes, by SHA-256 (stored once, whatever the records do).
     blobs: BTreeMap<String, Vec<u8>>,
+    /// The history that came with the records (stored once per entry id).
+    history: Vec<crate::store::HistoryRow>,
 }
 
 /// Reads every file, merges in memory, and (unless a dry run) backs up and writes it all in
@@ -352,6 +354,7 @@ fn plan_import<'p>(
     let mut plan = Plan::default();
     for source in &mut sources {
         plan.blobs.append(&mut source.blobs);
+        plan.history.append(&mut source.history);
     }
     let mut report = ImportReport {
         dry_run,
@@ -570,6 +573,7 @@ impl Plan {
             for (sha256, bytes) in &self.blobs {
                 crate::store::attachments::insert_blob(w.tx(), sha256, bytes)?;
             }
+            crate::store::insert_travelled(w.tx(), &self.history)?;
             for (i, planned) in changes.iter().enumerate() {
                 let rec = &planned.current;
                 write_row_unindexed(w.tx(), rec)?;

@@ -13,6 +13,7 @@ mod crypt;
 mod error;
 mod export;
 pub mod format;
+mod history;
 mod log;
 mod merge;
 mod read;
@@ -25,8 +26,9 @@ pub use crypt::{
 };
 pub use digest::{AgreementDigest, agreement_digest};
 pub use error::{BundleError, Detail, Result};
-pub use export::{ExportFilter, ExportSummary, export, export_encrypted};
+pub use export::{ExportFilter, ExportSummary, export, export_encrypted, export_without_history};
 pub use format::Limits;
+pub use history::{HistoryDoc, MAX_HISTORY_ENTRIES, MAX_HISTORY_ENTRY_BYTES};
 pub use log::{ConflictEntry, ImportLogEntry, conflicts, import_log, mark_reviewed, value_text};
 pub use merge::{Counts, FileReport, ImportOptions, ImportReport, import};
 pub use read::{Origin, SourceKind, decode_records};

@@ -75,6 +75,8 @@ pub(crate) struct Source {
     pub origin: Origin,
     pub records: Vec<Incoming>,
     pub blobs: BTreeMap<String, Vec<u8>>,
+    /// The history of its records, checked (`history.rs`).
+    pub history: Vec<crate::store::HistoryRow>,
 }
 
 /// Refuses an attachment record whose bytes the source does not carry, and bytes that no
@@ -349,8 +351,11 @@ fn read_bundle<R: Read + std::io::Seek>(
     // Which entries are records of which kind, and which attachments.
     let mut by_kind: BTreeMap<RecordKind, Vec<u8>> = BTreeMap::new();
     let mut blobs: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut history_docs = Vec::new();
     for (name, bytes) in contents {
-        if let Some(sha256) = name.strip_prefix(ATTACHMENTS_DIR)
+        if manifest.version >= 3 && super::history::is_history_doc(&name) {
+            history_docs.push((name, bytes));
+        } else if let Some(sha256) = name.strip_prefix(ATTACHMENTS_DIR)
             && manifest.version >= 2
         {
             // Content-addressed: the name is the hash of the bytes, whatever the manifest says.
@@ -428,8 +433,10 @@ fn read_bundle<R: Read + std::io::Seek>(
         }
     }
     check_blobs(&records, &blobs, path)?;
+    let history = super::history::read_docs(&history_docs, &records, path)?;
     Ok(Source {
         blobs,
+        history,
         origin: Origin {
             kind: SourceKind::Bundle,
             path: path.to_owned(),
@@ -470,7 +477,11 @@ pub fn decode_records(kind: &str, bytes: &[u8]) -> Result<usize> {
 
 /// Parses the JSON entry `name`; JSON nested beyond serde_json's recursion limit (128) is
 /// refused as [`BundleError::TooDeep`], any other fault names the entry.
-fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8], name: &str, path: &Path) -> Result<T> {
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    name: &str,
+    path: &Path,
+) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|e| {
         if e.to_string().starts_with("recursion limit exceeded") {
             BundleError::TooDeep {
@@ -822,10 +833,12 @@ fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Sour
     }
     let blobs = database_blobs(&conn, &records, path)?;
     check_blobs(&records, &blobs, path)?;
+    let history = super::history::from_database(&conn, version, &records, path)?;
     Ok(Source {
         origin,
         records,
         blobs,
+        history,
     })
 }
 

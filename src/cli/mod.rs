@@ -28,10 +28,13 @@ mod demo;
 mod digest;
 mod export;
 mod finding;
+mod form;
 mod import;
 mod json;
+mod ledger;
 mod list;
 mod passphrase;
+mod shell;
 mod show;
 mod subject;
 mod summary;
@@ -63,6 +66,10 @@ pub struct Cli {
     /// Open the window on the demo database (created on first use).
     #[arg(long)]
     pub demo: bool,
+    /// Bundles (.zfb) or colleagues' database files: the window opens on the preview of
+    /// importing them, and writes nothing until you confirm (what a double click runs).
+    #[arg(value_name = "FILE", value_parser = existing_file)]
+    pub files: Vec<PathBuf>,
     /// What to do; without one, the window opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -121,6 +128,11 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Merge colleagues' bundles or database files (preview with --dry-run).
     Import(import::ImportArgs),
+    /// Import an office ledger (问题清单 / 整改台账: .xlsx, .xls, .ods, .csv) as problems; importing
+    /// it again updates the rows that changed.
+    ImportTable(ledger::ImportTableArgs),
+    /// Write the problem list as an office ledger (.xlsx or .csv).
+    ExportTable(ledger::ExportTableArgs),
     /// The conflicts merges found, to review.
     Conflicts(conflicts::ConflictsArgs),
     /// The bundles and databases imported so far.
@@ -143,11 +155,21 @@ pub enum Command {
     },
     /// List the backups beside the database, newest first.
     Backups,
+    /// XLSForm questionnaires and checklists: check a workbook, list the built-in templates.
+    #[command(subcommand)]
+    Form(form::FormCommand),
     /// Show or set the author name written into history and bundles.
     Author {
         /// The new name.
         name: Option<String>,
     },
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff, for `man`).
+    Manpage,
 }
 
 /// A user error: printed as one line, exit code 1.
@@ -201,9 +223,15 @@ pub enum CliError {
     /// The folder of the database given with `--db` does not exist.
     #[error("the folder of the database does not exist (it is not created; check --db): {path}", path = .0.display())]
     NoSuchFolder(PathBuf),
+    /// From office ledgers.
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::LedgerError),
     /// A format the chosen kind of summary is not written in.
     #[error("{0}")]
     Unsupported(String),
+    /// A form workbook or a response that breaks its rules (one line per problem).
+    #[error("{}", form::localized(.0, Lang::En))]
+    Form(crate::forms::FormError),
 }
 
 impl CliError {
@@ -219,6 +247,7 @@ impl Localized for CliError {
             (CliError::Store(e), _) => e.localized(lang),
             (CliError::Invalid(e), _) => e.localized(lang),
             (CliError::Report(e), _) => e.localized(lang),
+            (CliError::Form(e), _) => e.localized(lang),
             (CliError::NeedsOut(format), Lang::Zh) => {
                 format!("{format} 是二进制格式，请用 --out 文件名 指定输出文件")
             }
@@ -235,6 +264,7 @@ impl Localized for CliError {
             ),
             (CliError::Bundle(e), _) => e.localized(lang),
             (CliError::Output(e), _) => e.localized(lang),
+            (CliError::Ledger(e), _) => e.localized(lang),
             (CliError::PassphraseFile(path, e), Lang::Zh) => {
                 format!("无法读取口令文件（{e}）：{}", path.display())
             }
@@ -306,6 +336,16 @@ impl Cli {
         Ok(())
     }
 
+    /// How the window starts: the database given (if any), the language, the files to preview.
+    pub fn launch(&self) -> crate::ui::Launch {
+        let explicit_db = self.db.is_some() || self.demo;
+        crate::ui::Launch {
+            db: explicit_db.then(|| self.db_path()),
+            lang: self.lang.as_deref().and_then(Lang::parse),
+            import: self.files.clone(),
+        }
+    }
+
     /// The database path: `--db`, `ZOUFANG_DB`, the demo database, or the default.
     pub fn db_path(&self) -> PathBuf {
         match (&self.db, self.demo) {
@@ -324,6 +364,10 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
     match command {
         Command::Restore { file } => return backup::restore_cmd(&db, file, lang, cli.json),
         Command::Backups => return backup::list(&db, lang, cli.json),
+        Command::Form(cmd) => return form::run(cmd, lang, cli.json),
+        // These need no database at all.
+        Command::Completions { shell } => return shell::completions(*shell),
+        Command::Manpage => return shell::manpage(),
         _ => {}
     }
     let store = if command.only_reads() {
@@ -376,12 +420,18 @@ fn run_on(ctx: &mut Context, command: &Command) -> Result<(), CliError> {
         Command::Summary(args) => summary::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
         Command::Import(args) => import::run(ctx, args),
+        Command::ImportTable(args) => ledger::import(ctx, args),
+        Command::ExportTable(args) => ledger::export(ctx, args),
         Command::Conflicts(args) => conflicts::run(ctx, args),
         Command::Imports => conflicts::imports(ctx),
         Command::Digest(args) => digest::run(ctx, args),
         Command::Verify(args) => verify::run(ctx, args),
         Command::Backup { out } => backup::backup(ctx, out.as_deref()),
-        Command::Restore { .. } | Command::Backups => Ok(()),
+        Command::Restore { .. }
+        | Command::Backups
+        | Command::Form(_)
+        | Command::Completions { .. }
+        | Command::Manpage => Ok(()),
         Command::Author { name } => {
             if let Some(name) = name {
                 ctx.store.set_author(name)?;
@@ -408,14 +458,27 @@ impl Command {
             | Command::Search { .. }
             | Command::Summary(_)
             | Command::Export(_)
+            | Command::ExportTable(_)
             | Command::Imports
             | Command::Backup { .. }
             | Command::Backups
             | Command::Author { name: None } => true,
             Command::Conflicts(args) => args.only_reads(),
             Command::Import(args) => args.only_reads(),
+            Command::ImportTable(args) => args.only_reads(),
             _ => false,
         }
+    }
+}
+
+/// A file to open in the window must exist; anything else is most likely a mistyped subcommand,
+/// which deserves clap's usage error (exit 2), not an empty window.
+fn existing_file(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err("no such subcommand, nor a file to import".to_owned())
     }
 }
 

@@ -5,13 +5,15 @@ use super::{CliError, Context};
 use crate::i18n::Lang;
 use crate::model::{Finding, Subject, Topic, Visit};
 use crate::store::{Action, RecordKind, kind_label};
+use crate::ui::history::{change_lines, field_label};
 use serde_json::{Value, json};
 
 /// Prints any record with its history.
 pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
     let id = id.trim();
     let stored = ctx.store.load_any(id)?;
-    let codes = TopicCodes::new(&ctx.store.topics()?);
+    let topics = ctx.store.topics()?;
+    let codes = TopicCodes::new(&topics);
     let record: Value = match stored.kind {
         RecordKind::Visit => json::visit(&stored.to_record::<Visit>()?),
         RecordKind::Finding => json::finding(&stored.to_record::<Finding>()?, &codes),
@@ -40,13 +42,23 @@ pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
     }
     outln!("{}", ctx.lang.pick("修改记录：", "History:"));
     for entry in &history {
+        let via = if entry.travelled {
+            ctx.lang
+                .pick("  （随案卷包传来）", "  (arrived in a bundle)")
+        } else {
+            ""
+        };
         outln!(
-            "  {}  {}  {}  {}",
+            "  {}  {}  {}{via}",
             entry.at,
             entry.author,
             action_label(entry.action, ctx.lang),
-            entry.changed_fields().join(", ")
         );
+        // Each change with its values before → after, in words.
+        for (field, change) in change_lines(entry, &topics, ctx.lang) {
+            let name = field_label(&field, ctx.lang);
+            outln!("      {name}{}{change}", ctx.lang.pick("：", ": "));
+        }
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use super::{Figures, Result, SummaryFilter, TopicFigures};
 use crate::model::{Category, FindingKind, Status, Topic, TopicId};
-use crate::store::Store;
+use crate::store::{Store, SummaryGroup as Group, SummaryRow};
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 
@@ -77,141 +77,71 @@ pub const FIGURES: &[FigureDef] = &[
     ),
 ];
 
-/// The figure groups of one summary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Group {
-    Total = 0,
-    Region = 1,
-    Unit = 2,
-    Topic = 3,
-}
-
-impl Group {
-    fn from_code(code: i64) -> Option<Group> {
-        [Group::Total, Group::Region, Group::Unit, Group::Topic]
-            .into_iter()
-            .find(|g| *g as i64 == code)
-    }
-}
-
 /// Every group's figures, by key (region, unit, topic id; "" for the totals).
 pub(super) struct Groups(HashMap<(Group, String), Figures>);
 
-/// Counts every figure group in one statement over the scope of `filter`, "overdue" judged as
-/// of `today`.
-///
-/// The statement reads the tables once. `vs` (the live visits in scope; with a topic filter,
-/// those with a finding in scope) and `fs` (the live findings in scope, of live visits) are
-/// materialized from the store's own list filters, so a summary and a list with the same filter
-/// see the same records. `under` pairs each finding in scope with every topic it counts for (a
-/// topic counts its subtopics) exactly once, keyed by rowids so the sorting stays cheap.
-///
-/// Findings are counted by group key and (kind, category, status, overdue): a small cube that
-/// [`Figures::add_findings`] folds into figures (the cube by region and responsible unit gives
-/// the totals, the regions and the units at once). Visits are counted by group key with their
-/// distinct places and people met; a unit's or topic's visits are the distinct visits its
-/// findings were made on.
+/// Counts every figure group over the scope of `filter`, "overdue" judged as of `today`: the
+/// store counts them in one statement ([`Store::summary_rows`]), and the cells of findings by
+/// (kind, category, status, overdue) fold into figures here ([`Figures::add_findings`]).
 pub(super) fn count(store: &Store, filter: &SummaryFilter, today: NaiveDate) -> Result<Groups> {
-    let (visit_where, mut params) = store.visit_filter_sql(&filter.visit_filter())?;
-    let (finding_where, finding_params) =
-        store.finding_filter_sql(&filter.finding_filter(&[], today))?;
-    params.extend(finding_params);
-    // `today` is a date we formatted ourselves (YYYY-MM-DD), never user text, so it can sit in
-    // the SQL as a literal and the positional parameters stay those of the filters.
-    let today = today.format("%Y-%m-%d");
-    let visits = "count(*), coalesce(sum(unannounced <> 0), 0), count(DISTINCT place), \
-                  coalesce(sum(people_met), 0)";
-    let cube = "kind, category, status, late, count(*), coalesce(sum(people_affected), 0)";
-    let no_cube = "NULL, NULL, NULL, NULL, NULL, NULL";
-    let no_visits = "NULL, NULL, NULL, NULL";
-    let sql = format!(
-        "WITH RECURSIVE
-         vs AS MATERIALIZED (
-             SELECT v.place, v.region, v.people_met, v.unannounced
-             FROM visit v {visit_where}),
-         fs AS MATERIALIZED (
-             SELECT f.id, f.rowid AS fid, v.rowid AS vid, f.kind, f.category, f.status,
-                    (f.kind = 'problem' AND f.status IN ('open', 'in-progress')
-                     AND f.deadline < '{today}') AS late,
-                    f.people_affected, trim(f.owner_unit) AS owner_unit, v.region
-             FROM finding f JOIN visit v ON v.id = f.visit_id {finding_where}),
-         tree(root, id) AS (
-             SELECT rowid, id FROM topic WHERE deleted_at IS NULL
-             UNION
-             SELECT tree.root, t.id FROM topic t JOIN tree ON t.parent_id = tree.id
-             WHERE t.deleted_at IS NULL),
-         under AS MATERIALIZED (
-             SELECT DISTINCT tree.root, fs.fid, fs.vid, fs.kind, fs.category, fs.status,
-                    fs.late, fs.people_affected
-             FROM fs JOIN finding_topic ft ON ft.finding_id = fs.id
-             JOIN tree ON tree.id = ft.topic_id)
-         SELECT {total}, '', {no_cube}, {visits} FROM vs
-         UNION ALL
-         SELECT {region}, region, {no_cube}, {visits} FROM vs GROUP BY region
-         UNION ALL
-         SELECT {unit}, key, {no_cube}, {visits}
-         FROM (SELECT DISTINCT owner_unit AS key, vid FROM fs WHERE kind = 'problem') x
-         JOIN visit v ON v.rowid = x.vid GROUP BY key
-         UNION ALL
-         SELECT {topic}, (SELECT id FROM topic WHERE rowid = root), {no_cube}, {visits}
-         FROM (SELECT DISTINCT root, vid FROM under) x
-         JOIN visit v ON v.rowid = x.vid GROUP BY root
-         UNION ALL
-         SELECT {region}, region, {cube}, owner_unit, NULL, NULL, NULL FROM fs
-         GROUP BY region, owner_unit, kind, category, status, late
-         UNION ALL
-         SELECT {topic}, (SELECT id FROM topic WHERE rowid = root), {cube}, {no_visits}
-         FROM under
-         GROUP BY root, kind, category, status, late",
-        total = Group::Total as i64,
-        region = Group::Region as i64,
-        unit = Group::Unit as i64,
-        topic = Group::Topic as i64,
-    );
-    let mut stmt = store.conn().prepare_cached(&sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+    let rows = store.summary_rows(
+        &filter.visit_filter(),
+        &filter.finding_filter(&[], today),
+        today,
+    )?;
     let mut groups: HashMap<(Group, String), Figures> = HashMap::new();
-    while let Some(row) = rows.next()? {
-        let Some(group) = Group::from_code(row.get(0)?) else {
-            continue;
-        };
-        let key: String = row.get::<_, Option<String>>(1)?.unwrap_or_default();
-        let kind: Option<String> = row.get(2)?;
-        if let Some(kind) = kind {
-            let cell = FindingCell {
-                kind: FindingKind::parse(&kind),
-                category: row
-                    .get::<_, Option<String>>(3)?
-                    .as_deref()
-                    .and_then(Category::parse),
-                status: Status::parse(&row.get::<_, String>(4)?),
-                late: row.get::<_, Option<bool>>(5)?.unwrap_or(false),
-                count: row.get(6)?,
-                people_affected: row.get(7)?,
-            };
-            if group == Group::Region {
-                // One cube by region and responsible unit gives three groups: regions
-                // partition the findings, so their cells add up to the totals; the units
-                // count problems only.
-                groups
-                    .entry((Group::Total, String::new()))
-                    .or_default()
-                    .add_findings(&cell);
-                if cell.kind == Some(FindingKind::Problem) {
-                    let unit: String = row.get::<_, Option<String>>(8)?.unwrap_or_default();
+    for row in rows {
+        match row {
+            SummaryRow::Findings {
+                group,
+                key,
+                kind,
+                category,
+                status,
+                late,
+                count,
+                people_affected,
+                owner_unit,
+            } => {
+                let cell = FindingCell {
+                    kind: FindingKind::parse(&kind),
+                    category: category.as_deref().and_then(Category::parse),
+                    status: Status::parse(&status),
+                    late,
+                    count,
+                    people_affected,
+                };
+                if group == Group::Region {
+                    // One cube by region and responsible unit gives three groups: regions
+                    // partition the findings, so their cells add up to the totals; the units
+                    // count problems only.
                     groups
-                        .entry((Group::Unit, unit))
+                        .entry((Group::Total, String::new()))
                         .or_default()
                         .add_findings(&cell);
+                    if cell.kind == Some(FindingKind::Problem) {
+                        groups
+                            .entry((Group::Unit, owner_unit))
+                            .or_default()
+                            .add_findings(&cell);
+                    }
                 }
+                groups.entry((group, key)).or_default().add_findings(&cell);
             }
-            groups.entry((group, key)).or_default().add_findings(&cell);
-        } else {
-            let figures = groups.entry((group, key)).or_default();
-            figures.visits = row.get(8)?;
-            figures.unannounced_visits = row.get(9)?;
-            figures.units_visited = row.get(10)?;
-            figures.people_interviewed = row.get(11)?;
+            SummaryRow::Visits {
+                group,
+                key,
+                visits,
+                unannounced,
+                places,
+                people_met,
+            } => {
+                let figures = groups.entry((group, key)).or_default();
+                figures.visits = visits;
+                figures.unannounced_visits = unannounced;
+                figures.units_visited = places;
+                figures.people_interviewed = people_met;
+            }
         }
     }
     Ok(Groups(groups))

@@ -10,6 +10,7 @@
 //! Reading order: [`summarize`] (the figures of every group in one SQL statement, `figures.rs`),
 //! [`report`] (figures plus the lists), [`paragraph`], then [`export`] and its writers.
 
+pub mod chart;
 mod csv;
 mod docx;
 mod error;

@@ -238,9 +238,9 @@ fn overview(report: &PublicReport) -> String {
             report.scope
         ),
         Lang::En => format!(
-            "As of {}: {} problems found, {} closed. Scope: {}.",
+            "As of {}: {} found, {} closed. Scope: {}.",
             lang.date(report.as_of),
-            report.problems,
+            crate::i18n::count_en(report.problems as i64, "problem", "problems"),
             report.closed,
             report.scope
         ),

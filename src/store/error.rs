@@ -101,6 +101,16 @@ pub enum StoreError {
     /// Stored attachment bytes that no longer match their SHA-256.
     #[error("the stored content of the attachment is damaged (SHA-256 {0}); restore a backup")]
     DamagedBlob(String),
+    /// A field the user changed was also changed elsewhere since the editor read it.
+    #[error(
+        "{field} was changed elsewhere meanwhile (an import, another window); nothing was saved: {id}"
+    )]
+    ChangedElsewhere {
+        /// The field's name.
+        field: String,
+        /// The record's id.
+        id: String,
+    },
     /// A database whose schema holds an object (a trigger, a view, a changed table …) that
     /// Zoufang does not make, or lacks one it does.
     #[error(
@@ -232,6 +242,9 @@ impl Localized for StoreError {
             }
             StoreError::DamagedBlob(sha) => {
                 format!("数据库中该附件的内容已损坏（SHA-256 {sha}），请恢复备份")
+            }
+            StoreError::ChangedElsewhere { field, id } => {
+                format!("字段 {field} 已在别处被修改（导入、其他窗口），本次未保存：{id}")
             }
             StoreError::UnsafeOutput(e) => e.localized(lang),
             StoreError::ForeignSchema { object, path } => format!(

@@ -1,4 +1,6 @@
-//! Reading the supervision trail and the Trash.
+//! Reading the supervision trail and the Trash. The trail holds this laptop's own entries
+//! (`history`) and those that travelled here in bundles (`history_travelled`, see
+//! `history_trail.rs`); each entry has an id that is the same on every laptop.
 
 use super::Store;
 use super::error::Result;
@@ -8,6 +10,10 @@ use serde::Serialize;
 /// One change to a record.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct HistoryEntry {
+    /// Its identity, the same on every laptop (see [`super::history_entry_id`]).
+    pub id: String,
+    /// Whether it was made elsewhere and arrived in a bundle.
+    pub travelled: bool,
     /// What happened.
     pub action: Action,
     /// When (UTC, RFC 3339).
@@ -62,27 +68,35 @@ pub struct TrashEntry {
 }
 
 impl Store {
-    /// Every change to the record with this id, oldest first.
+    /// Every change to the record with this id, made here or travelled here, oldest first.
     pub fn history(&self, id: &str) -> Result<Vec<HistoryEntry>> {
+        // Ordered by time: a travelled entry is older than the import that brought it.
         let mut stmt = self.conn().prepare_cached(
-            "SELECT action, at, author, device, before, after FROM history
-             WHERE record_id = ?1 ORDER BY seq",
+            "SELECT entry_id, action, at, author, device, before, after, 0 AS travelled, seq
+               FROM history WHERE record_id = ?1
+             UNION ALL
+             SELECT entry_id, action, at, author, device, before, after, 1, rowid
+               FROM history_travelled WHERE record_id = ?1
+             ORDER BY 3, 8, 9",
         )?;
         let rows = stmt.query_map([id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                (r.get::<_, Option<String>>(0)?, r.get::<_, bool>(7)?),
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(4)?,
                 r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (action, at, author, device, before, after) = row?;
+            let ((entry_id, travelled), action, at, author, device, before, after) = row?;
             let parse = |t: Option<String>| t.and_then(|t| serde_json::from_str(&t).ok());
             out.push(HistoryEntry {
+                id: entry_id.unwrap_or_default(),
+                travelled,
                 action: Action::from_code(&action).unwrap_or(Action::Update),
                 at,
                 author,

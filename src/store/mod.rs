@@ -4,23 +4,32 @@
 
 pub mod attachments;
 pub mod backup;
+mod changes;
 pub mod collation;
+mod edits;
 mod error;
 mod history;
+mod history_trail;
 mod import_log;
 mod imports;
+pub mod ledger;
 mod people;
 mod query;
 mod record;
 mod schema;
 pub mod search;
+mod search_place;
 pub mod sets;
+mod summary_sql;
 mod topics;
 
 pub use attachments::{DEFAULT_MAX_ATTACHMENT_MB, MAX_ATTACHMENT_MB, human_size, sha256_hex};
 pub use backup::{BACKUPS_KEPT, BackupInfo, RestoreReport};
+pub use changes::{Change, ChangeKind, ChangeSet};
+pub use edits::FieldEdit;
 pub use error::{Result, StoreError, kind_label};
 pub use history::{HistoryEntry, TrashEntry};
+pub use history_trail::{HistoryRow, history_entry_id, insert_travelled, rows_of};
 pub use import_log::{ConflictEntry, ImportLogEntry};
 pub use query::{FindingFilter, FindingRow, FindingSort, Page, VisitFilter, VisitRow, VisitSort};
 pub use record::{
@@ -29,6 +38,7 @@ pub use record::{
 };
 pub use schema::{SCHEMA_VERSION, check_objects as check_schema_objects};
 pub use search::SearchHit;
+pub use summary_sql::{SummaryGroup, SummaryRow};
 pub use topics::TopicCount;
 
 use crate::model::{
@@ -271,6 +281,14 @@ impl Store {
 
     /// Runs `work` as one write transaction: everything it writes lands, or nothing does.
     pub fn write<T>(&mut self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        self.write_tracked(work).map(|(value, _)| value)
+    }
+
+    /// Like [`Store::write`], and also says which records the transaction changed.
+    pub fn write_tracked<T>(
+        &mut self,
+        work: impl FnOnce(&mut Writer<'_>) -> Result<T>,
+    ) -> Result<(T, ChangeSet)> {
         if self.read_only {
             return Err(StoreError::ReadOnly(self.path.clone()));
         }
@@ -286,10 +304,18 @@ impl Store {
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut writer = Writer::new(tx, author, self.device_id.clone())?;
             let value = work(&mut writer)?;
-            writer.finish()?;
-            Ok(value)
+            let changes = writer.finish()?;
+            Ok((value, changes))
         })();
         written.map_err(|e: StoreError| e.at(&path))
+    }
+
+    /// A number that changes whenever another connection (another window, a command, a worker
+    /// thread of this one) commits to the file; cheap enough to ask once a second.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// Takes the write lock, then runs `plan` (which reads the database as it is, with no other
@@ -490,7 +516,12 @@ impl Store {
         if with_history {
             let history: i64 = self
                 .conn
-                .query_row("SELECT count(*) FROM history", [], |r| r.get(0))?;
+                // This laptop's entries and those that travelled here.
+                .query_row(
+                    "SELECT (SELECT count(*) FROM history) + (SELECT count(*) FROM history_travelled)",
+                    [],
+                    |r| r.get(0),
+                )?;
             hasher.update(history.to_le_bytes());
         }
         Ok(hex(&hasher.finalize()))
@@ -572,6 +603,7 @@ pub struct Writer<'a> {
     author: String,
     device: String,
     last: Option<Hlc>,
+    changes: ChangeSet,
 }
 
 impl<'a> Writer<'a> {
@@ -587,6 +619,7 @@ impl<'a> Writer<'a> {
             author,
             device,
             last,
+            changes: ChangeSet::default(),
         })
     }
 
@@ -605,6 +638,12 @@ impl<'a> Writer<'a> {
         &self.device
     }
 
+    /// Names who makes the changes that follow (the history shows it): a ledger import writes
+    /// "作者（导入台账 文件名）" so its edits say where they came from.
+    pub fn set_author(&mut self, author: String) {
+        self.author = author;
+    }
+
     /// The next clock stamp.
     pub fn tick(&mut self) -> Hlc {
         let next = Hlc::tick(
@@ -621,7 +660,7 @@ impl<'a> Writer<'a> {
         self.last = Hlc::observe(self.last.as_ref(), seen, &self.device);
     }
 
-    fn finish(self) -> Result<()> {
+    fn finish(self) -> Result<ChangeSet> {
         if let Some(last) = &self.last {
             self.tx.execute(
                 "INSERT INTO meta (key, value) VALUES ('clock', ?1)
@@ -630,7 +669,7 @@ impl<'a> Writer<'a> {
             )?;
         }
         self.tx.commit()?;
-        Ok(())
+        Ok(self.changes)
     }
 
     /// Saves a record made or changed here: validates it, checks what it refers to, stamps the
@@ -706,6 +745,12 @@ impl<'a> Writer<'a> {
             before.as_ref(),
             Some(&new.snapshot()),
         )?;
+        let what = if action == Action::Create {
+            ChangeKind::Created
+        } else {
+            ChangeKind::Updated
+        };
+        self.changes.push(R::KIND, &new.id, what);
         Ok(if action == Action::Create {
             Outcome::Created
         } else {
@@ -906,6 +951,12 @@ impl<'a> Writer<'a> {
         } else {
             Action::Restore
         };
+        let what = if when.is_some() {
+            ChangeKind::Deleted
+        } else {
+            ChangeKind::Restored
+        };
+        self.changes.push(kind, id, what);
         write_history(
             &self.tx,
             kind,

@@ -518,20 +518,35 @@ pub fn write_history(
     after: Option<&Value>,
 ) -> Result<()> {
     let text = |v: Option<&Value>| v.map(Value::to_string);
+    let at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let clock = stamp.clock.to_string();
+    let entry_id = super::history_entry_id(
+        id,
+        kind.table(),
+        action.code(),
+        &at,
+        stamp.author,
+        stamp.device,
+        &clock,
+        before,
+        after,
+    );
     tx.prepare_cached(
-        "INSERT INTO history (record_id, kind, action, at, author, device, clock, before, after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO history
+           (record_id, kind, action, at, author, device, clock, before, after, entry_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(rusqlite::params![
         id,
         kind.table(),
         action.code(),
-        Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        at,
         stamp.author,
         stamp.device,
-        stamp.clock.to_string(),
+        clock,
         text(before),
         text(after),
+        entry_id,
     ])?;
     Ok(())
 }

@@ -12,6 +12,8 @@ struct Migration {
     #[allow(dead_code)]
     why: &'static str,
     sql: &'static str,
+    /// What SQL alone cannot do, run after `sql` in the same transaction (re-indexing).
+    then: Option<fn(&Transaction<'_>) -> Result<()>>,
 }
 
 /// Every migration in order; migration `i` brings the schema to version `i + 1`.
@@ -144,6 +146,7 @@ CREATE VIRTUAL TABLE search_gram USING fts5(
     title, body, tokenize = 'unicode61', content = '', contentless_delete = 1
 );
 "#,
+        then: None,
     },
     Migration {
         why: "Case bundles (issue 4): the import log (which bundle or database file, by id and \
@@ -182,6 +185,7 @@ CREATE TABLE conflict (
 ) STRICT;
 CREATE INDEX conflict_open ON conflict(reviewed_at, seq);
 "#,
+        then: None,
     },
     Migration {
         why: "Personal data (issue 7): a visit lists the people interviewed (name, role, contact) \
@@ -192,6 +196,7 @@ CREATE INDEX conflict_open ON conflict(reviewed_at, seq);
 ALTER TABLE visit ADD COLUMN interviewees TEXT NOT NULL DEFAULT '[]';
 UPDATE visit SET clocks = json_set(clocks, '$.interviewees', '000000000000000.000000.builtin');
 "#,
+        then: None,
     },
     Migration {
         why: "Attachments (issue 6): photos and documents on visits and findings. Their metadata \
@@ -226,6 +231,65 @@ CREATE TABLE blob (
     data   BLOB NOT NULL
 ) STRICT;
 "#,
+        then: None,
+    },
+    Migration {
+        why: "Search (issue 16): a finding is found by its visit's place and region too \
+          (\"年检率 浏阳\"). `search_doc.place` remembers the place text each finding was indexed \
+          with, so editing a visit's place or region re-indexes its findings; every finding is \
+          indexed again here to include it.",
+        sql: "ALTER TABLE search_doc ADD COLUMN place TEXT;",
+        then: Some(super::search_place::reindex_all_findings),
+    },
+    Migration {
+        why: "An audit trail that travels (issue 16): every history entry gets an id that is the \
+          same on every laptop (a hash of its content, given to existing rows by \
+          `history_trail::fill_entry_ids`), and the entries that arrive in bundles are kept \
+          apart in `history_travelled`, once per id, so a merge never reads them as this \
+          laptop's own edits.",
+        sql: r#"
+ALTER TABLE history ADD COLUMN entry_id TEXT;
+CREATE INDEX history_entry ON history(entry_id);
+
+CREATE TABLE history_travelled (
+    entry_id  TEXT PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    author    TEXT NOT NULL,
+    device    TEXT NOT NULL,
+    clock     TEXT NOT NULL,
+    before    TEXT,
+    after     TEXT
+) STRICT;
+CREATE INDEX history_travelled_record ON history_travelled(record_id, at);
+"#,
+        // Existing rows get their ids: a hash, which SQL cannot make.
+        then: Some(super::history_trail::fill_entry_ids),
+    },
+    Migration {
+        why: "Office ledgers (issue 14): where each finding imported from a spreadsheet came from \
+          (the ledger's identity — its title, else its file name — and the row's key: its 序号 or \
+          a fingerprint of its first cells), so importing the ledger again updates instead of \
+          duplicating; and the one visit per ledger that takes the rows whose visit is unknown. \
+          Both are local bookkeeping like the import log, not synced records.",
+        sql: r#"
+CREATE TABLE ledger_source (
+    ledger     TEXT NOT NULL,
+    row_key    TEXT NOT NULL,
+    finding_id TEXT NOT NULL,
+    import_seq INTEGER REFERENCES import_log(seq),
+    PRIMARY KEY (ledger, row_key)
+) STRICT;
+CREATE INDEX ledger_source_finding ON ledger_source(finding_id);
+
+CREATE TABLE ledger_visit (
+    ledger   TEXT PRIMARY KEY,
+    visit_id TEXT NOT NULL
+) STRICT;
+"#,
+        then: None,
     },
 ];
 
@@ -280,6 +344,9 @@ pub fn migrate(
     }
     for migration in &MIGRATIONS[from as usize..] {
         tx.execute_batch(migration.sql)?;
+        if let Some(then) = migration.then {
+            then(&tx)?;
+        }
     }
     if from == 0 {
         seed(&tx)?;

@@ -131,7 +131,8 @@ pub fn reindex(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
             .execute([rowid])?;
     }
     let text = searchable_text(rec).filter(|_| rec.meta.deleted_at.is_none());
-    let Some((title, body)) = text else {
+    let place = super::search_place::of_finding(tx, rec)?;
+    let Some((title, mut body)) = text else {
         if let Some(rowid) = existing {
             tx.prepare_cached("DELETE FROM search_doc WHERE rowid = ?1")?
                 .execute([rowid])?;
@@ -146,11 +147,15 @@ pub fn reindex(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
             tx.last_insert_rowid()
         }
     };
+    if let Some(place) = &place {
+        body = format!("{body}\n{place}");
+    }
     tx.prepare_cached("INSERT INTO search_tri (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute(rusqlite::params![rowid, title, body])?;
     tx.prepare_cached("INSERT INTO search_gram (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute(rusqlite::params![rowid, grams(&title), grams(&body)])?;
-    Ok(())
+    super::search_place::remember(tx, rec, rowid, place.as_deref())?;
+    super::search_place::follow_visit(tx, rec)
 }
 
 fn quote(term: &str) -> String {

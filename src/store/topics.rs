@@ -11,8 +11,10 @@ use rusqlite::{OptionalExtension, Transaction};
 pub struct TopicCount {
     /// The topic.
     pub topic: Topic,
-    /// Live findings tagged with it or one of its subtopics.
+    /// Live findings (of live visits) tagged with it or one of its subtopics.
     pub findings: i64,
+    /// Of those, the problems: what the Summary's "problems" column counts for the topic.
+    pub problems: i64,
 }
 
 /// Checks a topic before it is written: a unique code, a parent that exists and is not itself
@@ -97,23 +99,29 @@ impl Store {
                  SELECT tree.root, t.id FROM topic t JOIN tree ON t.parent_id = tree.id
                  WHERE t.deleted_at IS NULL
              )
-             SELECT tree.root, count(DISTINCT ft.finding_id)
+             SELECT tree.root, count(DISTINCT f.id),
+                    count(DISTINCT CASE WHEN f.kind = 'problem' THEN f.id END)
              FROM tree
-             LEFT JOIN finding_topic ft ON ft.topic_id = tree.id
-             LEFT JOIN finding f ON f.id = ft.finding_id AND f.deleted_at IS NULL
-             WHERE ft.finding_id IS NULL OR f.id IS NOT NULL
+             JOIN finding_topic ft ON ft.topic_id = tree.id
+             JOIN finding f ON f.id = ft.finding_id AND f.deleted_at IS NULL
+             JOIN visit v ON v.id = f.visit_id AND v.deleted_at IS NULL
              GROUP BY tree.root",
         )?;
-        let counts: std::collections::HashMap<String, i64> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        let counts: std::collections::HashMap<String, (i64, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(self
             .topics()?
             .into_iter()
             .filter(|t| !t.meta.is_deleted())
-            .map(|topic| TopicCount {
-                findings: counts.get(&topic.id.to_string()).copied().unwrap_or(0),
-                topic,
+            .map(|topic| {
+                let (findings, problems) =
+                    counts.get(&topic.id.to_string()).copied().unwrap_or((0, 0));
+                TopicCount {
+                    findings,
+                    problems,
+                    topic,
+                }
             })
             .collect())
     }

@@ -230,17 +230,12 @@ pub struct AttachmentList {
 
 impl AttachmentList {
     /// The attachments, read again when the data changed.
-    fn load(&mut self, shared: &Shared<'_>, owner: AttachmentOwner) -> Vec<Attachment> {
-        if self
-            .cached
-            .as_ref()
-            .is_none_or(|(rev, _)| *rev != shared.revision)
-        {
-            let list = shared
-                .store
-                .attachments(&owner.id_text(), false)
-                .unwrap_or_default();
-            self.cached = Some((shared.revision, list));
+    fn load(&mut self, shared: &mut Shared<'_>, owner: AttachmentOwner) -> Vec<Attachment> {
+        let revision = shared.revisions.of(&[crate::store::RecordKind::Attachment]);
+        if self.cached.as_ref().is_none_or(|(rev, _)| *rev != revision) {
+            let list = shared.store.attachments(&owner.id_text(), false);
+            let list = shared.report(list);
+            self.cached = Some((revision, list));
         }
         self.cached
             .as_ref()
@@ -283,31 +278,26 @@ impl AttachmentList {
             return;
         };
         thumbs.receive(ui.ctx());
-        let mut changed = false;
         ui.horizontal_wrapped(|ui| {
             for a in &list {
                 ui.push_id(a.id.to_string(), |ui| {
-                    changed |= tile_ui(ui, shared, &mut thumbs, a, owner);
+                    tile_ui(ui, shared, &mut thumbs, a, owner);
                 });
             }
         });
-        if changed {
-            shared.data_changed();
-        }
     }
 }
 
 /// One attachment: thumbnail (or file icon), name, size, who added it when, open and remove;
-/// on a finding, whether it is evidence of the rectification. Returns whether data changed.
+/// on a finding, whether it is evidence of the rectification (changes go to the shell).
 fn tile_ui(
     ui: &mut Ui,
     shared: &mut Shared<'_>,
     thumbs: &mut Thumbnails,
     a: &Attachment,
     owner: AttachmentOwner,
-) -> bool {
+) {
     let lang = shared.lang;
-    let mut changed = false;
     let side = THUMB_SIDE as f32;
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(side + 8.0);
@@ -347,7 +337,7 @@ fn tile_ui(
                     ))
                     .changed()
                 {
-                    changed |= shared.store.set_evidence(a.id, evidence).is_ok();
+                    shared.send(AppCommand::SetEvidence(a.id, evidence));
                 }
             }
             ui.horizontal(|ui| {
@@ -361,12 +351,11 @@ fn tile_ui(
                     )
                     .clicked()
                 {
-                    changed |= shared.store.delete(&a.id.to_string()).is_ok();
+                    shared.send(AppCommand::Delete(a.id.to_string()));
                 }
             });
         });
     });
-    changed
 }
 
 /// The thumbnail, a spinner while it is decoded, a broken-image tile, or a file icon.

@@ -72,6 +72,8 @@ enum ImportResult {
 pub struct BundlesUi {
     export: Option<ExportForm>,
     import: Option<ImportFlow>,
+    /// The user asked to see the conflicts the import left.
+    show_conflicts: bool,
 }
 
 /// What the dialogs need from the shell for a frame.
@@ -87,6 +89,15 @@ pub struct BundleContext<'a> {
 }
 
 impl BundlesUi {
+    /// Whether the user asked to see the import's conflicts (asked once: the dialog closes).
+    pub fn take_show_conflicts(&mut self) -> bool {
+        let asked = std::mem::take(&mut self.show_conflicts);
+        if asked {
+            self.import = None;
+        }
+        asked
+    }
+
     /// Opens the export dialog.
     pub fn open_export(&mut self) {
         self.export = Some(ExportForm {
@@ -345,7 +356,11 @@ impl BundlesUi {
                     let records: usize = done.counts.values().sum();
                     ui.label(match lang {
                         Lang::Zh => format!("已导出 {records} 条记录：{}", done.path.display()),
-                        Lang::En => format!("Exported {records} records: {}", done.path.display()),
+                        Lang::En => format!(
+                            "Exported {}: {}",
+                            crate::i18n::count_en(records as i64, "record", "records"),
+                            done.path.display()
+                        ),
                     });
                 }
                 Some(Err(err)) => {
@@ -466,11 +481,13 @@ impl BundlesUi {
                         "预览：导入将作如下修改（尚未写入）。",
                         "Preview: the import would make these changes (nothing is written yet).",
                     ));
+                    sources_ui(ui, report, lang);
                     counts_table_ui(ui, report, lang);
                 }
                 ImportStage::Done(report) => {
                     let report = &*report;
                     ui.label(RichText::new(lang.pick("导入完成。", "Import done.")).strong());
+                    sources_ui(ui, report, lang);
                     counts_table_ui(ui, report, lang);
                     if let Some(backup) = &report.backup {
                         ui.label(
@@ -483,10 +500,12 @@ impl BundlesUi {
                         );
                     }
                     if report.totals.conflicts > 0 {
-                        ui.label(lang.pick(
-                            "有冲突待复核：见左侧“冲突”。",
-                            "There are conflicts to review: see Conflicts on the left.",
-                        ));
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label(lang.pick("有冲突待复核。", "There are conflicts to review."));
+                            if ui.button(lang.pick("查看冲突", "Review them")).clicked() {
+                                self.show_conflicts = true;
+                            }
+                        });
                     }
                 }
                 ImportStage::Failed(err) => {
@@ -572,6 +591,31 @@ fn import_job(
             }
         },
     )
+}
+
+/// Each file imported and who made it.
+fn sources_ui(ui: &mut egui::Ui, report: &ImportReport, lang: Lang) {
+    for file in &report.files {
+        let name = file.origin.path.file_name().map_or_else(
+            || file.origin.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let who = if file.origin.creator.is_empty() {
+            lang.pick("（未署名）", "(unsigned)").to_owned()
+        } else {
+            file.origin.creator.clone()
+        };
+        ui.label(match lang {
+            Lang::Zh => format!(
+                "{name}：来自 {who}，新增 {}、更新 {}、冲突 {}",
+                file.totals.added, file.totals.updated, file.totals.conflicts
+            ),
+            Lang::En => format!(
+                "{name}: from {who}, {} added, {} updated, {} conflicts",
+                file.totals.added, file.totals.updated, file.totals.conflicts
+            ),
+        });
+    }
 }
 
 /// Added / updated / unchanged / deleted / conflicts, per kind and in total.

@@ -1,8 +1,12 @@
-//! The history of the selected record: who changed what, when (the supervision trail).
+//! The history of the selected record: who changed what, when, from which value to which
+//! (the supervision trail), with the entries that travelled here in bundles, filterable to one
+//! field.
 
 use crate::i18n::Lang;
+use crate::model::{Category, FindingKind, Status, Topic};
 use crate::store::{Action, HistoryEntry};
 use egui::RichText;
+use serde_json::Value;
 
 /// A field's name in the user's language.
 pub fn field_label(name: &str, lang: Lang) -> String {
@@ -58,36 +62,167 @@ pub fn action_label(action: Action, lang: Lang) -> &'static str {
     }
 }
 
-/// Shows the history, newest first.
-pub fn history_ui(ui: &mut egui::Ui, entries: &[HistoryEntry], lang: Lang) {
+/// One value of a history snapshot in words: dates as dates, codes by their labels, topics by
+/// name, lists joined, nothing as "—".
+pub fn value_text(field: &str, value: Option<&Value>, topics: &[Topic], lang: Lang) -> String {
+    let topic_name = |id: &str| {
+        topics
+            .iter()
+            .find(|t| t.id.to_string() == id)
+            .map_or_else(|| id.to_owned(), |t| t.name(lang).to_owned())
+    };
+    match value {
+        None | Some(Value::Null) => "—".to_owned(),
+        Some(Value::String(s)) if s.is_empty() => "—".to_owned(),
+        Some(Value::Bool(b)) => lang
+            .pick(if *b { "是" } else { "否" }, if *b { "yes" } else { "no" })
+            .to_owned(),
+        Some(Value::String(s)) => match field {
+            "status" => Status::parse(s).map_or_else(|| s.clone(), |v| v.label(lang).to_owned()),
+            "category" => {
+                Category::parse(s).map_or_else(|| s.clone(), |v| v.label(lang).to_owned())
+            }
+            "kind" => FindingKind::parse(s).map_or_else(|| s.clone(), |v| v.label(lang).to_owned()),
+            "parent_id" => topic_name(s),
+            "deleted_at" => local_time(s),
+            _ => s.clone(),
+        },
+        Some(Value::Array(items)) => {
+            let words: Vec<String> = items
+                .iter()
+                .map(|item| match item {
+                    Value::String(s) if field == "topics" => topic_name(s),
+                    Value::String(s) => s.clone(),
+                    // An interviewee: by name.
+                    Value::Object(o) => o
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    other => other.to_string(),
+                })
+                .collect();
+            if words.is_empty() {
+                "—".to_owned()
+            } else {
+                words.join(lang.pick("、", ", "))
+            }
+        }
+        Some(other) => other.to_string(),
+    }
+}
+
+/// An RFC 3339 time as local `YYYY-MM-DD HH:MM`.
+fn local_time(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| at.to_owned())
+}
+
+/// The changes of one entry as (field, before → after) in words, in field order; none for a
+/// record's creation (here, or its first arrival by import), whose every field is new.
+pub fn change_lines(entry: &HistoryEntry, topics: &[Topic], lang: Lang) -> Vec<(String, String)> {
+    if !has_changes(entry) {
+        return Vec::new();
+    }
+    let field_of = |side: &Option<Value>, f: &str| side.as_ref().and_then(|v| v.get(f)).cloned();
+    entry
+        .changed_fields()
+        .into_iter()
+        .map(|f| {
+            let before = value_text(&f, field_of(&entry.before, &f).as_ref(), topics, lang);
+            let after = value_text(&f, field_of(&entry.after, &f).as_ref(), topics, lang);
+            let text = format!("{} → {}", clip(&before), clip(&after));
+            (f, text)
+        })
+        .collect()
+}
+
+/// Whether an entry changed a record that existed before it.
+fn has_changes(entry: &HistoryEntry) -> bool {
+    entry.action != Action::Create && entry.before.is_some()
+}
+
+/// A long text cut to a line.
+fn clip(text: &str) -> String {
+    const MAX: usize = 60;
+    if text.chars().count() > MAX {
+        format!("{}…", text.chars().take(MAX).collect::<String>())
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Shows the history, newest first: who, when, what, and each change before → after; a combo
+/// box narrows it to the entries that changed one field.
+pub fn history_ui(ui: &mut egui::Ui, entries: &[HistoryEntry], topics: &[Topic], lang: Lang) {
     if entries.is_empty() {
         ui.label(RichText::new(lang.pick("尚无修改记录", "No changes recorded yet")).weak());
         return;
     }
-    for entry in entries.iter().rev() {
-        let when = chrono::DateTime::parse_from_rfc3339(&entry.at)
-            .map(|t| {
-                t.with_timezone(&chrono::Local)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_else(|_| entry.at.clone());
-        let fields: Vec<String> = if entry.action == Action::Update {
-            entry
-                .changed_fields()
-                .iter()
-                .map(|f| field_label(f, lang))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(when).weak().small());
-            ui.label(RichText::new(&entry.author).strong());
-            ui.label(action_label(entry.action, lang));
-            if !fields.is_empty() {
-                ui.label(RichText::new(fields.join("、")).weak());
+    let mut fields: Vec<String> = Vec::new();
+    for entry in entries.iter().filter(|e| has_changes(e)) {
+        for f in entry.changed_fields() {
+            if !fields.contains(&f) {
+                fields.push(f);
+            }
+        }
+    }
+    let filter_id = ui.make_persistent_id("history-field-filter");
+    let mut filter: Option<String> = ui.data(|d| d.get_temp(filter_id)).flatten();
+    if filter.as_ref().is_some_and(|f| !fields.contains(f)) {
+        filter = None;
+    }
+    let all = lang.pick("全部字段", "All fields");
+    egui::ComboBox::from_label(lang.pick("字段", "Field"))
+        .selected_text(
+            filter
+                .as_deref()
+                .map_or_else(|| all.to_owned(), |f| field_label(f, lang)),
+        )
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut filter, None, all);
+            for f in &fields {
+                ui.selectable_value(&mut filter, Some(f.clone()), field_label(f, lang));
             }
         });
+    ui.data_mut(|d| d.insert_temp(filter_id, filter.clone()));
+    for entry in entries.iter().rev() {
+        let mut changes = change_lines(entry, topics, lang);
+        if let Some(f) = &filter {
+            changes.retain(|(field, _)| field == f);
+            if changes.is_empty() {
+                continue;
+            }
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(local_time(&entry.at)).weak().small());
+            ui.label(RichText::new(&entry.author).strong());
+            ui.label(action_label(entry.action, lang));
+            if entry.travelled {
+                ui.label(
+                    RichText::new(lang.pick("（随案卷包传来）", "(arrived in a bundle)"))
+                        .weak()
+                        .small(),
+                )
+                .on_hover_text(format!(
+                    "{} {}",
+                    lang.pick("设备", "Device"),
+                    entry.device
+                ));
+            }
+        });
+        for (field, change) in changes {
+            ui.horizontal_wrapped(|ui| {
+                ui.add_space(12.0);
+                let name = format!("{}{}", field_label(&field, lang), lang.pick("：", ":"));
+                ui.label(RichText::new(name).weak());
+                ui.label(change);
+            });
+        }
     }
 }

@@ -26,6 +26,39 @@ pub struct Launch {
     pub db: Option<PathBuf>,
     /// The language given on the command line.
     pub lang: Option<Lang>,
+    /// Bundles or database files given on the command line (a double click in the file
+    /// manager): the window opens on the preview of importing them.
+    pub import: Vec<PathBuf>,
+}
+
+/// The app as the command line asks for it: on the given database (else the last one, else the
+/// default), in the given language, with the import preview of the given files under way.
+pub fn start(mut settings: Settings, launch: &Launch) -> ZoufangApp {
+    if let Some(lang) = launch.lang {
+        settings.lang = lang;
+    }
+    let db = launch
+        .db
+        .clone()
+        .or_else(|| settings.last_db.clone())
+        .unwrap_or_else(crate::paths::default_db);
+    let mut app = ZoufangApp::new(settings, db);
+    if !launch.import.is_empty() {
+        app.command(app::AppCommand::Import(launch.import.clone()));
+    }
+    app
+}
+
+/// The application icon (assets/icons, made by scripts/make-icons.sh) for the window.
+fn window_icon() -> Option<egui::IconData> {
+    let png = include_bytes!("../../assets/icons/zoufang-256.png");
+    let image = image::load_from_memory_with_format(png, image::ImageFormat::Png).ok()?;
+    let rgba = image.into_rgba8();
+    Some(egui::IconData {
+        width: rgba.width(),
+        height: rgba.height(),
+        rgba: rgba.into_raw(),
+    })
 }
 
 /// Opens the window and runs until it is closed.
@@ -40,24 +73,23 @@ pub fn run(launch: Launch) -> eframe::Result {
             .with_drag_and_drop(true),
         ..Default::default()
     };
+    let options = match window_icon() {
+        Some(icon) => eframe::NativeOptions {
+            viewport: options.viewport.with_icon(icon),
+            ..options
+        },
+        None => options,
+    };
     eframe::run_native(
         "zoufang",
         options,
         Box::new(move |cc| {
             fonts::install(&cc.egui_ctx, true);
-            let mut settings: Settings = cc
+            let settings: Settings = cc
                 .storage
                 .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
                 .unwrap_or_default();
-            if let Some(lang) = launch.lang {
-                settings.lang = lang;
-            }
-            let db = launch
-                .db
-                .clone()
-                .or_else(|| settings.last_db.clone())
-                .unwrap_or_else(crate::paths::default_db);
-            Ok(Box::new(ZoufangApp::new(settings, db)))
+            Ok(Box::new(start(settings, &launch)))
         }),
     )
 }

@@ -62,6 +62,8 @@ pub struct Settings {
     pub view: View,
     /// Show the history panel under the editor.
     pub show_history: bool,
+    /// The user's name, asked once and written into every new database they open.
+    pub author: Option<String>,
 }
 
 impl Default for Settings {
@@ -71,6 +73,7 @@ impl Default for Settings {
             last_db: None,
             view: View::Visits,
             show_history: true,
+            author: None,
         }
     }
 }

@@ -36,24 +36,32 @@ pub fn date_edit(
             response = response.labelled_by(label);
         }
         if response.changed() {
+            ui.data_mut(|d| d.insert_temp(id, DateText(text.clone())));
+        }
+        // A date is taken when it is whole: all of YYYY-MM-DD typed, or the field left (Enter,
+        // Tab, a click elsewhere). Typing 2026-12-10 never saves 2026-12-01 on the way.
+        let finished = response.lost_focus();
+        if response.changed() || finished {
             let trimmed = text.trim();
-            if trimmed.is_empty() && optional {
-                if date.is_some() {
-                    *date = None;
+            if finished || is_whole_date(trimmed) {
+                if trimmed.is_empty() && optional {
+                    if date.is_some() {
+                        *date = None;
+                        changed = true;
+                    }
+                } else if let Ok(parsed) = crate::model::parse_date(trimmed)
+                    && *date != Some(parsed)
+                {
+                    *date = Some(parsed);
                     changed = true;
                 }
-            } else if let Ok(parsed) = crate::model::parse_date(trimmed)
-                && *date != Some(parsed)
-            {
-                *date = Some(parsed);
-                changed = true;
             }
-            ui.data_mut(|d| d.insert_temp(id, DateText(text.clone())));
         }
         if !response.has_focus() {
             ui.data_mut(|d| d.remove::<DateText>(id));
         }
-        let typed_bad = !text.trim().is_empty() && crate::model::parse_date(&text).is_err();
+        let typed_bad = text.trim().chars().count() >= WHOLE_DATE_CHARS
+            && crate::model::parse_date(&text).is_err();
         if response.has_focus() && typed_bad {
             ui.colored_label(
                 ui.visuals().error_fg_color,
@@ -106,6 +114,22 @@ pub fn date_edit(
         }
     });
     changed
+}
+
+/// The length of a date typed in full (`2026-12-10`).
+const WHOLE_DATE_CHARS: usize = 10;
+
+/// Whether `text` is a date typed in full, `YYYY-MM-DD` with two-digit month and day (so
+/// `2026-12-1`, a date on the way to `2026-12-10`, is not).
+fn is_whole_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == WHOLE_DATE_CHARS
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
 }
 
 /// A month calendar; returns the day clicked.
@@ -239,7 +263,11 @@ pub fn topic_chips(
     lang: Lang,
 ) -> bool {
     let mut changed = false;
+    // Chips wrap at the panel's edge; a long topic path wraps inside its chip rather than
+    // widening the panel (and clipping the list beside it).
+    let width = ui.available_width();
     ui.vertical(|ui| {
+        ui.set_max_width(width);
         if !chosen.is_empty() {
             ui.horizontal_wrapped(|ui| {
                 let mut remove = None;
@@ -250,7 +278,8 @@ pub fn topic_chips(
                         .inner_margin(egui::Margin::symmetric(6, 2));
                     frame.show(ui, |ui| {
                         ui.horizontal(|ui| {
-                            ui.label(topic_path(topics, *id, lang));
+                            ui.set_max_width(width - 24.0);
+                            ui.add(egui::Label::new(topic_path(topics, *id, lang)).wrap());
                             if ui
                                 .small_button("×")
                                 .on_hover_text(lang.pick("移除专题", "Remove topic"))
@@ -291,4 +320,18 @@ pub fn topic_chips(
 /// A red message under a field.
 pub fn error_label(ui: &mut Ui, message: &str) -> Response {
     ui.colored_label(ui.visuals().error_fg_color, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_whole_date;
+
+    #[test]
+    fn a_date_is_whole_only_when_typed_in_full() {
+        assert!(is_whole_date("2026-12-10"));
+        assert!(!is_whole_date("2026-12-1"));
+        assert!(!is_whole_date("2026-1-10"));
+        assert!(!is_whole_date("2026-12-1x"));
+        assert!(!is_whole_date(""));
+    }
 }

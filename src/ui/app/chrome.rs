@@ -122,6 +122,10 @@ impl ZoufangApp {
                     }
                     ui.separator();
                     self.attachment_limit_menu(ui);
+                    if ui.button(lang.pick("作者姓名…", "Author name…")).clicked() {
+                        ui.close();
+                        self.edit_author();
+                    }
                     ui.separator();
                     if ui.button(lang.pick("退出", "Quit")).clicked() {
                         ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
@@ -129,7 +133,7 @@ impl ZoufangApp {
                 });
                 ui.menu_button(lang.pick("记录", "Record"), |ui| {
                     if ui
-                        .button(lang.pick("新建走访　Ctrl+N", "New visit　Ctrl+N"))
+                        .button(lang.pick("新建走访　Ctrl+N", "New visit  Ctrl+N"))
                         .clicked()
                     {
                         ui.close();
@@ -165,11 +169,10 @@ impl ZoufangApp {
                             .desired_width(320.0),
                     )
                     .labelled_by(search_label.id);
+                ui.ctx()
+                    .data_mut(|d| d.insert_temp(search_box_rect_id(), search.rect));
                 if search.changed() || search.gained_focus() {
                     self.search.open = !self.search.text.trim().is_empty();
-                }
-                if search.has_focus() && ui.input(|i| i.key_pressed(Key::Escape)) {
-                    self.search.open = false;
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     let other = match lang {
@@ -208,9 +211,9 @@ impl ZoufangApp {
                                 store.author()
                             ),
                             Lang::En => format!(
-                                "{} visits · {} findings · author: {}",
-                                self.totals.0,
-                                self.totals.1,
+                                "{} · {} · author: {}",
+                                crate::i18n::count_en(self.totals.0 as i64, "visit", "visits"),
+                                crate::i18n::count_en(self.totals.1 as i64, "finding", "findings"),
                                 store.author()
                             ),
                         })
@@ -257,6 +260,8 @@ impl ZoufangApp {
             });
     }
 
+    /// The search results, in a popup anchored below the search box: every hit (a virtual
+    /// list that scrolls), the true count, closed by Esc, × or a click elsewhere.
     pub(super) fn search_results_ui(&mut self, ctx: &egui::Context) {
         let lang = self.settings.lang;
         if !self.search.open {
@@ -267,63 +272,99 @@ impl ZoufangApp {
         };
         let text = self.search.text.trim().to_owned();
         if self.search.hits_for.as_ref() != Some(&(text.clone(), self.revision)) {
-            self.search.hits = store.search(&text, 30).unwrap_or_default();
+            self.search.hits = match store.search(&text, SEARCH_HITS_MAX) {
+                Ok(hits) => hits,
+                Err(err) => {
+                    self.message = Some(err.localized(lang));
+                    Vec::new()
+                }
+            };
             self.search.hits_for = Some((text.clone(), self.revision));
         }
-        let Some(anchor) = ctx
-            .memory(|m| m.area_rect(egui::Id::unique("top-bar")))
-            .or_else(|| {
-                Some(egui::Rect::from_min_size(
-                    egui::pos2(0.0, 0.0),
-                    egui::vec2(400.0, 30.0),
-                ))
-            })
-        else {
-            return;
+        let screen = ctx.content_rect();
+        let anchor = ctx
+            .data(|d| d.get_temp::<egui::Rect>(search_box_rect_id()))
+            .unwrap_or_else(|| {
+                egui::Rect::from_min_size(egui::pos2(300.0, 0.0), egui::vec2(320.0, 28.0))
+            });
+        let width = anchor
+            .width()
+            .max(SEARCH_POPUP_WIDTH)
+            .min(screen.width() - 16.0);
+        let hits = &self.search.hits;
+        let style = ctx.global_style();
+        let body = egui::TextStyle::Body.resolve(&style).size;
+        let small = egui::TextStyle::Small.resolve(&style).size;
+        // Two lines per hit: the title, and where and when.
+        let row_height = (body + small) * 1.25 + 6.0;
+        let spacing = style.spacing.item_spacing.y;
+        // Bounded: at most half the window, so the list under it stays in sight.
+        let max_list = ((screen.bottom() - anchor.bottom()) * 0.5).max(row_height * 3.0);
+        let list_height = (hits.len() as f32 * (row_height + spacing)).min(max_list);
+        let count = match (lang, hits.len() >= SEARCH_HITS_MAX) {
+            (Lang::Zh, false) => format!("“{text}”：{} 条", hits.len()),
+            (Lang::Zh, true) => format!("“{text}”：{} 条以上，请输入更多字词", hits.len()),
+            (Lang::En, false) if hits.len() == 1 => format!("1 result for “{text}”"),
+            (Lang::En, false) => format!("{} results for “{text}”", hits.len()),
+            (Lang::En, true) => {
+                format!("over {} results for “{text}”: type more words", hits.len())
+            }
         };
         let mut open = None;
         let mut close = false;
-        egui::Area::new(egui::Id::unique("search-results"))
+        let popup = egui::Area::new(egui::Id::unique("search-results"))
             .order(egui::Order::Foreground)
-            .fixed_pos(egui::pos2(anchor.left() + 150.0, anchor.bottom() + 2.0))
+            .fixed_pos(anchor.left_bottom() + egui::vec2(0.0, 4.0))
+            .constrain(true)
             .show(ctx, |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
-                    ui.set_width(460.0);
+                    ui.set_width(width);
                     ui.horizontal(|ui| {
-                        ui.label(
-                            RichText::new(match lang {
-                                Lang::Zh => {
-                                    format!("“{text}”的搜索结果：{} 条", self.search.hits.len())
-                                }
-                                Lang::En => {
-                                    format!("{} results for “{text}”", self.search.hits.len())
-                                }
-                            })
-                            .weak(),
-                        );
-                        if ui
-                            .small_button("×")
-                            .on_hover_text(lang.pick("关闭", "Close"))
-                            .clicked()
-                        {
-                            close = true;
-                        }
-                    });
-                    egui::ScrollArea::vertical()
-                        .max_height(360.0)
-                        .show(ui, |ui| {
-                            for hit in &self.search.hits {
-                                let kind = crate::store::kind_label(hit.kind.table(), lang);
-                                let label = format!("[{kind}] {}", hit.title);
-                                let response = ui.selectable_label(false, label);
-                                ui.label(RichText::new(&hit.context).small().weak());
-                                if response.clicked() {
-                                    open = Some(hit.clone());
-                                }
+                        ui.label(RichText::new(count).weak());
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            if ui
+                                .small_button("×")
+                                .on_hover_text(lang.pick("关闭（Esc）", "Close (Esc)"))
+                                .clicked()
+                            {
+                                close = true;
                             }
                         });
+                    });
+                    if hits.is_empty() {
+                        ui.label(lang.pick("没有找到。", "Nothing found."));
+                        return;
+                    }
+                    // The list's height is set here, not left to the area's remembered size:
+                    // that size is the previous search's, and cut a longer list to its rows.
+                    ui.allocate_ui(egui::vec2(width, list_height), |ui| {
+                        ui.set_height(list_height);
+                        egui::ScrollArea::vertical()
+                            .id_salt(("search-results-list", &text))
+                            .auto_shrink(false)
+                            .max_height(list_height)
+                            .show_rows(ui, row_height, hits.len(), |ui, range| {
+                                for hit in &hits[range] {
+                                    ui.allocate_ui(egui::vec2(width, row_height), |ui| {
+                                        ui.set_height(row_height);
+                                        ui.vertical(|ui| {
+                                            if search_hit_ui(ui, hit, lang).clicked() {
+                                                open = Some(hit.clone());
+                                            }
+                                        });
+                                    });
+                                }
+                            });
+                    });
                 });
             });
+        let escape = ctx.input(|i| i.key_pressed(Key::Escape));
+        let clicked_outside = ctx.input(|i| {
+            i.pointer.any_click()
+                && i.pointer
+                    .interact_pos()
+                    .is_some_and(|pos| !popup.response.rect.contains(pos) && !anchor.contains(pos))
+        });
         if let Some(hit) = open {
             self.search.open = false;
             let command = match hit.kind {
@@ -335,8 +376,31 @@ impl ZoufangApp {
             };
             self.commands.extend(command);
         }
-        if close {
+        if close || escape || clicked_outside {
             self.search.open = false;
         }
     }
+}
+
+/// The most hits one search lists; more say "over N" and ask for more words.
+const SEARCH_HITS_MAX: usize = 500;
+
+/// The narrowest the search results popup is.
+const SEARCH_POPUP_WIDTH: f32 = 480.0;
+
+/// Where the search box was drawn this frame (the results popup hangs below it).
+fn search_box_rect_id() -> egui::Id {
+    egui::Id::unique("search-box-rect")
+}
+
+/// One hit: its kind and title (a click opens it; long titles are cut, the whole on hover),
+/// and below, where and when.
+fn search_hit_ui(ui: &mut egui::Ui, hit: &SearchHit, lang: Lang) -> egui::Response {
+    let kind = crate::store::kind_label(hit.kind.table(), lang);
+    let label = format!("[{kind}] {}", hit.title);
+    let response = ui
+        .add(egui::Button::selectable(false, label.as_str()).truncate())
+        .on_hover_text(&label);
+    ui.add(egui::Label::new(RichText::new(&hit.context).small().weak()).truncate());
+    response
 }

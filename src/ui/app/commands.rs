@@ -17,12 +17,30 @@ impl ZoufangApp {
 
     pub(super) fn run_command(&mut self, command: AppCommand, ctx: &egui::Context) {
         let lang = self.settings.lang;
+        if let AppCommand::Save(kind, edit) = command {
+            self.apply_save(kind, &edit);
+            return;
+        }
+        if let AppCommand::Report(message) = command {
+            self.message = Some(message);
+            return;
+        }
         if let AppCommand::OpenDatabase(path) = command {
             self.open_database(path);
             return;
         }
         if let AppCommand::ShowView(view) = command {
             self.settings.view = view;
+            // An editor that belongs to no record of the new view does not stay open beside it.
+            let belongs = match (&self.editor, view) {
+                (Some(Editor::Topic(_)), View::Topics) => true,
+                (_, View::Topics | View::Conflicts | View::Trash) => false,
+                _ => true,
+            };
+            if !belongs {
+                self.flush_editor(Some(ctx));
+                self.editor = None;
+            }
             return;
         }
         if let AppCommand::RestoreBackup(file) = command {
@@ -65,6 +83,9 @@ impl ZoufangApp {
             return;
         }
         self.flush_editor(Some(ctx));
+        if self.run_write(&command) {
+            return;
+        }
         let Some(store) = self.store.as_mut() else {
             return;
         };
@@ -110,14 +131,6 @@ impl ZoufangApp {
                 self.settings.view = View::Subjects;
                 self.editor = Some(Editor::Subject(SubjectEditor::new(subject)));
             }
-            AppCommand::Delete(id) => match store.delete(&id) {
-                Ok(_) => {
-                    self.editor = None;
-                    self.revision += 1;
-                    self.message = Some(lang.pick("已移入回收站", "Moved to the Trash").to_owned());
-                }
-                Err(err) => self.message = Some(err.localized(lang)),
-            },
             AppCommand::SetAttachmentLimit(mb) => match store.set_max_attachment_mb(mb) {
                 Ok(()) => {
                     self.attachment_limit_mb = Some(mb);
@@ -125,13 +138,6 @@ impl ZoufangApp {
                         Lang::Zh => format!("附件大小上限已设为 {mb} MB"),
                         Lang::En => format!("Attachment size limit set to {mb} MB"),
                     });
-                }
-                Err(err) => self.message = Some(err.localized(lang)),
-            },
-            AppCommand::Restore(id) => match store.restore(&id) {
-                Ok(_) => {
-                    self.revision += 1;
-                    self.message = Some(lang.pick("已恢复", "Restored").to_owned());
                 }
                 Err(err) => self.message = Some(err.localized(lang)),
             },
@@ -151,9 +157,144 @@ impl ZoufangApp {
             | AppCommand::Import(_)
             | AppCommand::ProblemsOfTopic(_)
             | AppCommand::Attach(..)
-            | AppCommand::OpenAttachment(_) => {}
+            | AppCommand::OpenAttachment(_)
+            | AppCommand::Save(..)
+            | AppCommand::Report(_)
+            | AppCommand::Delete(_)
+            | AppCommand::UndoDelete
+            | AppCommand::Restore(_)
+            | AppCommand::Resolve(..)
+            | AppCommand::MarkReviewed(_)
+            | AppCommand::SetEvidence(..)
+            | AppCommand::SetAuthor(_) => {}
         }
     }
+
+    /// Runs the commands that write records; returns false for any other command.
+    fn run_write(&mut self, command: &AppCommand) -> bool {
+        let lang = self.settings.lang;
+        let Some(store) = self.store.as_mut() else {
+            return matches!(
+                command,
+                AppCommand::Delete(_)
+                    | AppCommand::UndoDelete
+                    | AppCommand::Restore(_)
+                    | AppCommand::Resolve(..)
+                    | AppCommand::MarkReviewed(_)
+                    | AppCommand::SetEvidence(..)
+                    | AppCommand::SetAuthor(_)
+            );
+        };
+        let mut message = None;
+        let mut changes = ChangeSet::default();
+        let mut unnamed_changes = false;
+        match command {
+            AppCommand::Delete(id) => {
+                let title = record_title(store, id);
+                match store
+                    .kind_of(id)
+                    .and_then(|kind| store.write_tracked(|w| w.set_deleted(kind, id, true)))
+                {
+                    Ok((_, changed)) => {
+                        changes = changed;
+                        let is_attachment = changes
+                            .changes
+                            .first()
+                            .is_some_and(|c| c.kind == RecordKind::Attachment);
+                        if self.editor.as_ref().is_some_and(|e| e.draft_id() == *id) {
+                            self.editor = None;
+                        }
+                        message = Some(match lang {
+                            Lang::Zh => format!("已移入回收站：{title}（Ctrl+Z 撤销）"),
+                            Lang::En => format!("Moved to the Trash: {title} (Ctrl+Z to undo)"),
+                        });
+                        if !is_attachment || self.editor.is_none() {
+                            self.last_deleted = Some((id.clone(), title));
+                        }
+                    }
+                    Err(err) => message = Some(err.localized(lang)),
+                }
+            }
+            AppCommand::UndoDelete | AppCommand::Restore(_) => {
+                let id = match command {
+                    AppCommand::Restore(id) => Some(id.clone()),
+                    _ => self.last_deleted.as_ref().map(|(id, _)| id.clone()),
+                };
+                let Some(id) = id else {
+                    return true;
+                };
+                match store
+                    .kind_of(&id)
+                    .and_then(|kind| store.write_tracked(|w| w.set_deleted(kind, &id, false)))
+                {
+                    Ok((_, changed)) => {
+                        changes = changed;
+                        if self.last_deleted.as_ref().is_some_and(|(d, _)| *d == id) {
+                            self.last_deleted = None;
+                        }
+                        message = Some(lang.pick("已恢复", "Restored").to_owned());
+                    }
+                    Err(err) => message = Some(err.localized(lang)),
+                }
+            }
+            AppCommand::Resolve(seq, keep) => match crate::bundle::resolve(store, *seq, *keep) {
+                Ok(_) => {
+                    unnamed_changes = true;
+                    message = Some(lang.pick("冲突已处理", "Conflict settled").to_owned());
+                }
+                Err(err) => message = Some(err.localized(lang)),
+            },
+            AppCommand::MarkReviewed(seq) => match crate::bundle::mark_reviewed(store, *seq) {
+                Ok(_) => unnamed_changes = true,
+                Err(err) => message = Some(err.localized(lang)),
+            },
+            AppCommand::SetEvidence(id, evidence) => {
+                let named = store.attachment(*id).map(|mut a| {
+                    a.evidence = *evidence;
+                    a
+                });
+                match named.and_then(|a| store.write_tracked(|w| w.put(&a))) {
+                    Ok((_, changed)) => changes = changed,
+                    Err(err) => message = Some(err.localized(lang)),
+                }
+            }
+            AppCommand::SetAuthor(name) => match store.set_author(name) {
+                Ok(()) => {
+                    self.settings.author = Some(store.author().to_owned());
+                    self.author_input = store.author().to_owned();
+                    message = Some(match lang {
+                        Lang::Zh => format!("作者姓名已设为 {}", store.author()),
+                        Lang::En => format!("Author name set to {}", store.author()),
+                    });
+                }
+                Err(err) => message = Some(err.localized(lang)),
+            },
+            _ => return false,
+        }
+        if let Some(message) = message {
+            self.message = Some(message);
+        }
+        if unnamed_changes {
+            self.everything_changed();
+        } else {
+            self.note_changes(&changes);
+        }
+        true
+    }
+}
+
+/// A record's title as a person reads it (its title, place or name), else its id.
+fn record_title(store: &Store, id: &str) -> String {
+    store
+        .load_any(id)
+        .ok()
+        .and_then(|r| {
+            ["title", "place", "name_zh", "name"]
+                .iter()
+                .find_map(|k| r.data.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
+        })
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| id.to_owned())
 }
 
 impl ZoufangApp {

@@ -3,22 +3,34 @@
 use super::*;
 
 impl ZoufangApp {
+    /// The author's name: asked on first run (once per user, not per database: the name is
+    /// remembered and given to every new database), and from File → 作者姓名 to change it.
     pub(super) fn author_dialog_ui(&mut self, ctx: &egui::Context) {
         let lang = self.settings.lang;
-        let Some(store) = self.store.as_mut() else {
+        let Some(store) = self.store.as_ref() else {
             return;
         };
-        if !store.author().is_empty() {
+        let first_run = store.author().is_empty() && !store.is_read_only();
+        if !first_run && !self.editing_author {
             return;
         }
-        let mut error = None;
-        egui::Modal::new(egui::Id::unique("author-dialog")).show(ctx, |ui| {
+        let mut submit = false;
+        let mut cancel = false;
+        let modal = egui::Modal::new(egui::Id::unique("author-dialog")).show(ctx, |ui| {
             ui.set_width(380.0);
-            ui.heading(lang.pick("欢迎使用走访", "Welcome to Zoufang"));
-            ui.label(lang.pick(
-                "请输入您的姓名。它会记录在每一次修改和导出的案卷包中，便于监督核查。",
-                "Please enter your name. It is written into every change and every bundle you export.",
-            ));
+            if first_run {
+                ui.heading(lang.pick("欢迎使用走访", "Welcome to Zoufang"));
+                ui.label(lang.pick(
+                    "请输入您的姓名。它会记录在每一次修改和导出的案卷包中，便于监督核查。",
+                    "Please enter your name. It is written into every change and every bundle you export.",
+                ));
+            } else {
+                ui.heading(lang.pick("作者姓名", "Author name"));
+                ui.label(lang.pick(
+                    "此后的修改和导出的案卷包将记录这个姓名；已有的修改记录不变。",
+                    "Changes and bundles from now on carry this name; the history so far stays as it is.",
+                ));
+            }
             let label = ui.label(lang.pick("姓名", "Name"));
             let response = ui
                 .add(
@@ -28,15 +40,38 @@ impl ZoufangApp {
                 )
                 .labelled_by(label.id);
             let enter = response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
-            if (ui.button(lang.pick("开始使用", "Start")).clicked() || enter)
-                && let Err(err) = store.set_author(&self.author_input)
-            {
-                error = Some(err.localized(lang));
-            }
+            ui.horizontal(|ui| {
+                let button = if first_run {
+                    lang.pick("开始使用", "Start")
+                } else {
+                    lang.pick("保存", "Save")
+                };
+                submit = ui.button(button).clicked() || enter;
+                if !first_run && ui.button(lang.pick("取消", "Cancel")).clicked() {
+                    cancel = true;
+                }
+            });
         });
-        if let Some(error) = error {
-            self.message = Some(error);
+        if !first_run && modal.should_close() {
+            cancel = true;
         }
+        if submit {
+            if self.author_input.trim().is_empty() {
+                self.message = Some(lang.pick("请填写姓名", "Please enter a name").to_owned());
+            } else {
+                self.commands
+                    .push(AppCommand::SetAuthor(self.author_input.trim().to_owned()));
+                self.editing_author = false;
+            }
+        } else if cancel {
+            self.author_input = store.author().to_owned();
+            self.editing_author = false;
+        }
+    }
+
+    /// Opens the dialog that changes the author name (File → 作者姓名).
+    pub fn edit_author(&mut self) {
+        self.editing_author = true;
     }
 
     pub(super) fn db_error_ui(&mut self, ui: &mut egui::Ui) {
@@ -132,7 +167,7 @@ impl ZoufangApp {
                     ui.label(RichText::new(&d.digest).monospace());
                     ui.label(match lang {
                         Lang::Zh => format!("覆盖 {} 条记录", d.records),
-                        Lang::En => format!("{} records", d.records),
+                        Lang::En => crate::i18n::count_en(d.records as i64, "record", "records"),
                     });
                 }
                 (None, Some(Err(err))) => {

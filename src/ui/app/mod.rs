@@ -1,6 +1,8 @@
-//! The application state and its frame loop. Views and editors send [`AppCommand`]s, drained
-//! once a frame; data is read through small cached queries refreshed when it changes (the
-//! `revision` counter), never re-read every frame.
+//! The application state and its frame loop. The shell owns the store: views and editors read
+//! it (and small cached snapshots of it) but never write; they send [`AppCommand`]s, drained once
+//! a frame, and what a write changed ([`ChangeSet`]) drops only the caches and refreshes only the
+//! editor that show those records. Other connections' writes (an import's worker, another
+//! window) are noticed through `PRAGMA data_version`, polled at most once a second.
 
 use super::attachments::Thumbnails;
 use super::bundles::{BundleContext, BundlesUi};
@@ -19,7 +21,7 @@ use crate::model::{
     AttachmentId, AttachmentOwner, Finding, FindingId, Subject, SubjectId, Topic, TopicId, Visit,
     VisitId,
 };
-use crate::store::{HistoryEntry, RecordKind, SearchHit, Store};
+use crate::store::{ChangeSet, FieldEdit, HistoryEntry, RecordKind, SearchHit, Store};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -27,7 +29,11 @@ use std::sync::{Arc, Mutex};
 mod chrome;
 mod commands;
 mod dialogs;
+mod layout;
 mod panels;
+mod sync;
+
+pub use sync::Revisions;
 
 /// What views and editors ask the shell to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,8 +52,22 @@ pub enum AppCommand {
     NewFinding(VisitId),
     /// Start a new subject.
     NewSubject,
+    /// Save the fields an editor changed (only those, against the values they were changed from).
+    Save(RecordKind, FieldEdit),
     /// Move a record to the Trash.
     Delete(String),
+    /// Take the record deleted last back out of the Trash (the status line's Undo, Ctrl+Z).
+    UndoDelete,
+    /// Settle a merge conflict by keeping one version.
+    Resolve(i64, crate::bundle::Keep),
+    /// Mark a merge conflict as reviewed without changing anything.
+    MarkReviewed(i64),
+    /// Name an attachment as a finding's evidence of the fix, or not.
+    SetEvidence(AttachmentId, bool),
+    /// Show a message (an error a view met while reading) in the status line.
+    Report(String),
+    /// Change the author name written into history and bundles.
+    SetAuthor(String),
     /// Set the size limit per attached file, in MB.
     SetAttachmentLimit(u64),
     /// Take a record out of the Trash.
@@ -70,23 +90,24 @@ pub enum AppCommand {
     OpenAttachment(AttachmentId),
 }
 
-/// What views and editors share for one frame: the store, the language, the catalogue, and
-/// the way back to the shell.
+/// What views and editors share for one frame: the store to read, the language, the catalogue,
+/// and the way back to the shell. Nothing here can write: writes are [`AppCommand`]s.
 pub struct Shared<'a> {
-    /// The open database.
-    pub store: &'a mut Store,
+    /// The open database, to read.
+    pub store: &'a Store,
     /// The interface language.
     pub lang: Lang,
     /// Every topic.
     pub topics: &'a [Topic],
     /// Live subjects.
     pub subjects: &'a [Subject],
-    /// Bumped whenever data changes; caches compare against it.
+    /// Bumped whenever any data changes (for caches that depend on everything).
     pub revision: u64,
+    /// Bumped per kind of record, for caches that depend on some kinds only.
+    pub revisions: &'a Revisions,
     /// The database file (worker threads open their own connection to it).
     pub db_path: &'a Path,
     commands: &'a mut Vec<AppCommand>,
-    changed: &'a mut bool,
 }
 
 impl Shared<'_> {
@@ -95,9 +116,12 @@ impl Shared<'_> {
         self.commands.push(command);
     }
 
-    /// Says that data was written, so cached lists refresh.
-    pub fn data_changed(&mut self) {
-        *self.changed = true;
+    /// Shows a store error met while reading in the status line (and returns nothing to show).
+    pub fn report<T: Default>(&mut self, result: crate::store::Result<T>) -> T {
+        result.unwrap_or_else(|err| {
+            self.send(AppCommand::Report(err.localized(self.lang)));
+            T::default()
+        })
     }
 }
 
@@ -119,6 +143,41 @@ impl Editor {
                 Some(AttachmentOwner::Finding(e.draft.draft.id))
             }
             _ => None,
+        }
+    }
+
+    /// The edit the editor holds and would send now (`force`: without waiting for a pause).
+    fn take_edit(
+        &mut self,
+        lang: Lang,
+        ctx: &egui::Context,
+        force: bool,
+    ) -> Option<(RecordKind, FieldEdit)> {
+        let edit = match self {
+            Editor::Visit(e) => e.draft.take_edit(lang, ctx, force),
+            Editor::Finding(e) => e.draft.take_edit(lang, ctx, force),
+            Editor::Subject(e) => e.draft.take_edit(lang, ctx, force),
+            Editor::Topic(e) => e.draft.take_edit(lang, ctx, force),
+        };
+        edit.map(|edit| (self.kind(), edit))
+    }
+
+    fn kind(&self) -> RecordKind {
+        match self {
+            Editor::Visit(_) => RecordKind::Visit,
+            Editor::Finding(_) => RecordKind::Finding,
+            Editor::Subject(_) => RecordKind::Subject,
+            Editor::Topic(_) => RecordKind::Topic,
+        }
+    }
+
+    /// The record's id, saved or not.
+    fn draft_id(&self) -> String {
+        match self {
+            Editor::Visit(e) => e.draft.id_text(),
+            Editor::Finding(e) => e.draft.id_text(),
+            Editor::Subject(e) => e.draft.id_text(),
+            Editor::Topic(e) => e.draft.id_text(),
         }
     }
 
@@ -156,10 +215,17 @@ pub struct ZoufangApp {
     store: Option<Store>,
     db_path: PathBuf,
     db_error: Option<String>,
+    /// Bumped whenever any data changes (what the search box and the Summary compare against).
     revision: u64,
+    revisions: Revisions,
     topics: Vec<Topic>,
     subjects: Vec<Subject>,
-    cached_revision: Option<u64>,
+    /// Which of the catalogue, the subjects and the status line's totals need reading again.
+    stale: sync::Stale,
+    /// `PRAGMA data_version` when last polled, and when.
+    data_version: Option<(i64, std::time::Instant)>,
+    /// The record deleted last, which Undo brings back.
+    last_deleted: Option<(String, String)>,
     totals: (usize, usize),
     /// The database's size limit per attached file in MB, read when the File menu first needs it.
     attachment_limit_mb: Option<u64>,
@@ -175,6 +241,8 @@ pub struct ZoufangApp {
     search: SearchBox,
     history: Option<(u64, String, Vec<HistoryEntry>)>,
     author_input: String,
+    /// The author dialog was opened from the File menu.
+    editing_author: bool,
     about: Option<AboutState>,
     /// The latest backup of a damaged database, offered on the error page.
     restore_from: Option<PathBuf>,
@@ -196,9 +264,12 @@ impl ZoufangApp {
             db_path: db.clone(),
             db_error: None,
             revision: 0,
+            revisions: Revisions::default(),
             topics: Vec::new(),
             subjects: Vec::new(),
-            cached_revision: None,
+            stale: sync::Stale::all(),
+            data_version: None,
+            last_deleted: None,
             totals: (0, 0),
             attachment_limit_mb: None,
             editor: None,
@@ -213,6 +284,7 @@ impl ZoufangApp {
             search: SearchBox::default(),
             history: None,
             author_input: String::new(),
+            editing_author: false,
             about: None,
             restore_from: None,
             message: None,
@@ -254,7 +326,18 @@ impl ZoufangApp {
         self.restore_from = None;
         // A write-protected file (a colleague's database on a CD, a locked share) opens for reading.
         match Store::open_or_read_only(&path) {
-            Ok(store) => {
+            Ok(mut store) => {
+                // The name is asked once per user: a new database takes the remembered one.
+                if store.author().is_empty()
+                    && !store.is_read_only()
+                    && let Some(name) = self.settings.author.clone()
+                    && let Err(err) = store.set_author(&name)
+                {
+                    self.message = Some(err.localized(self.settings.lang));
+                }
+                if !store.author().is_empty() && self.settings.author.is_none() {
+                    self.settings.author = Some(store.author().to_owned());
+                }
                 self.author_input = store.author().to_owned();
                 self.store = Some(store);
                 self.attachment_limit_mb = None;
@@ -271,62 +354,34 @@ impl ZoufangApp {
         }
         self.db_path = path;
         self.editor = None;
-        self.revision += 1;
+        self.last_deleted = None;
+        self.data_version = None;
+        self.everything_changed();
     }
 
     /// Writes whatever the editor holds that is not saved yet.
     pub fn flush_editor(&mut self, ctx: Option<&egui::Context>) {
         let ctx = ctx.cloned().unwrap_or_default();
         let lang = self.settings.lang;
-        let (Some(store), Some(editor)) = (self.store.as_mut(), self.editor.as_mut()) else {
-            return;
-        };
-        let mut changed = false;
-        let mut commands = Vec::new();
-        let mut shared = Shared {
-            store,
-            lang,
-            topics: &self.topics,
-            subjects: &self.subjects,
-            revision: self.revision,
-            db_path: &self.db_path,
-            commands: &mut commands,
-            changed: &mut changed,
-        };
-        match editor {
-            Editor::Visit(e) => e.flush(&mut shared, &ctx),
-            Editor::Finding(e) => e.flush(&mut shared, &ctx),
-            Editor::Subject(e) => e.flush(&mut shared, &ctx),
-            Editor::Topic(e) => e.flush(&mut shared, &ctx),
+        if let Some((kind, edit)) = self
+            .editor
+            .as_mut()
+            .and_then(|e| e.take_edit(lang, &ctx, true))
+        {
+            self.apply_save(kind, &edit);
         }
-        if changed {
-            self.revision += 1;
-        }
-    }
-
-    fn refresh_caches(&mut self) {
-        if self.cached_revision == Some(self.revision) {
-            return;
-        }
-        if let Some(store) = &self.store {
-            self.topics = store.topics().unwrap_or_default();
-            self.subjects = store.subjects(false).unwrap_or_default();
-            self.totals = (
-                store.count_visits(&Default::default()).unwrap_or(0),
-                store.count_findings(&Default::default()).unwrap_or(0),
-            );
-        }
-        self.cached_revision = Some(self.revision);
     }
 
     /// Draws one frame (the eframe `App::ui` and the UI tests both call this).
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.poll_data_version();
         self.refresh_caches();
         let ctx = ui.ctx().clone();
         let thumbnails = self.thumbnails.clone();
         ctx.data_mut(|d| d.insert_temp(super::attachments::thumbnails_id(), thumbnails));
         self.poll_file_job(&ctx);
         self.shortcuts(&ctx);
+        self.undo_shortcut(&ctx);
         self.top_bar_ui(ui);
         self.status_bar_ui(ui);
         if self.store.is_none() {
@@ -360,7 +415,8 @@ impl ZoufangApp {
             self.message = Some(result.unwrap_or_else(|err| err));
             self.file_job = None;
             // The job wrote through its own connection.
-            self.revision += 1;
+            self.everything_changed();
+            self.data_version = None;
         }
     }
 
@@ -374,19 +430,19 @@ impl ZoufangApp {
     pub fn save_public_summary(&mut self, path: PathBuf, format: crate::report::PublicFormat) {
         let ctx = egui::Context::default();
         let lang = self.settings.lang;
-        let Some(store) = self.store.as_mut() else {
+        let Some(store) = self.store.as_ref() else {
             return;
         };
-        let (mut commands, mut changed) = (Vec::new(), false);
+        let mut commands = Vec::new();
         let shared = Shared {
             store,
             lang,
             topics: &self.topics,
             subjects: &self.subjects,
             revision: self.revision,
+            revisions: &self.revisions,
             db_path: &self.db_path,
             commands: &mut commands,
-            changed: &mut changed,
         };
         self.summary.save_public_to(path, format, &ctx, &shared);
     }
@@ -406,27 +462,9 @@ impl ZoufangApp {
         self.problems.filter()
     }
 
-    #[allow(clippy::too_many_arguments)] // the disjoint borrows of one frame, gathered once
-    fn shared<'a>(
-        store: &'a mut Store,
-        lang: Lang,
-        topics: &'a [Topic],
-        subjects: &'a [Subject],
-        revision: u64,
-        db_path: &'a Path,
-        commands: &'a mut Vec<AppCommand>,
-        changed: &'a mut bool,
-    ) -> Shared<'a> {
-        Shared {
-            store,
-            lang,
-            topics,
-            subjects,
-            revision,
-            db_path,
-            commands,
-            changed,
-        }
+    /// The author name as the window will write it into history (for tests).
+    pub fn author(&self) -> Option<&str> {
+        self.store.as_ref().map(Store::author)
     }
 }
 

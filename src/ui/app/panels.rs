@@ -5,29 +5,42 @@ use super::*;
 impl ZoufangApp {
     pub(super) fn editor_panel_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.settings.lang;
-        let mut changed = false;
-        egui::Panel::right("editor")
-            .resizable(true)
-            .default_size(400.0)
-            .min_size(320.0)
+        let window_width = ui.ctx().content_rect().width();
+        layout::editor_panel(self.editor.is_some(), window_width)
             .show(ui, |ui| {
-                let Some(store) = self.store.as_mut() else {
+                let Some(store) = self.store.as_ref() else {
                     return;
                 };
                 egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
-                    let mut shared = Self::shared(
+                    let mut shared = Shared {
                         store,
                         lang,
-                        &self.topics,
-                        &self.subjects,
-                        self.revision,
-                        &self.db_path,
-                        &mut self.commands,
-                        &mut changed,
-                    );
+                        topics: &self.topics,
+                        subjects: &self.subjects,
+                        revision: self.revision,
+                        revisions: &self.revisions,
+                        db_path: &self.db_path,
+                        commands: &mut self.commands,
+                    };
                     match &mut self.editor {
                         None => {
                             ui.add_space(20.0);
+                            if let Some((_, title)) = &self.last_deleted {
+                                ui.horizontal_wrapped(|ui| {
+                                    ui.label(match lang {
+                                        Lang::Zh => format!("已移入回收站：{title}"),
+                                        Lang::En => format!("Moved to the Trash: {title}"),
+                                    });
+                                    if ui
+                                        .button(lang.pick("撤销", "Undo"))
+                                        .on_hover_text("Ctrl+Z")
+                                        .clicked()
+                                    {
+                                        shared.send(AppCommand::UndoDelete);
+                                    }
+                                });
+                                ui.add_space(12.0);
+                            }
                             ui.add(
                                 egui::Label::new(
                                     RichText::new(lang.pick(
@@ -57,51 +70,46 @@ impl ZoufangApp {
                                 .on_hover_text(lang.pick("快捷键 Delete", "Shortcut: Delete"))
                                 .clicked()
                         {
-                            self.commands.push(AppCommand::Delete(id.clone()));
+                            shared.send(AppCommand::Delete(id.clone()));
                         }
                     });
                     ui.separator();
-                    let revision = self.revision + u64::from(changed);
                     let stale = self
                         .history
                         .as_ref()
-                        .is_none_or(|(rev, hid, _)| *rev != revision || *hid != id);
+                        .is_none_or(|(rev, hid, _)| *rev != self.revision || *hid != id);
                     if stale {
-                        let entries = store.history(&id).unwrap_or_default();
-                        self.history = Some((revision, id.clone(), entries));
+                        let entries = shared.report(store.history(&id));
+                        self.history = Some((self.revision, id.clone(), entries));
                     }
                     egui::CollapsingHeader::new(lang.pick("修改记录", "History"))
                         .id_salt("history")
                         .default_open(self.settings.show_history)
                         .show(ui, |ui| {
                             if let Some((_, _, entries)) = &self.history {
-                                history_ui(ui, entries, lang);
+                                history_ui(ui, entries, &self.topics, lang);
                             }
                         });
                 });
             });
-        if changed {
-            self.revision += 1;
-        }
     }
 
     pub(super) fn view_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.settings.lang;
-        let mut changed = false;
-        let Some(store) = self.store.as_mut() else {
+        let Some(store) = self.store.as_ref() else {
             return;
         };
         let selected = self.editor.as_ref().and_then(Editor::record_id);
-        let mut shared = Self::shared(
+        let mut shared = Shared {
             store,
             lang,
-            &self.topics,
-            &self.subjects,
-            self.revision,
-            &self.db_path,
-            &mut self.commands,
-            &mut changed,
-        );
+            topics: &self.topics,
+            subjects: &self.subjects,
+            revision: self.revision,
+            revisions: &self.revisions,
+            db_path: &self.db_path,
+            commands: &mut self.commands,
+        };
         let parse = |id: &Option<String>| id.as_ref().and_then(|i| i.parse().ok());
         match self.settings.view {
             View::Visits => self
@@ -120,9 +128,6 @@ impl ZoufangApp {
             View::Summary => self.summary.ui(ui, &mut shared),
             View::Conflicts => self.conflicts.ui(ui, &mut shared),
             View::Trash => self.trash.ui(ui, &mut shared),
-        }
-        if changed {
-            self.revision += 1;
         }
     }
 
@@ -166,9 +171,14 @@ impl ZoufangApp {
             subjects: &self.subjects,
         };
         if self.bundles.ui(ctx, &b) {
-            // The import wrote through its own connection: everything shown may have changed.
-            self.editor = None;
-            self.revision += 1;
+            // The import wrote through its own connection: everything shown may have changed,
+            // and the open editor takes the new values of the fields the user did not touch.
+            self.everything_changed();
+            // Its commit moved data_version: start counting again from here.
+            self.data_version = None;
+        }
+        if self.bundles.take_show_conflicts() {
+            self.commands.push(AppCommand::ShowView(View::Conflicts));
         }
     }
 }

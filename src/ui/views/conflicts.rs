@@ -169,16 +169,10 @@ impl ConflictsView {
                 }
             });
         if let Some((seq, keep)) = resolved {
-            match bundle::resolve(shared.store, seq, keep) {
-                Ok(_) => shared.data_changed(),
-                Err(err) => self.error = Some(err.localized(lang)),
-            }
+            shared.send(AppCommand::Resolve(seq, keep));
         }
         if let Some(seq) = reviewed {
-            match bundle::mark_reviewed(shared.store, seq) {
-                Ok(_) => shared.data_changed(),
-                Err(err) => self.error = Some(err.localized(lang)),
-            }
+            shared.send(AppCommand::MarkReviewed(seq));
         }
     }
 }

@@ -62,6 +62,45 @@ impl<K: PartialEq, T> PagedRows<K, T> {
     }
 }
 
+/// ↑ or ↓ pressed while no field has the keyboard: −1 or +1 (moving through a list).
+pub fn arrow_step(ui: &egui::Ui) -> Option<isize> {
+    if ui.ctx().memory(|m| m.focused().is_some()) {
+        return None;
+    }
+    ui.input(|i| {
+        if i.key_pressed(egui::Key::ArrowDown) {
+            Some(1)
+        } else if i.key_pressed(egui::Key::ArrowUp) {
+            Some(-1)
+        } else {
+            None
+        }
+    })
+}
+
+/// The table, scrolled to `row` when one is given (the row ↑/↓ moved to).
+pub fn scrolled_to<'a>(
+    table: egui_extras::TableBuilder<'a>,
+    row: Option<usize>,
+) -> egui_extras::TableBuilder<'a> {
+    match row {
+        Some(row) => table.scroll_to_row(row, None),
+        None => table,
+    }
+}
+
+/// The row `step` away from `current` (the first row when nothing is selected), within `total`.
+pub fn stepped_index(current: Option<usize>, step: isize, total: usize) -> Option<usize> {
+    if total == 0 {
+        return None;
+    }
+    let next = match current {
+        Some(i) => i.saturating_add_signed(step).min(total - 1),
+        None => 0,
+    };
+    (Some(next) != current).then_some(next)
+}
+
 /// A clickable column header that sorts by `this`; returns true when the sort changed.
 pub fn sort_header<S: Copy + PartialEq>(
     ui: &mut egui::Ui,
@@ -94,6 +133,16 @@ pub fn sort_header<S: Copy + PartialEq>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arrows_step_through_the_rows_and_stop_at_the_ends() {
+        assert_eq!(stepped_index(None, 1, 3), Some(0));
+        assert_eq!(stepped_index(Some(0), 1, 3), Some(1));
+        assert_eq!(stepped_index(Some(2), 1, 3), None);
+        assert_eq!(stepped_index(Some(0), -1, 3), None);
+        assert_eq!(stepped_index(Some(1), -1, 3), Some(0));
+        assert_eq!(stepped_index(None, 1, 0), None);
+    }
 
     #[test]
     fn pages_are_fetched_once_and_dropped_when_the_key_changes() {

@@ -1,7 +1,7 @@
 //! The problem list (问题清单): every finding in one sortable, filterable, virtual table with the
 //! rectification columns; overdue problems stand out.
 
-use super::{PagedRows, sort_header};
+use super::{PagedRows, arrow_step, scrolled_to, sort_header, stepped_index};
 use crate::i18n::Lang;
 use crate::model::{Category, FindingId, FindingKind, Status, TopicId};
 use crate::store::{FindingFilter, FindingRow, FindingSort, Page};
@@ -32,6 +32,8 @@ pub struct ProblemsView {
     pub until: Option<NaiveDate>,
     sort: FindingSort,
     ascending: bool,
+    /// The selected row's index, as last drawn (↑/↓ move from it).
+    selected_index: Option<usize>,
     rows: PagedRows<(u64, FindingFilter, FindingSort, bool), FindingRow>,
 }
 
@@ -145,15 +147,28 @@ impl ProblemsView {
         ui.heading(lang.pick("问题清单", "Problem list"));
         self.filters_ui(ui, shared);
         let filter = self.filter();
-        let store = &*shared.store;
+        let store = shared.store;
+        let revision = shared.revisions.of(&[
+            crate::store::RecordKind::Finding,
+            crate::store::RecordKind::Visit,
+        ]);
+        let mut failed = None;
         self.rows.refresh(
-            (shared.revision, filter.clone(), self.sort, self.ascending),
-            || store.count_findings(&filter).unwrap_or(0),
+            (revision, filter.clone(), self.sort, self.ascending),
+            || {
+                store.count_findings(&filter).unwrap_or_else(|err| {
+                    failed = Some(err);
+                    0
+                })
+            },
         );
+        if let Some(err) = failed {
+            shared.report::<()>(Err(err));
+        }
         ui.label(
             RichText::new(match lang {
                 Lang::Zh => format!("共 {} 条", self.rows.total()),
-                Lang::En => format!("{} findings", self.rows.total()),
+                Lang::En => crate::i18n::count_en(self.rows.total() as i64, "finding", "findings"),
             })
             .weak(),
         );
@@ -163,39 +178,59 @@ impl ProblemsView {
         let height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         let error = ui.visuals().error_fg_color;
         let mut open = None;
+        let mut scroll_to = None;
+        if selected.is_none() {
+            self.selected_index = None;
+        }
+        if let Some(step) = arrow_step(ui)
+            && let Some(next) = stepped_index(self.selected_index, step, total)
+            && let Some(r) = self.rows.get(next, |offset, limit| {
+                shared
+                    .store
+                    .list_findings(&filter, sort, ascending, Page { offset, limit })
+                    .unwrap_or_default()
+            })
+        {
+            open = Some(r.finding.id);
+            self.selected_index = Some(next);
+            scroll_to = Some(next);
+        }
+        let mut selected_index = self.selected_index;
         let topics = shared.topics;
         // Rows are clicked, not text-selected.
         ui.style_mut().interaction.selectable_labels = false;
         // Ten columns outgrow a narrow window: scroll sideways rather than hide the last ones.
         egui::ScrollArea::horizontal().show(ui, |ui| {
-            TableBuilder::new(ui)
+            scrolled_to(TableBuilder::new(ui), scroll_to)
                 .id_salt("problems-table")
                 .striped(true)
                 .resizable(true)
                 .sense(egui::Sense::click())
+                // What a 问题台账 is read for comes first (title, status, deadline, owner,
+                // unit), so it stays in sight beside the editor at 1024 points wide.
                 .column(Column::initial(84.0).at_least(80.0))
-                .column(Column::initial(120.0).clip(true))
-                .column(Column::initial(58.0).clip(true))
-                .column(Column::initial(170.0).at_least(90.0).clip(true))
-                .column(Column::initial(64.0).clip(true))
-                .column(Column::initial(66.0).clip(true))
+                .column(Column::initial(150.0).at_least(90.0).clip(true))
                 .column(Column::initial(104.0).clip(true))
                 .column(Column::initial(84.0))
-                .column(Column::initial(54.0).clip(true))
-                .column(Column::remainder().at_least(60.0).clip(true))
+                .column(Column::initial(56.0).clip(true))
+                .column(Column::initial(90.0).clip(true))
+                .column(Column::initial(110.0).clip(true))
+                .column(Column::initial(58.0).clip(true))
+                .column(Column::initial(66.0).clip(true))
+                .column(Column::remainder().at_least(64.0).clip(true))
                 .header(height + 4.0, |mut header| {
                     let (s, a) = &mut new_sort;
                     for (label, this) in [
                         (lang.pick("走访日期", "Visited"), Some(FindingSort::Date)),
-                        (lang.pick("地点", "Place"), Some(FindingSort::Place)),
-                        (lang.pick("类型", "Kind"), Some(FindingSort::Kind)),
                         (lang.pick("标题", "Title"), Some(FindingSort::Title)),
-                        (lang.pick("专题", "Topics"), None),
-                        (lang.pick("类别", "Category"), Some(FindingSort::Category)),
                         (lang.pick("状态", "Status"), Some(FindingSort::Status)),
                         (lang.pick("时限", "Deadline"), Some(FindingSort::Deadline)),
                         (lang.pick("责任人", "Owner"), Some(FindingSort::Owner)),
                         (lang.pick("责任单位", "Unit"), None),
+                        (lang.pick("地点", "Place"), Some(FindingSort::Place)),
+                        (lang.pick("类型", "Kind"), Some(FindingSort::Kind)),
+                        (lang.pick("类别", "Category"), Some(FindingSort::Category)),
+                        (lang.pick("专题", "Topics"), None),
                     ] {
                         header.col(|ui| match this {
                             Some(this) => {
@@ -228,28 +263,14 @@ impl ProblemsView {
                             }
                         };
                         row.set_selected(is_selected);
+                        if is_selected {
+                            selected_index = Some(index);
+                        }
                         row.col(|ui| {
                             ui.label(paint(r.visit_date.to_string()));
                         });
                         row.col(|ui| {
-                            ui.label(paint(r.place.clone()));
-                        });
-                        row.col(|ui| {
-                            ui.label(paint(f.kind.label(lang).to_owned()));
-                        });
-                        row.col(|ui| {
-                            ui.label(paint(f.title.clone()));
-                        });
-                        row.col(|ui| {
-                            let names: Vec<String> = f
-                                .topics
-                                .iter()
-                                .map(|t| topic_path(topics, *t, lang))
-                                .collect();
-                            ui.label(names.join("、"));
-                        });
-                        row.col(|ui| {
-                            ui.label(f.category.map(|c| c.label(lang)).unwrap_or_default());
+                            cut_label(ui, paint(f.title.clone()));
                         });
                         row.col(|ui| {
                             if f.kind == FindingKind::Problem {
@@ -268,10 +289,28 @@ impl ProblemsView {
                             ui.label(paint(f.deadline.map(|d| d.to_string()).unwrap_or_default()));
                         });
                         row.col(|ui| {
-                            ui.label(&f.owner);
+                            cut_label(ui, RichText::new(&f.owner));
                         });
                         row.col(|ui| {
-                            ui.label(&f.owner_unit);
+                            cut_label(ui, RichText::new(&f.owner_unit));
+                        });
+                        row.col(|ui| {
+                            cut_label(ui, paint(r.place.clone()));
+                        });
+                        row.col(|ui| {
+                            ui.label(paint(f.kind.label(lang).to_owned()));
+                        });
+                        row.col(|ui| {
+                            ui.label(f.category.map(|c| c.label(lang)).unwrap_or_default());
+                        });
+                        row.col(|ui| {
+                            let names: Vec<String> = f
+                                .topics
+                                .iter()
+                                .map(|t| topic_path(topics, *t, lang))
+                                .collect();
+                            let names = names.join(lang.pick("、", ", "));
+                            cut_label(ui, RichText::new(&names));
                         });
                         if row.response().clicked() {
                             open = Some(f.id);
@@ -280,8 +319,14 @@ impl ProblemsView {
                 });
         });
         (self.sort, self.ascending) = new_sort;
+        self.selected_index = selected_index;
         if let Some(id) = open {
             shared.send(AppCommand::OpenFinding(id));
         }
     }
+}
+
+/// A cell's text cut to the column's width (egui shows the whole of it on hover).
+fn cut_label(ui: &mut egui::Ui, text: RichText) {
+    ui.add(egui::Label::new(text).truncate());
 }

@@ -1,5 +1,6 @@
 //! Research subjects (调研课题): the list, and the editor of one (lead, unit, period, topics).
 
+use crate::i18n::Lang;
 use crate::model::{Subject, SubjectId};
 use crate::ui::app::{AppCommand, Shared};
 use crate::ui::draft::{Draft, field_error_ui};
@@ -48,18 +49,21 @@ impl SubjectsView {
                     (Some(a), None) => format!("{a} –"),
                     _ => String::new(),
                 };
-                ui.label(
-                    RichText::new(format!(
-                        "{}：{}　{}：{}　{}　{}",
-                        lang.pick("领衔", "Lead"),
+                let line = match lang {
+                    Lang::Zh => format!(
+                        "领衔：{}　承办：{}　{period}　{}",
                         s.lead,
-                        lang.pick("承办", "Unit"),
                         s.unit,
-                        period,
                         topics.join("、")
-                    ))
-                    .weak(),
-                );
+                    ),
+                    Lang::En => format!(
+                        "Lead: {} · Unit: {} · {period} · {}",
+                        s.lead,
+                        s.unit,
+                        topics.join(", ")
+                    ),
+                };
+                ui.label(RichText::new(line).weak());
                 ui.separator();
             }
         });
@@ -87,13 +91,6 @@ impl SubjectEditor {
     pub fn new(subject: Subject) -> Self {
         SubjectEditor {
             draft: Draft::new(subject),
-        }
-    }
-
-    /// Writes pending changes now.
-    pub fn flush(&mut self, shared: &mut Shared<'_>, ctx: &egui::Context) {
-        if self.draft.autosave(shared.store, shared.lang, ctx, true) {
-            shared.data_changed();
         }
     }
 
@@ -140,8 +137,6 @@ impl SubjectEditor {
         if typing || other {
             self.draft.changed(typing && !other);
         }
-        if self.draft.autosave(shared.store, lang, ui.ctx(), false) {
-            shared.data_changed();
-        }
+        self.draft.autosave(shared, ui.ctx(), false);
     }
 }

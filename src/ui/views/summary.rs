@@ -12,6 +12,8 @@ use chrono::NaiveDate;
 use egui::RichText;
 use std::path::PathBuf;
 
+mod chart;
+
 /// State of the Summary view.
 #[derive(Default)]
 pub struct SummaryView {
@@ -215,7 +217,7 @@ impl SummaryView {
                 ui.add_space(6.0);
                 figures_ui(ui, &summary, lang);
                 ui.add_space(8.0);
-                chart_ui(ui, &summary, lang);
+                chart::chart_ui(ui, &summary, lang);
                 ui.add_space(8.0);
                 if let Some(topic) = by_topic_ui(ui, &summary, lang) {
                     shared.send(crate::ui::app::AppCommand::ProblemsOfTopic(topic));
@@ -430,53 +432,6 @@ fn figures_ui(ui: &mut egui::Ui, summary: &Summary, lang: Lang) {
                     ui.end_row();
                 }
             }
-        });
-}
-
-fn chart_ui(ui: &mut egui::Ui, summary: &Summary, lang: Lang) {
-    use egui_plot::{Bar, BarChart, Legend, Plot};
-    let topics: Vec<_> = summary
-        .by_topic
-        .iter()
-        .filter(|t| t.depth == 0 && t.figures.findings > 0)
-        .collect();
-    if topics.is_empty() {
-        return;
-    }
-    ui.label(RichText::new(lang.pick("各专题问题整改情况", "Problems per topic")).strong());
-    let bars = |f: fn(&report::Figures) -> i64| -> Vec<Bar> {
-        topics
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Bar::new(i as f64, f(&t.figures) as f64).width(0.6))
-            .collect()
-    };
-    let closed = BarChart::new(lang.pick("已销号", "Closed"), bars(|f| f.closed))
-        .color(egui::Color32::from_rgb(80, 160, 100));
-    let pending = BarChart::new(
-        lang.pick("整改中/未整改", "Open or in progress"),
-        bars(|f| f.open + f.in_progress + f.stage_done),
-    )
-    .color(egui::Color32::from_rgb(200, 150, 60))
-    .stack_on(&[&closed]);
-    let names: Vec<String> = topics.iter().map(|t| t.name(lang).to_owned()).collect();
-    Plot::new("summary-chart")
-        .height(220.0)
-        .legend(Legend::default())
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .x_axis_formatter(move |mark, _| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
-                names.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
-        .show(ui, |plot| {
-            plot.bar_chart(closed);
-            plot.bar_chart(pending);
         });
 }
 

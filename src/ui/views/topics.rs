@@ -36,8 +36,8 @@ impl TopicsView {
         });
         ui.label(
             RichText::new(lang.pick(
-                "专题包含其下级专题的发现；内置专题在所有电脑上一致。",
-                "A topic counts the findings of its subtopics; built-in topics are the same on every laptop.",
+                "每个专题后是其问题数和发现总数（含下级专题）；内置专题在所有电脑上一致。",
+                "After each topic: its problems and all its findings, subtopics included; built-in topics are the same on every laptop.",
             ))
             .weak(),
         );
@@ -83,10 +83,11 @@ impl TopicsView {
                 if ui.selectable_label(selected == Some(t.id), text).clicked() {
                     shared.send(AppCommand::OpenTopic(t.id));
                 }
-                ui.label(RichText::new(format!("{}", c.findings)).weak())
-                    .on_hover_text(
-                        lang.pick("发现条数（含下级）", "Findings (subtopics included)"),
-                    );
+                ui.label(RichText::new(topic_count_text(c, lang)).weak())
+                    .on_hover_text(lang.pick(
+                        "含下级专题；问题数与“统计汇总”中该专题的“问题”一致",
+                        "Subtopics included; the problems are the Summary's figure for the topic",
+                    ));
                 if t.archived {
                     ui.label(RichText::new(lang.pick("已归档", "archived")).weak());
                 }
@@ -172,9 +173,13 @@ impl TopicsView {
                 archived: false,
                 meta: Default::default(),
             };
-            match shared.store.save_topic(&topic) {
-                Ok(_) => {
-                    shared.data_changed();
+            // Checked here so the dialog can say what is wrong; the shell writes it.
+            match topic.validate() {
+                Ok(()) => {
+                    shared.send(AppCommand::Save(
+                        crate::store::RecordKind::Topic,
+                        crate::store::FieldEdit::create(&topic),
+                    ));
                     shared.send(AppCommand::OpenTopic(topic.id));
                     self.new_topic = None;
                 }
@@ -209,13 +214,6 @@ impl TopicEditor {
     pub fn new(topic: Topic) -> Self {
         TopicEditor {
             draft: Draft::existing(topic),
-        }
-    }
-
-    /// Writes pending changes now.
-    pub fn flush(&mut self, shared: &mut Shared<'_>, ctx: &egui::Context) {
-        if self.draft.autosave(shared.store, shared.lang, ctx, true) {
-            shared.data_changed();
         }
     }
 
@@ -279,8 +277,18 @@ impl TopicEditor {
         if typing || other {
             self.draft.changed(typing && !other);
         }
-        if self.draft.autosave(shared.store, lang, ui.ctx(), false) {
-            shared.data_changed();
-        }
+        self.draft.autosave(shared, ui.ctx(), false);
+    }
+}
+
+/// What a topic's counts say: "问题 12 条 · 发现 20 条" / "12 problems · 20 findings".
+fn topic_count_text(c: &TopicCount, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("问题 {} 条 · 发现 {} 条", c.problems, c.findings),
+        Lang::En => format!(
+            "{} · {}",
+            crate::i18n::count_en(c.problems, "problem", "problems"),
+            crate::i18n::count_en(c.findings, "finding", "findings")
+        ),
     }
 }

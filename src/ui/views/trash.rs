@@ -27,7 +27,8 @@ impl TrashView {
             .as_ref()
             .is_none_or(|(rev, _)| *rev != shared.revision)
         {
-            self.entries = Some((shared.revision, shared.store.trash().unwrap_or_default()));
+            let entries = shared.store.trash();
+            self.entries = Some((shared.revision, shared.report(entries)));
         }
         let entries = self
             .entries

@@ -1,6 +1,6 @@
 //! The Visits view: a sortable, virtual list of visits.
 
-use super::{PagedRows, sort_header};
+use super::{PagedRows, arrow_step, scrolled_to, sort_header, stepped_index};
 use crate::i18n::Lang;
 use crate::model::VisitId;
 use crate::store::{Page, VisitFilter, VisitRow, VisitSort};
@@ -16,6 +16,8 @@ pub struct VisitsView {
     pub unannounced_only: bool,
     sort: VisitSort,
     ascending: bool,
+    /// The selected row's index, as last drawn (↑/↓ move from it).
+    selected_index: Option<usize>,
     rows: PagedRows<(u64, VisitFilter, VisitSort, bool), VisitRow>,
 }
 
@@ -47,15 +49,28 @@ impl VisitsView {
             );
         });
         let filter = self.filter();
-        let store = &*shared.store;
+        let store = shared.store;
+        let revision = shared.revisions.of(&[
+            crate::store::RecordKind::Visit,
+            crate::store::RecordKind::Finding,
+        ]);
+        let mut failed = None;
         self.rows.refresh(
-            (shared.revision, filter.clone(), self.sort, self.ascending),
-            || store.count_visits(&filter).unwrap_or(0),
+            (revision, filter.clone(), self.sort, self.ascending),
+            || {
+                store.count_visits(&filter).unwrap_or_else(|err| {
+                    failed = Some(err);
+                    0
+                })
+            },
         );
+        if let Some(err) = failed {
+            shared.report::<()>(Err(err));
+        }
         ui.label(
             egui::RichText::new(match lang {
                 Lang::Zh => format!("共 {} 次走访", self.rows.total()),
-                Lang::En => format!("{} visits", self.rows.total()),
+                Lang::En => crate::i18n::count_en(self.rows.total() as i64, "visit", "visits"),
             })
             .weak(),
         );
@@ -64,9 +79,27 @@ impl VisitsView {
         let total = self.rows.total();
         let text_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         let mut open = None;
+        let mut scroll_to = None;
+        if selected.is_none() {
+            self.selected_index = None;
+        }
+        if let Some(step) = arrow_step(ui)
+            && let Some(next) = stepped_index(self.selected_index, step, total)
+            && let Some(r) = self.rows.get(next, |offset, limit| {
+                shared
+                    .store
+                    .list_visits(&filter, sort, ascending, Page { offset, limit })
+                    .unwrap_or_default()
+            })
+        {
+            open = Some(r.visit.id);
+            self.selected_index = Some(next);
+            scroll_to = Some(next);
+        }
+        let mut selected_index = self.selected_index;
         // Rows are clicked, not text-selected.
         ui.style_mut().interaction.selectable_labels = false;
-        TableBuilder::new(ui)
+        scrolled_to(TableBuilder::new(ui), scroll_to)
             .id_salt("visits-table")
             .striped(true)
             .resizable(true)
@@ -109,6 +142,9 @@ impl VisitsView {
                     };
                     let v = &r.visit;
                     row.set_selected(selected == Some(v.id));
+                    if selected == Some(v.id) {
+                        selected_index = Some(index);
+                    }
                     row.col(|ui| {
                         ui.label(v.date.to_string());
                     });
@@ -119,7 +155,7 @@ impl VisitsView {
                         ui.label(&v.region);
                     });
                     row.col(|ui| {
-                        ui.label(v.investigators.join("、"));
+                        ui.label(v.investigators.join(lang.pick("、", ", ")));
                     });
                     row.col(|ui| {
                         ui.label(v.people_met.to_string());
@@ -138,6 +174,7 @@ impl VisitsView {
                 });
             });
         (self.sort, self.ascending) = new_sort;
+        self.selected_index = selected_index;
         if let Some(id) = open {
             shared.send(AppCommand::OpenVisit(id));
         }

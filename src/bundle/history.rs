@@ -1,0 +1,191 @@
+//! The history a bundle carries (format version 3): every entry of the exported records'
+//! history, in `history/<n>.json` documents, and the checks an incoming entry passes before it
+//! joins the receiving history — bounded in number and size, every field validated, its id the
+//! hash of its content; only the entries of the file's own records are kept.
+
+use super::error::{BundleError, Result};
+use super::read::{Incoming, parse_json};
+use crate::model::Hlc;
+use crate::store::{Action, HistoryRow, RecordKind, Store, StoredRecord};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+/// The folder of history documents.
+pub const HISTORY_DIR: &str = "history/";
+
+/// Entries per history document, so no document nears the per-entry size limit.
+const ENTRIES_PER_DOC: usize = 5_000;
+
+/// The most history entries a file may carry.
+pub const MAX_HISTORY_ENTRIES: usize = 2_000_000;
+
+/// The largest history entry, as JSON.
+pub const MAX_HISTORY_ENTRY_BYTES: usize = 1 << 20;
+
+/// The longest author name or device id in an entry.
+const MAX_NAME_CHARS: usize = 200;
+
+/// How far ahead of this laptop's clock an entry may be dated (as for records).
+const MAX_AHEAD_MS: i64 = 24 * 3600 * 1000;
+
+/// One document `history/<n>.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryDoc {
+    /// Its entries.
+    pub entries: Vec<HistoryRow>,
+}
+
+/// The name of the `n`-th history document.
+fn doc_name(n: usize) -> String {
+    format!("{HISTORY_DIR}{n:06}.json")
+}
+
+/// Whether a bundle entry is a history document.
+pub(crate) fn is_history_doc(name: &str) -> bool {
+    name.strip_prefix(HISTORY_DIR)
+        .and_then(|rest| rest.strip_suffix(".json"))
+        .is_some_and(|n| n.len() == 6 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The history documents of an export: every entry of the selected records (their own and
+/// those that travelled to this laptop), none of any other record.
+pub(crate) fn export_docs(
+    store: &Store,
+    selected: &BTreeMap<RecordKind, Vec<StoredRecord>>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let ids: HashSet<&str> = selected.values().flatten().map(|r| r.id.as_str()).collect();
+    let rows = store.history_rows(&ids)?;
+    let mut docs = Vec::new();
+    for (n, chunk) in rows.chunks(ENTRIES_PER_DOC).enumerate() {
+        let doc = HistoryDoc {
+            entries: chunk.to_vec(),
+        };
+        docs.push((doc_name(n + 1), serde_json::to_vec(&doc)?));
+    }
+    Ok(docs)
+}
+
+/// Reads and checks the history documents of a bundle against its (validated) records.
+pub(crate) fn read_docs(
+    docs: &[(String, Vec<u8>)],
+    records: &[Incoming],
+    path: &Path,
+) -> Result<Vec<HistoryRow>> {
+    let mut rows = Vec::new();
+    for (name, bytes) in docs {
+        let doc: HistoryDoc = parse_json(bytes, name, path)?;
+        rows.extend(doc.entries);
+        if rows.len() > MAX_HISTORY_ENTRIES {
+            return Err(BundleError::BadHistory {
+                number: rows.len(),
+                id: String::new(),
+                detail: format!("more than {MAX_HISTORY_ENTRIES} entries"),
+                path: path.to_owned(),
+            });
+        }
+    }
+    check_rows(rows, records, path)
+}
+
+/// The history of a colleague's database's records, checked like a bundle's.
+pub(crate) fn from_database(
+    conn: &rusqlite::Connection,
+    version: i64,
+    records: &[Incoming],
+    path: &Path,
+) -> Result<Vec<HistoryRow>> {
+    let ids: HashSet<&str> = records.iter().map(|r| r.rec.id.as_str()).collect();
+    let rows = crate::store::rows_of(conn, version, &ids)?;
+    check_rows(rows, records, path)
+}
+
+/// Refuses the first entry that is not what it should be, naming it; leaves out the entries of
+/// records the file does not hold (a history travels only with its record, so nobody can slip
+/// entries into the history of a record already here).
+fn check_rows(rows: Vec<HistoryRow>, records: &[Incoming], path: &Path) -> Result<Vec<HistoryRow>> {
+    let kinds: HashMap<&str, RecordKind> = records
+        .iter()
+        .map(|r| (r.rec.id.as_str(), r.rec.kind))
+        .collect();
+    let limit = chrono::Utc::now().timestamp_millis() + MAX_AHEAD_MS;
+    let mut seen = HashSet::new();
+    let mut kept = Vec::with_capacity(rows.len());
+    for (i, row) in rows.into_iter().enumerate() {
+        let bad = |detail: String| BundleError::BadHistory {
+            number: i + 1,
+            id: row.id.chars().take(40).collect(),
+            detail,
+            path: path.to_owned(),
+        };
+        check_row(&row, &kinds, limit).map_err(&bad)?;
+        if !seen.insert(row.id.clone()) {
+            return Err(bad("the same entry twice".to_owned()));
+        }
+        if kinds.contains_key(row.record_id.as_str()) {
+            kept.push(row);
+        }
+    }
+    Ok(kept)
+}
+
+/// What is wrong with one entry, if anything.
+fn check_row(
+    row: &HistoryRow,
+    kinds: &HashMap<&str, RecordKind>,
+    limit_ms: i64,
+) -> std::result::Result<(), String> {
+    let size = serde_json::to_vec(row).map_err(|e| e.to_string())?.len();
+    if size > MAX_HISTORY_ENTRY_BYTES {
+        return Err(format!(
+            "{size} bytes, above the limit of {MAX_HISTORY_ENTRY_BYTES}"
+        ));
+    }
+    match kinds.get(row.record_id.as_str()) {
+        Some(kind) if kind.table() != row.kind => {
+            return Err(format!(
+                "kind {} differs from its record's",
+                short(&row.kind)
+            ));
+        }
+        None if RecordKind::from_code(&row.kind).is_none() => {
+            return Err(format!("unknown kind {}", short(&row.kind)));
+        }
+        _ => {}
+    }
+    if Action::from_code(&row.action).is_none() {
+        return Err(format!("unknown action {}", short(&row.action)));
+    }
+    let at = chrono::DateTime::parse_from_rfc3339(&row.at)
+        .map_err(|_| format!("bad time {}", short(&row.at)))?
+        .with_timezone(&chrono::Utc);
+    if at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true) != row.at {
+        return Err(format!("time not in canonical form {}", short(&row.at)));
+    }
+    if at.timestamp_millis() > limit_ms {
+        return Err(format!("dated in the future ({})", short(&row.at)));
+    }
+    for (what, text) in [("author", &row.author), ("device", &row.device)] {
+        if text.chars().count() > MAX_NAME_CHARS || text.chars().any(char::is_control) {
+            return Err(format!("bad {what}"));
+        }
+    }
+    if row.clock.parse::<Hlc>().is_err() {
+        return Err(format!("bad clock {}", short(&row.clock)));
+    }
+    let is_object = |v: &Option<Value>| matches!(v, None | Some(Value::Object(_)));
+    if !is_object(&row.before) || !is_object(&row.after) {
+        return Err("before and after must be records".to_owned());
+    }
+    if row.content_id() != row.id {
+        return Err("its id does not match its content".to_owned());
+    }
+    Ok(())
+}
+
+/// A value cut short for a message.
+fn short(text: &str) -> String {
+    text.chars().take(40).collect()
+}

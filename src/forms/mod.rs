@@ -1,0 +1,26 @@
+//! Questionnaires and inspection checklists authored in XLSForm (xlsform.org): reading
+//! workbooks ([`xlsform`]), one expression engine ([`expr`]), and checking responses
+//! ([`validate`]), including the checklist items that raise problem findings.
+
+pub mod answers;
+pub mod builtin;
+mod checks;
+mod columns;
+pub mod definition;
+pub mod error;
+pub mod expr;
+pub mod json;
+pub mod typecheck;
+pub mod types;
+pub mod validate;
+pub mod workbook;
+pub mod xlsform;
+
+pub use answers::{Answer, Answers, answers_from_json};
+pub use definition::{
+    Choice, FindingRule, FindingSpec, FormDefinition, Question, Required, Translated,
+};
+pub use error::{FormError, SheetProblem, Violation};
+pub use types::QuestionType;
+pub use validate::{Checked, FindingMatch, Validator, fill_metadata};
+pub use xlsform::{read_file, read_workbook};

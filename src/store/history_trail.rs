@@ -1,0 +1,240 @@
+//! The history that travels: every entry's identity (a hash of its content, so the same entry
+//! has the same id on every laptop), the entries of chosen records as a bundle carries them, and
+//! storing entries that arrived from elsewhere exactly once.
+
+use super::Store;
+use super::error::Result;
+use rusqlite::{Connection, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+
+/// One history entry whole, as it is stored and as a bundle carries it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryRow {
+    /// Its identity: [`history_entry_id`] of the rest.
+    pub id: String,
+    /// The record it belongs to.
+    pub record_id: String,
+    /// That record's kind (`visit`, `finding` …).
+    pub kind: String,
+    /// What happened (`create`, `update`, `delete`, `restore`, `merge`, `conflict`).
+    pub action: String,
+    /// When (UTC, RFC 3339 with milliseconds).
+    pub at: String,
+    /// Who.
+    pub author: String,
+    /// On which device.
+    pub device: String,
+    /// The clock of the change.
+    pub clock: String,
+    /// The record before (absent for a creation).
+    #[serde(default)]
+    pub before: Option<Value>,
+    /// The record after.
+    #[serde(default)]
+    pub after: Option<Value>,
+}
+
+impl HistoryRow {
+    /// The id its content gives it.
+    pub fn content_id(&self) -> String {
+        history_entry_id(
+            &self.record_id,
+            &self.kind,
+            &self.action,
+            &self.at,
+            &self.author,
+            &self.device,
+            &self.clock,
+            self.before.as_ref(),
+            self.after.as_ref(),
+        )
+    }
+}
+
+/// The identity of a history entry: the first 128 bits of the SHA-256 of its content, in hex.
+/// Two laptops holding the same entry give it the same id without asking each other, and an
+/// entry's id cannot be chosen to hide another one.
+#[allow(clippy::too_many_arguments)]
+pub fn history_entry_id(
+    record_id: &str,
+    kind: &str,
+    action: &str,
+    at: &str,
+    author: &str,
+    device: &str,
+    clock: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> String {
+    let content = json!([
+        record_id, kind, action, at, author, device, clock, before, after
+    ]);
+    let digest = Sha256::digest(content.to_string().as_bytes());
+    super::hex(&digest[..16])
+}
+
+/// Gives every history row without an id (rows written before ids existed) its id.
+pub(crate) fn fill_entry_ids(tx: &Transaction<'_>) -> Result<()> {
+    let rows: Vec<(i64, HistoryRow)> = {
+        let mut stmt = tx.prepare(
+            "SELECT seq, record_id, kind, action, at, author, device, clock, before, after
+               FROM history WHERE entry_id IS NULL",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, read_row(r, 1, None)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut update = tx.prepare("UPDATE history SET entry_id = ?2 WHERE seq = ?1")?;
+    for (seq, row) in rows {
+        update.execute(rusqlite::params![seq, row.content_id()])?;
+    }
+    Ok(())
+}
+
+/// Reads a row from columns `record_id, kind, action, at, author, device, clock, before,
+/// after` starting at `first`; the id from column `id_col`, or from the content without one.
+fn read_row(
+    r: &rusqlite::Row<'_>,
+    first: usize,
+    id_col: Option<usize>,
+) -> rusqlite::Result<HistoryRow> {
+    let parse = |t: Option<String>| t.and_then(|t| serde_json::from_str::<Value>(&t).ok());
+    let mut row = HistoryRow {
+        id: String::new(),
+        record_id: r.get(first)?,
+        kind: r.get(first + 1)?,
+        action: r.get(first + 2)?,
+        at: r.get(first + 3)?,
+        author: r.get(first + 4)?,
+        device: r.get(first + 5)?,
+        clock: r.get(first + 6)?,
+        before: parse(r.get(first + 7)?),
+        after: parse(r.get(first + 8)?),
+    };
+    let stored: Option<String> = match id_col {
+        Some(col) => r.get(col)?,
+        None => None,
+    };
+    row.id = stored.unwrap_or_else(|| row.content_id());
+    Ok(row)
+}
+
+/// The schema version that gave history entries their ids and kept travelled ones apart.
+const HISTORY_IDS_SCHEMA: i64 = 6;
+
+/// Past this many records, [`rows_of`] reads the whole history once instead of per record.
+const MANY_RECORDS: usize = 256;
+
+/// Every history entry of the records `ids` (this laptop's and those that travelled here), in
+/// record and time order: what a bundle of those records carries. `conn` may be a colleague's
+/// database of schema `version` (entries without ids, and no travelled entries, before 6).
+pub fn rows_of(conn: &Connection, version: i64, ids: &HashSet<&str>) -> Result<Vec<HistoryRow>> {
+    const COLUMNS: &str = "record_id, kind, action, at, author, device, clock, before, after";
+    let with_ids = version >= HISTORY_IDS_SCHEMA;
+    let mut sqls = vec![if with_ids {
+        format!("SELECT {COLUMNS}, entry_id FROM history WHERE record_id = ?1 ORDER BY seq")
+    } else {
+        format!("SELECT {COLUMNS} FROM history WHERE record_id = ?1 ORDER BY seq")
+    }];
+    if with_ids {
+        sqls.push(format!(
+            "SELECT {COLUMNS}, entry_id FROM history_travelled WHERE record_id = ?1 ORDER BY at"
+        ));
+    }
+    let mut ordered: Vec<&str> = ids.iter().copied().collect();
+    ordered.sort_unstable();
+    let id_col = with_ids.then_some(9);
+    let mut out = Vec::new();
+    for sql in &sqls {
+        if ordered.len() > MANY_RECORDS {
+            // One pass over the table beats a query per record (an export of everything).
+            let scan = sql.replace("WHERE record_id = ?1 ", "");
+            let mut stmt = conn.prepare(&scan)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let record_id: String = r.get(0)?;
+                if ids.contains(record_id.as_str()) {
+                    out.push(read_row(r, 0, id_col)?);
+                }
+            }
+            continue;
+        }
+        let mut stmt = conn.prepare_cached(sql)?;
+        for id in &ordered {
+            let rows = stmt.query_map([id], |r| read_row(r, 0, id_col))?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.record_id, &a.at).cmp(&(&b.record_id, &b.at)));
+    Ok(out)
+}
+
+/// Stores entries that arrived from elsewhere, each once: an entry whose id this laptop holds
+/// already (its own, or one that travelled here before) is left out. Returns how many were new.
+pub fn insert_travelled(tx: &Transaction<'_>, rows: &[HistoryRow]) -> Result<usize> {
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO history_travelled
+           (entry_id, record_id, kind, action, at, author, device, clock, before, after)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
+          WHERE NOT EXISTS (SELECT 1 FROM history WHERE entry_id = ?1)",
+    )?;
+    let text = |v: &Option<Value>| v.as_ref().map(Value::to_string);
+    let mut added = 0;
+    for row in rows {
+        added += insert.execute(rusqlite::params![
+            row.id,
+            row.record_id,
+            row.kind,
+            row.action,
+            row.at,
+            row.author,
+            row.device,
+            row.clock,
+            text(&row.before),
+            text(&row.after),
+        ])?;
+    }
+    Ok(added)
+}
+
+impl Store {
+    /// Every history entry of the records `ids`, as a bundle of them carries it.
+    pub fn history_rows(&self, ids: &HashSet<&str>) -> Result<Vec<HistoryRow>> {
+        rows_of(self.conn(), super::SCHEMA_VERSION, ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_id_depends_on_every_part_of_its_content() {
+        let row = HistoryRow {
+            id: String::new(),
+            record_id: "r".into(),
+            kind: "finding".into(),
+            action: "update".into(),
+            at: "2026-12-01T08:00:00.000Z".into(),
+            author: "王敏".into(),
+            device: "d".into(),
+            clock: "c".into(),
+            before: Some(json!({"deadline": "2026-12-31"})),
+            after: Some(json!({"deadline": "2027-01-15"})),
+        };
+        let id = row.content_id();
+        assert_eq!(id.len(), 32);
+        assert_eq!(id, row.clone().content_id(), "stable");
+        let mut other = row.clone();
+        other.after = Some(json!({"deadline": "2027-01-16"}));
+        assert_ne!(other.content_id(), id);
+        let mut other = row;
+        other.author = "李强".into();
+        assert_ne!(other.content_id(), id);
+    }
+}
