@@ -1,0 +1,107 @@
+//! The import dialog's list of which records each file changes: one collapsible section per
+//! file, grouped by change (新增 / 更新 / 移入回收站 / 冲突), each line a link to the record when
+//! it is in the library to open.
+
+use super::app::AppCommand;
+use crate::bundle::{Change, ChangedRecord, FileReport, ImportReport};
+use crate::i18n::Lang;
+use crate::model::{FindingId, SubjectId, TopicId, VisitId};
+use crate::store::kind_label;
+
+/// Lists, per file, the records the import changes; returns the record the user asked to
+/// open. `applied` says whether the import was written (else added records do not exist yet).
+pub fn changes_ui(
+    ui: &mut egui::Ui,
+    report: &ImportReport,
+    applied: bool,
+    lang: Lang,
+) -> Option<AppCommand> {
+    let mut open = None;
+    egui::ScrollArea::vertical()
+        .id_salt("import-changes")
+        .max_height(260.0)
+        .show(ui, |ui| {
+            for (i, file) in report.files.iter().enumerate() {
+                if file.changes.is_empty() {
+                    continue;
+                }
+                let name = file.origin.path.file_name().map_or_else(
+                    || file.origin.path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                let heading = match lang {
+                    Lang::Zh => format!("{name}：涉及的记录"),
+                    Lang::En => format!("{name}: the records it changes"),
+                };
+                egui::CollapsingHeader::new(heading)
+                    .id_salt(("import-changes", i))
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        if let Some(command) = file_ui(ui, file, applied, lang) {
+                            open = Some(command);
+                        }
+                    });
+            }
+        });
+    open
+}
+
+fn file_ui(ui: &mut egui::Ui, file: &FileReport, applied: bool, lang: Lang) -> Option<AppCommand> {
+    let mut open = None;
+    for change in Change::ALL {
+        let records: Vec<&ChangedRecord> =
+            file.changes.iter().filter(|c| c.change == change).collect();
+        if records.is_empty() {
+            continue;
+        }
+        ui.label(egui::RichText::new(change.label(lang)).strong());
+        for record in records {
+            let line = format!("{}：{}", kind_label(&record.kind, lang), record.title);
+            match opens(record, applied) {
+                Some(command) => {
+                    if ui.link(line).clicked() {
+                        open = Some(command);
+                    }
+                }
+                None => {
+                    ui.label(line);
+                }
+            }
+        }
+        let u = &file.changes_unlisted;
+        let more = match change {
+            Change::Added => u.added,
+            Change::Updated => u.updated,
+            Change::Deleted => u.deleted,
+            Change::Conflict => u.conflicts,
+        };
+        if more > 0 {
+            ui.label(
+                egui::RichText::new(match lang {
+                    Lang::Zh => format!("……另有 {more} 条"),
+                    Lang::En => format!("… and {more} more"),
+                })
+                .weak(),
+            );
+        }
+    }
+    open
+}
+
+/// The command that opens `record`, if it is live in the library to open: records moved to the
+/// Trash are not, nor added ones before the import is applied.
+fn opens(record: &ChangedRecord, applied: bool) -> Option<AppCommand> {
+    match record.change {
+        Change::Deleted => return None,
+        Change::Added if !applied => return None,
+        _ => {}
+    }
+    let id = record.id.as_str();
+    match record.kind.as_str() {
+        "visit" => id.parse::<VisitId>().ok().map(AppCommand::OpenVisit),
+        "finding" => id.parse::<FindingId>().ok().map(AppCommand::OpenFinding),
+        "subject" => id.parse::<SubjectId>().ok().map(AppCommand::OpenSubject),
+        "topic" => id.parse::<TopicId>().ok().map(AppCommand::OpenTopic),
+        _ => None,
+    }
+}
