@@ -40,7 +40,7 @@ fn settle(h: &mut Harness<'static, ZoufangApp>) {
 #[test]
 fn the_preview_names_the_colleagues_new_finding_and_opens_it_once_applied() {
     let dir = tempfile::tempdir().unwrap();
-    let mut theirs = Store::open(&dir.path().join("colleague.sqlite")).unwrap();
+    let mut theirs = Store::open(dir.path().join("colleague.sqlite")).unwrap();
     theirs.set_author("王敏").unwrap();
     let visit = Visit::new(
         chrono::NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
