@@ -64,6 +64,8 @@ pub struct ChangedRecord {
 pub(crate) struct ChangeList {
     pub listed: Vec<ChangedRecord>,
     pub unlisted: Counts,
+    /// How many of `listed` each change has, in the order of [`Change::ALL`].
+    per_change: [usize; 4],
 }
 
 impl ChangeList {
@@ -82,12 +84,11 @@ impl ChangeList {
             (Change::Deleted, now.deleted > was.deleted),
             (Change::Conflict, now.conflicts > was.conflicts),
         ];
-        for (change, happened) in moved {
+        for (slot, (change, happened)) in moved.into_iter().enumerate() {
             if !happened {
                 continue;
             }
-            let listed = self.listed.iter().filter(|c| c.change == change).count();
-            if listed >= MAX_LISTED_CHANGES {
+            if self.per_change[slot] >= MAX_LISTED_CHANGES {
                 let slot = match change {
                     Change::Added => &mut self.unlisted.added,
                     Change::Updated => &mut self.unlisted.updated,
@@ -102,6 +103,7 @@ impl ChangeList {
                 .filter(|t| !t.is_empty())
                 .or_else(|| merged.map(title_of).filter(|t| !t.is_empty()))
                 .unwrap_or_else(|| rec.id.clone());
+            self.per_change[slot] += 1;
             self.listed.push(ChangedRecord {
                 kind: rec.kind.table().to_owned(),
                 id: rec.id.clone(),

@@ -1,6 +1,6 @@
 //! The import dialog's list of which records each file changes: one collapsible section per
-//! file, grouped by change (新增 / 更新 / 移入回收站 / 冲突), each line a link to the record when
-//! it is in the library to open.
+//! file, grouped by change (新增 / 更新 / 移入回收站 / 冲突); once the import is applied, each
+//! line is a link to the record.
 
 use super::app::AppCommand;
 use crate::bundle::{Change, ChangedRecord, FileReport, ImportReport};
@@ -88,13 +88,11 @@ fn file_ui(ui: &mut egui::Ui, file: &FileReport, applied: bool, lang: Lang) -> O
     open
 }
 
-/// The command that opens `record`, if it is live in the library to open: records moved to the
-/// Trash are not, nor added ones before the import is applied.
+/// The command that opens `record`, once the import is applied (opening one closes the dialog,
+/// which would throw a preview away) and if it is live: records moved to the Trash are not.
 fn opens(record: &ChangedRecord, applied: bool) -> Option<AppCommand> {
-    match record.change {
-        Change::Deleted => return None,
-        Change::Added if !applied => return None,
-        _ => {}
+    if !applied || record.change == Change::Deleted {
+        return None;
     }
     let id = record.id.as_str();
     match record.kind.as_str() {
