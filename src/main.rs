@@ -30,6 +30,7 @@ fn main() -> ExitCode {
 
 /// Opens the window; with `--demo`, on the demo database (made on first use).
 fn open_window(cli: &Cli, lang: Lang) -> Result<(), String> {
+    cli.check_db_folder().map_err(|e| e.localized(lang))?;
     let db = cli.db_path();
     if cli.demo && cli.db.is_none() && !db.exists() {
         let mut store = zoufang::store::Store::open(&db).map_err(|e| e.localized(lang))?;

@@ -39,6 +39,20 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     written
 }
 
+/// The common file-system errors in Chinese (the system's own text is English).
+pub fn io_reason_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::StorageFull => "磁盘已满，文件未写入；请清理磁盘空间后重试".to_owned(),
+        ErrorKind::NotFound => "文件或文件夹不存在".to_owned(),
+        ErrorKind::PermissionDenied => "没有权限".to_owned(),
+        ErrorKind::ReadOnlyFilesystem => "磁盘为只读".to_owned(),
+        ErrorKind::AlreadyExists => "文件已存在".to_owned(),
+        ErrorKind::IsADirectory => "这是一个文件夹".to_owned(),
+        _ => format!("系统错误：{e}"),
+    }
+}
+
 /// Why a file may not be written where a command was asked to write it.
 #[derive(Debug, thiserror::Error)]
 pub enum UnsafeOutput {

@@ -379,3 +379,28 @@ fn the_command_line_backs_up_lists_and_restores() {
     assert_eq!(err.lines().count(), 1);
     assert!(err.trim_end().ends_with("junk.txt"), "{err}");
 }
+
+#[test]
+fn damage_found_while_reading_names_the_file_and_its_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = database(dir.path(), 30);
+    let backup = zoufang(&path, &["backup"]);
+    assert!(backup.status.success(), "{}", stderr(&backup));
+    // Pages in the middle of the file, the header left intact: opening works, reading fails.
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        file.seek(SeekFrom::Start(4096 * 5)).unwrap();
+        file.write_all(&[0xff; 4096 * 20]).unwrap();
+    }
+    for args in [
+        &["list", "visits"][..],
+        &["visit", "add", "--date", "2026-04-01", "--place", "x"],
+    ] {
+        let out = zoufang(&path, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let message = stderr(&out);
+        assert!(message.contains(path.to_str().unwrap()), "{message}");
+        assert!(message.contains("zoufang restore"), "{message}");
+    }
+}

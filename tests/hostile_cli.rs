@@ -201,6 +201,9 @@ fn a_db_in_a_folder_that_does_not_exist_is_refused_not_created() {
     let message = fails(zoufang(&db, "en").args(["list", "visits"]));
     assert!(message.contains("does not exist"), "{message}");
     assert!(fails(zoufang(&db, "zh").args(["list", "visits"])).contains("文件夹不存在"));
+    // The window refuses it the same way, before it opens.
+    let message = fails(&mut zoufang(&db, "en"));
+    assert!(message.contains("does not exist"), "{message}");
     assert!(!dir.path().join("no").exists(), "no folder made");
 }
 

@@ -41,11 +41,22 @@ pub enum BundleError {
         /// The file.
         path: PathBuf,
     },
+    /// A records document that is not valid JSON of its shape (a record whose clock, date or
+    /// id does not even decode).
+    #[error("the entry {name} of the bundle cannot be read ({detail}): {path}")]
+    BadEntry {
+        /// The entry (`records/visit.json` …).
+        name: String,
+        /// What the decoder said.
+        detail: String,
+        /// The file.
+        path: PathBuf,
+    },
     /// The manifest is missing, malformed or of another format.
     #[error("the bundle's manifest is missing or invalid ({detail}): {path}")]
     BadManifest {
         /// What is wrong.
-        detail: String,
+        detail: Detail,
         /// The file.
         path: PathBuf,
     },
@@ -292,12 +303,15 @@ impl Localized for BundleError {
             BundleError::File { source, path } => {
                 format!(
                     "无法读写文件（{}）：{}",
-                    io_reason_zh(source),
+                    crate::paths::io_reason_zh(source),
                     path.display()
                 )
             }
             BundleError::NotABundle(p) => {
                 format!("这不是走访案卷包，也不是走访数据库：{}", p.display())
+            }
+            BundleError::BadEntry { name, detail, path } => {
+                format!("案卷包中的 {name} 无法读取（{detail}）：{}", path.display())
             }
             BundleError::Damaged { detail, path } => {
                 format!("案卷包已损坏或不完整（{detail}）：{}", path.display())
@@ -311,7 +325,11 @@ impl Localized for BundleError {
                 path.display()
             ),
             BundleError::BadManifest { detail, path } => {
-                format!("案卷包的清单缺失或无效（{detail}）：{}", path.display())
+                format!(
+                    "案卷包的清单缺失或无效（{}）：{}",
+                    detail.in_lang(Lang::Zh),
+                    path.display()
+                )
             }
             BundleError::UnsafeName { name, path } => {
                 format!("案卷包含有不安全的条目名“{name}”：{}", path.display())
@@ -448,20 +466,6 @@ fn record_label(kind: &str, lang: Lang) -> String {
         label.to_owned()
     } else {
         format!("{label}记录")
-    }
-}
-
-/// The common file-system errors in Chinese (the system's own text is English).
-fn io_reason_zh(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::StorageFull => "磁盘已满，文件未写入；请清理磁盘空间后重试".to_owned(),
-        ErrorKind::NotFound => "文件或文件夹不存在".to_owned(),
-        ErrorKind::PermissionDenied => "没有权限".to_owned(),
-        ErrorKind::ReadOnlyFilesystem => "磁盘为只读".to_owned(),
-        ErrorKind::AlreadyExists => "文件已存在".to_owned(),
-        ErrorKind::IsADirectory => "这是一个文件夹".to_owned(),
-        _ => format!("系统错误：{e}"),
     }
 }
 

@@ -373,7 +373,7 @@ fn plan_import<'p>(
     for (file, source) in sources.iter().enumerate() {
         // A file imported before had its versions judged then: re-importing it finds nothing
         // new to review (else an old ancestor version would look concurrent with a later edit).
-        let judged_before = already_imported(store, &source.origin.sha256)?;
+        let judged_before = store.was_imported(&source.origin.sha256)?;
         let mut per_kind: BTreeMap<String, Counts> = RecordKind::ALL
             .iter()
             .map(|k| (k.table().to_owned(), Counts::default()))
@@ -518,7 +518,9 @@ impl Plan {
                 conflict.field.clone(),
                 conflict.loser_clock.to_string(),
             );
-            if self.conflict_keys.contains(&key) || conflict_recorded(store, &key)? {
+            if self.conflict_keys.contains(&key)
+                || store.conflict_recorded(&key.0, &key.1, &key.2)?
+            {
                 continue;
             }
             self.conflict_keys.insert(key);
@@ -698,26 +700,6 @@ fn id_taken(incoming: &Incoming, other: RecordKind, origin: &Origin) -> BundleEr
         ),
         path: origin.path.clone(),
     }
-}
-
-/// Whether a file with this SHA-256 was imported into this database before.
-fn already_imported(store: &Store, sha256: &str) -> Result<bool> {
-    let n: i64 = store.conn().query_row(
-        "SELECT count(*) FROM import_log WHERE sha256 = ?1",
-        [sha256],
-        |r| r.get(0),
-    )?;
-    Ok(n > 0)
-}
-
-fn conflict_recorded(store: &Store, key: &(String, String, String)) -> Result<bool> {
-    Ok(store
-        .conn()
-        .prepare_cached(
-            "SELECT count(*) FROM conflict WHERE record_id = ?1 AND field = ?2 AND loser_clock = ?3",
-        )?
-        .query_row([&key.0, &key.1, &key.2], |r| r.get::<_, i64>(0))?
-        > 0)
 }
 
 /// Refuses a file whose topics, merged, would sit under themselves (`parent_id` leading back

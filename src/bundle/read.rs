@@ -389,10 +389,11 @@ fn read_bundle<R: Read + std::io::Seek>(
     if let Some((kind, listed)) = manifest.counts.iter().find(|(kind, listed)| {
         **listed > 0 && RecordKind::from_code(kind).is_some_and(|k| !by_kind.contains_key(&k))
     }) {
+        let kind: String = kind.chars().take(40).collect();
         return Err(BundleError::BadManifest {
-            detail: format!(
-                "{} lists {listed} records, the bundle holds none",
-                kind.chars().take(40).collect::<String>()
+            detail: Detail::new(
+                format!("清单写明 {kind} 有 {listed} 条记录，案卷包中却没有"),
+                format!("{kind} lists {listed} records, the bundle holds none"),
             ),
             path: path.to_owned(),
         });
@@ -409,11 +410,11 @@ fn read_bundle<R: Read + std::io::Seek>(
         }
         let listed = manifest.counts.get(kind.table()).copied().unwrap_or(0);
         if listed != doc.records.len() {
+            let (kind, held) = (kind.table(), doc.records.len());
             return Err(BundleError::BadManifest {
-                detail: format!(
-                    "{} lists {listed} records, the file holds {}",
-                    kind.table(),
-                    doc.records.len()
+                detail: Detail::new(
+                    format!("清单写明 {kind} 有 {listed} 条记录，文件中有 {held} 条"),
+                    format!("{kind} lists {listed} records, the file holds {held}"),
                 ),
                 path: path.to_owned(),
             });
@@ -489,12 +490,13 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
             }
         } else if name == MANIFEST {
             BundleError::BadManifest {
-                detail: e.to_string(),
+                detail: e.to_string().into(),
                 path: path.to_owned(),
             }
         } else {
-            BundleError::BadManifest {
-                detail: format!("{name}: {e}"),
+            BundleError::BadEntry {
+                name: name.to_owned(),
+                detail: e.to_string(),
                 path: path.to_owned(),
             }
         }
@@ -533,20 +535,28 @@ fn duplicate_name(path: &Path) -> Option<String> {
 }
 
 fn parse_manifest(bytes: Option<Vec<u8>>, path: &Path) -> Result<Manifest> {
-    let bad = |detail: String| BundleError::BadManifest {
+    let bad = |detail: Detail| BundleError::BadManifest {
         detail,
         path: path.to_owned(),
     };
-    let bytes = bytes.ok_or_else(|| bad(format!("no {MANIFEST}")))?;
+    let bytes = bytes.ok_or_else(|| {
+        bad(Detail::new(
+            format!("缺少 {MANIFEST}"),
+            format!("no {MANIFEST}"),
+        ))
+    })?;
     // Format and version first, so a newer bundle gets the message that says so.
     let value: Value = parse_json(&bytes, MANIFEST, path)?;
     if value.get("format").and_then(Value::as_str) != Some(FORMAT_NAME) {
-        return Err(bad(format!("not a {FORMAT_NAME} manifest")));
+        return Err(bad(Detail::new(
+            format!("不是 {FORMAT_NAME} 清单"),
+            format!("not a {FORMAT_NAME} manifest"),
+        )));
     }
     let version = value
         .get("version")
         .and_then(Value::as_u64)
-        .ok_or_else(|| bad("no format version".to_owned()))?;
+        .ok_or_else(|| bad(Detail::new("缺少格式版本", "no format version")))?;
     if version > u64::from(FORMAT_VERSION) {
         return Err(BundleError::NewerFormat {
             found: version,
@@ -555,9 +565,13 @@ fn parse_manifest(bytes: Option<Vec<u8>>, path: &Path) -> Result<Manifest> {
         });
     }
     if version < 1 {
-        return Err(bad(format!("unknown format version {version}")));
+        return Err(bad(Detail::new(
+            format!("未知的格式版本 {version}"),
+            format!("unknown format version {version}"),
+        )));
     }
-    let manifest: Manifest = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
+    let manifest: Manifest =
+        serde_json::from_value(value).map_err(|e| bad(e.to_string().into()))?;
     for name in manifest.entries.keys() {
         check_name(name, path)?;
     }

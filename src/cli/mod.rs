@@ -253,7 +253,11 @@ impl Localized for CliError {
                 format!("{format} 是二进制格式，请用 --out 文件名 指定输出文件")
             }
             (CliError::Write(path, e), Lang::Zh) => {
-                format!("无法写入文件（{e}）：{}", path.display())
+                format!(
+                    "无法写入文件（{}）：{}",
+                    crate::paths::io_reason_zh(e),
+                    path.display()
+                )
             }
             (CliError::NoSuchFolder(path), Lang::Zh) => format!(
                 "数据库所在的文件夹不存在（不会自动创建，请检查 --db）：{}",
@@ -319,6 +323,20 @@ impl Cli {
             .unwrap_or_else(Lang::from_system)
     }
 
+    /// Refuses a database named with `--db` (or `ZOUFANG_DB`) in a folder that does not exist:
+    /// a typing mistake must not leave a trail of new folders (only the default data folder is
+    /// made). The window checks the same before it opens.
+    pub fn check_db_folder(&self) -> Result<(), CliError> {
+        let db = self.db_path();
+        if self.db.is_some()
+            && let Some(folder) = db.parent().filter(|p| !p.as_os_str().is_empty())
+            && !folder.is_dir()
+        {
+            return Err(CliError::NoSuchFolder(folder.to_owned()));
+        }
+        Ok(())
+    }
+
     /// How the window starts: the database given (if any), the language, the files to preview.
     pub fn launch(&self) -> crate::ui::Launch {
         let explicit_db = self.db.is_some() || self.demo;
@@ -342,14 +360,7 @@ impl Cli {
 /// Runs a subcommand; the caller prints the error and exits 1 on `Err`.
 pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
     let (db, lang) = (cli.db_path(), cli.language());
-    // A database named on the command line lives in a folder that exists: a typing mistake in
-    // `--db` must not leave a trail of new folders (only the default data folder is made).
-    if cli.db.is_some()
-        && let Some(folder) = db.parent().filter(|p| !p.as_os_str().is_empty())
-        && !folder.is_dir()
-    {
-        return Err(CliError::NoSuchFolder(folder.to_owned()));
-    }
+    cli.check_db_folder()?;
     // These work on the file itself, even when it is damaged.
     match command {
         Command::Restore { file } => return backup::restore_cmd(&db, file, lang, cli.json),
@@ -381,30 +392,42 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
         lang,
         json: cli.json,
     };
+    run_on(&mut ctx, command).map_err(|e| match e {
+        // SQLite reports a busy, read-only or damaged file without its name: the database's.
+        CliError::Store(e) => CliError::Store(e.at(&db)),
+        CliError::Bundle(crate::bundle::BundleError::Store(e)) => {
+            CliError::Bundle(crate::bundle::BundleError::Store(e.at(&db)))
+        }
+        other => other,
+    })
+}
+
+/// Runs a subcommand on the open database.
+fn run_on(ctx: &mut Context, command: &Command) -> Result<(), CliError> {
     match command {
-        Command::Visit(cmd) => visit::run(&mut ctx, cmd),
-        Command::Finding(cmd) => finding::run(&mut ctx, cmd),
-        Command::Topic(cmd) => topic::run(&mut ctx, cmd),
-        Command::Subject(cmd) => subject::run(&mut ctx, cmd),
-        Command::Attach(args) => attach::attach(&mut ctx, args),
-        Command::Attachments(args) => attach::list(&ctx, args),
-        Command::Detach(args) => attach::detach(&mut ctx, args),
-        Command::Extract(args) => attach::extract(&ctx, args),
-        Command::AttachmentLimit { mb } => attach::limit(&mut ctx, *mb),
-        Command::List(args) => list::run(&ctx, args),
-        Command::Show { id } => show::run(&ctx, id),
-        Command::Search { text, limit } => show::search(&ctx, &text.join(" "), *limit),
-        Command::Demo(args) => demo::run(&mut ctx, args),
-        Command::Summary(args) => summary::run(&ctx, args),
-        Command::Export(args) => export::run(&ctx, args),
-        Command::Import(args) => import::run(&mut ctx, args),
-        Command::ImportTable(args) => ledger::import(&mut ctx, args),
-        Command::ExportTable(args) => ledger::export(&ctx, args),
-        Command::Conflicts(args) => conflicts::run(&mut ctx, args),
-        Command::Imports => conflicts::imports(&ctx),
-        Command::Digest(args) => digest::run(&ctx, args),
-        Command::Verify(args) => verify::run(&ctx, args),
-        Command::Backup { out } => backup::backup(&ctx, out.as_deref()),
+        Command::Visit(cmd) => visit::run(ctx, cmd),
+        Command::Finding(cmd) => finding::run(ctx, cmd),
+        Command::Topic(cmd) => topic::run(ctx, cmd),
+        Command::Subject(cmd) => subject::run(ctx, cmd),
+        Command::Attach(args) => attach::attach(ctx, args),
+        Command::Attachments(args) => attach::list(ctx, args),
+        Command::Detach(args) => attach::detach(ctx, args),
+        Command::Extract(args) => attach::extract(ctx, args),
+        Command::AttachmentLimit { mb } => attach::limit(ctx, *mb),
+        Command::List(args) => list::run(ctx, args),
+        Command::Show { id } => show::run(ctx, id),
+        Command::Search { text, limit } => show::search(ctx, &text.join(" "), *limit),
+        Command::Demo(args) => demo::run(ctx, args),
+        Command::Summary(args) => summary::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
+        Command::Import(args) => import::run(ctx, args),
+        Command::ImportTable(args) => ledger::import(ctx, args),
+        Command::ExportTable(args) => ledger::export(ctx, args),
+        Command::Conflicts(args) => conflicts::run(ctx, args),
+        Command::Imports => conflicts::imports(ctx),
+        Command::Digest(args) => digest::run(ctx, args),
+        Command::Verify(args) => verify::run(ctx, args),
+        Command::Backup { out } => backup::backup(ctx, out.as_deref()),
         Command::Restore { .. }
         | Command::Backups
         | Command::Form(_)

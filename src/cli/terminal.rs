@@ -42,11 +42,11 @@ mod tests {
     fn escape_sequences_and_controls_become_visible() {
         assert_eq!(
             sanitize("标题\u{1b}]0;pwned\u{7}\u{1b}[2J"),
-            "标题␛]0;pwned␇␛[2J"
+            "标题\u{241B}]0;pwned\u{2407}\u{241B}[2J"
         );
         assert_eq!(
             sanitize("a\rb\u{7f}c\u{9b}d\u{202e}e"),
-            "a␍b␡c\u{FFFD}d\u{FFFD}e"
+            "a\u{240D}b\u{2421}c\u{FFFD}d\u{FFFD}e"
         );
         assert!(matches!(
             sanitize("普通\t文字\n"),

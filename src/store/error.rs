@@ -163,8 +163,15 @@ impl StoreError {
             StoreError::ReadOnly(p) if p.as_os_str().is_empty() => {
                 StoreError::ReadOnly(path.to_owned())
             }
+            // Damage found while reading names the file and, when there is one, its backup.
             StoreError::NotADatabase(p) if p.as_os_str().is_empty() => {
-                StoreError::NotADatabase(path.to_owned())
+                match super::backup::latest_backup(path) {
+                    Some(backup) => StoreError::Damaged {
+                        path: path.to_owned(),
+                        backup,
+                    },
+                    None => StoreError::NotADatabase(path.to_owned()),
+                }
             }
             other => other,
         }

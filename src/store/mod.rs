@@ -10,6 +10,8 @@ mod edits;
 mod error;
 mod history;
 mod history_trail;
+mod import_log;
+mod imports;
 pub mod ledger;
 mod people;
 mod query;
@@ -28,6 +30,7 @@ pub use edits::FieldEdit;
 pub use error::{Result, StoreError, kind_label};
 pub use history::{HistoryEntry, TrashEntry};
 pub use history_trail::{HistoryRow, history_entry_id, insert_travelled, rows_of};
+pub use import_log::{ConflictEntry, ImportLogEntry};
 pub use query::{FindingFilter, FindingRow, FindingSort, Page, VisitFilter, VisitRow, VisitSort};
 pub use record::{
     Action, ColumnType, DELETED_FIELD, Record, RecordKind, Stamp, StoredRecord, load, read_row,
@@ -107,7 +110,19 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
-        Store::open_with(path, flags, true)
+        match Store::open_with(path.clone(), flags, true) {
+            // A database in WAL mode on a read-only medium (a write-protected stick, a read-only
+            // mount) cannot be opened the ordinary way: SQLite needs to make its `-shm` file.
+            // Opened as immutable, it is read as the file it is.
+            Err(StoreError::Sqlite(e))
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen) =>
+            {
+                let conn = Connection::open_with_flags(immutable_uri(&path), flags)
+                    .map_err(|e| StoreError::from(e).at(&path))?;
+                Store::setup(conn, path.clone(), true).map_err(|e| e.at(&path))
+            }
+            other => other,
+        }
     }
 
     /// Opens for writing when the file allows it, else read-only (check [`Store::is_read_only`]):
@@ -511,6 +526,25 @@ impl Store {
         }
         Ok(hex(&hasher.finalize()))
     }
+}
+
+/// The SQLite URI that opens `path` as immutable (no locks, no `-shm`): for read-only media.
+fn immutable_uri(path: &Path) -> String {
+    let full = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let text = full.to_string_lossy().replace('\\', "/");
+    let mut uri = String::from("file:");
+    if !text.starts_with('/') {
+        uri.push('/');
+    }
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-_.~:".contains(&byte) {
+            uri.push(char::from(byte));
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
 }
 
 /// Switches the file to WAL. SQLite answers "busy" at once, without waiting, when another

@@ -1,0 +1,35 @@
+//! What an import asks the database about the imports and conflicts before it (the SQL that
+//! `bundle::merge` ran itself, moved here: SQL lives in the store).
+
+use super::Store;
+use super::error::Result;
+
+impl Store {
+    /// Whether a file with this SHA-256 was imported into this database before.
+    pub fn was_imported(&self, sha256: &str) -> Result<bool> {
+        let n: i64 = self.conn().query_row(
+            "SELECT count(*) FROM import_log WHERE sha256 = ?1",
+            [sha256],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+
+    /// Whether the conflict of `record_id`'s `field` with the losing version stamped
+    /// `loser_clock` is recorded already (a conflict is listed once, however often it arrives).
+    pub fn conflict_recorded(
+        &self,
+        record_id: &str,
+        field: &str,
+        loser_clock: &str,
+    ) -> Result<bool> {
+        let n: i64 = self
+            .conn()
+            .prepare_cached(
+                "SELECT count(*) FROM conflict
+                 WHERE record_id = ?1 AND field = ?2 AND loser_clock = ?3",
+            )?
+            .query_row([record_id, field, loser_clock], |r| r.get(0))?;
+        Ok(n > 0)
+    }
+}
