@@ -67,7 +67,7 @@ fn the_preview_names_the_colleagues_new_finding_and_opens_it_once_applied() {
     h.run();
     h.state_mut().command(AppCommand::Import(vec![bundle]));
     settle(&mut h);
-    assert!(h.query_by_label("同事.zfb：涉及的记录").is_some());
+    assert!(h.query_by_label_contains("同事.zfb：涉及的记录").is_some());
     assert!(
         h.query_by_label("发现：护理员人手不足").is_some(),
         "the preview names the new finding"

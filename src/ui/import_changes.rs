@@ -8,6 +8,9 @@ use crate::i18n::Lang;
 use crate::model::{FindingId, SubjectId, TopicId, VisitId};
 use crate::store::kind_label;
 
+/// The most height the list takes in the dialog (it scrolls beyond).
+const MAX_LIST_HEIGHT: f32 = 260.0;
+
 /// Lists, per file, the records the import changes; returns the record the user asked to
 /// open. `applied` says whether the import was written (else added records do not exist yet).
 pub fn changes_ui(
@@ -17,9 +20,31 @@ pub fn changes_ui(
     lang: Lang,
 ) -> Option<AppCommand> {
     let mut open = None;
+    // The list's height is set from the first frame (a scroll area inside a dialog otherwise
+    // grows into its height over several frames, moving the buttons under the pointer).
+    let lines: usize = report
+        .files
+        .iter()
+        .filter(|f| !f.changes.is_empty())
+        .map(|f| {
+            let groups = Change::ALL
+                .iter()
+                .filter(|c| f.changes.iter().any(|r| r.change == **c))
+                .count();
+            let u = &f.changes_unlisted;
+            let more = [u.added, u.updated, u.deleted, u.conflicts]
+                .iter()
+                .filter(|n| **n > 0)
+                .count();
+            1 + groups + f.changes.len() + more
+        })
+        .sum();
+    let line_height = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+    let height = (lines as f32 * line_height).min(MAX_LIST_HEIGHT);
     egui::ScrollArea::vertical()
         .id_salt("import-changes")
-        .max_height(260.0)
+        .min_scrolled_height(height)
+        .max_height(MAX_LIST_HEIGHT)
         .show(ui, |ui| {
             for (i, file) in report.files.iter().enumerate() {
                 if file.changes.is_empty() {
@@ -33,14 +58,24 @@ pub fn changes_ui(
                     Lang::Zh => format!("{name}：涉及的记录"),
                     Lang::En => format!("{name}: the records it changes"),
                 };
-                egui::CollapsingHeader::new(heading)
-                    .id_salt(("import-changes", i))
-                    .default_open(true)
-                    .show(ui, |ui| {
-                        if let Some(command) = file_ui(ui, file, applied, lang) {
-                            open = Some(command);
-                        }
-                    });
+                // A toggle of its own rather than a CollapsingHeader: that one's opening
+                // animation moves the dialog's buttons for a few frames after it appears.
+                let id = ui.make_persistent_id(("import-changes", i));
+                let mut shown = ui.data_mut(|d| *d.get_temp_mut_or(id, true));
+                let arrow = if shown { "－" } else { "＋" };
+                if ui
+                    .add(egui::Button::new(format!("{arrow} {heading}")).frame(false))
+                    .clicked()
+                {
+                    shown = !shown;
+                    ui.data_mut(|d| d.insert_temp(id, shown));
+                }
+                if shown
+                    && let Some(command) =
+                        ui.indent(id, |ui| file_ui(ui, file, applied, lang)).inner
+                {
+                    open = Some(command);
+                }
             }
         });
     open
