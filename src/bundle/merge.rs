@@ -65,6 +65,11 @@ pub struct FileReport {
     pub totals: Counts,
     /// Its counts per kind (`topic`, `subject`, `visit`, `finding`).
     pub per_kind: BTreeMap<String, Counts>,
+    /// Which records it changes, by kind and title (the first [`super::MAX_LISTED_CHANGES`] of
+    /// each change).
+    pub changes: Vec<super::ChangedRecord>,
+    /// How many more records each change has than `changes` lists.
+    pub changes_unlisted: Counts,
 }
 
 /// What an import did (or, for a dry run, would do).
@@ -378,6 +383,7 @@ fn plan_import<'p>(
             .iter()
             .map(|r| (r.rec.kind, r.rec.id.as_str()))
             .collect();
+        let mut changes = super::changes::ChangeList::default();
         for incoming in &source.records {
             done += 1;
             if done.is_multiple_of(500) || done == total {
@@ -391,7 +397,10 @@ fn plan_import<'p>(
             let counts = per_kind
                 .entry(incoming.rec.kind.table().to_owned())
                 .or_default();
+            let was = *counts;
             plan.merge(store, file, incoming, &source.origin, counts, judged_before)?;
+            let merged = plan.records.get(&incoming.rec.id).map(|p| &p.current);
+            changes.note(incoming, merged, &was, counts);
         }
         check_topic_cycles(store, &plan.records, source)?;
         let mut totals = Counts::default();
@@ -406,6 +415,8 @@ fn plan_import<'p>(
             origin: source.origin.clone(),
             totals,
             per_kind,
+            changes: changes.listed,
+            changes_unlisted: changes.unlisted,
         });
     }
     Ok((plan, report, progress))

@@ -9,6 +9,7 @@
 //! The laws (DESIGN.md §3) and the file layout are described in `docs/bundle-format.md`;
 //! encryption in `docs/personal-data.md`.
 
+mod changes;
 mod crypt;
 mod error;
 mod export;
@@ -21,6 +22,7 @@ mod read;
 mod digest;
 mod resolve;
 mod verify;
+pub use changes::{Change, ChangedRecord, MAX_LISTED_CHANGES};
 pub use crypt::{
     AGE_MAGIC, DEFAULT_WORK_FACTOR, MAX_WORK_FACTOR, MIN_PASSPHRASE_CHARS, Passphrase, is_encrypted,
 };

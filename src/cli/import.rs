@@ -109,6 +109,9 @@ fn print_report(ctx: &Context, report: &ImportReport) -> Result<(), CliError> {
         row(kind_label(kind, lang), counts)?;
     }
     row(lang.pick("合计", "total"), &report.totals)?;
+    for file in &report.files {
+        super::import_changes::print_changes(file, lang)?;
+    }
     if let Some(backup) = &report.backup {
         outln!(
             "{}{}",

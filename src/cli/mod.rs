@@ -30,6 +30,7 @@ mod export;
 mod finding;
 mod form;
 mod import;
+mod import_changes;
 mod json;
 mod ledger;
 mod list;

@@ -74,6 +74,8 @@ pub struct BundlesUi {
     import: Option<ImportFlow>,
     /// The user asked to see the conflicts the import left.
     show_conflicts: bool,
+    /// The record the user clicked in the import's list of changes.
+    open_record: Option<super::app::AppCommand>,
 }
 
 /// What the dialogs need from the shell for a frame.
@@ -96,6 +98,16 @@ impl BundlesUi {
             self.import = None;
         }
         asked
+    }
+
+    /// The record the user clicked in the import's list of changes (asked once: the dialog
+    /// closes).
+    pub fn take_open_record(&mut self) -> Option<super::app::AppCommand> {
+        let open = self.open_record.take();
+        if open.is_some() {
+            self.import = None;
+        }
+        open
     }
 
     /// Opens the export dialog.
@@ -483,12 +495,16 @@ impl BundlesUi {
                     ));
                     sources_ui(ui, report, lang);
                     counts_table_ui(ui, report, lang);
+                    let open = super::import_changes::changes_ui(ui, report, false, lang);
+                    self.open_record = open.or(self.open_record.take());
                 }
                 ImportStage::Done(report) => {
                     let report = &*report;
                     ui.label(RichText::new(lang.pick("导入完成。", "Import done.")).strong());
                     sources_ui(ui, report, lang);
                     counts_table_ui(ui, report, lang);
+                    let open = super::import_changes::changes_ui(ui, report, true, lang);
+                    self.open_record = open.or(self.open_record.take());
                     if let Some(backup) = &report.backup {
                         ui.label(
                             RichText::new(format!(

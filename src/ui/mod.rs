@@ -8,6 +8,7 @@ pub mod draft;
 pub mod editors;
 pub mod fonts;
 pub mod history;
+pub mod import_changes;
 pub mod jobs;
 pub mod ledger;
 pub mod settings;

@@ -180,5 +180,8 @@ impl ZoufangApp {
         if self.bundles.take_show_conflicts() {
             self.commands.push(AppCommand::ShowView(View::Conflicts));
         }
+        if let Some(open) = self.bundles.take_open_record() {
+            self.commands.push(open);
+        }
     }
 }
