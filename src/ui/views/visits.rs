@@ -129,10 +129,11 @@ impl VisitsView {
             .resizable(true)
             .sense(egui::Sense::click())
             .column(Column::initial(90.0).at_least(80.0))
-            .column(Column::initial(190.0).at_least(80.0).clip(true))
-            .column(Column::initial(130.0).clip(true))
-            .column(Column::initial(120.0).clip(true))
-            .column(Column::initial(48.0))
+            // Narrow enough that the findings column stays in sight at 1024 px wide.
+            .column(Column::initial(150.0).at_least(80.0).clip(true))
+            .column(Column::initial(110.0).clip(true))
+            .column(Column::initial(100.0).clip(true))
+            .column(Column::initial(44.0))
             .column(Column::initial(64.0))
             .column(Column::remainder().at_least(50.0))
             .header(text_height + 4.0, |mut header| {
