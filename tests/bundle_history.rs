@@ -299,12 +299,6 @@ fn a_hostile_history_is_refused_naming_the_entry_and_changes_nothing() {
     }
 }
 
-fn zoufang(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("zoufang").unwrap();
-    cmd.arg("--db").arg(db).arg("--lang").arg("en");
-    cmd
-}
-
 fn stdout(cmd: &mut Command) -> String {
     String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
 }

@@ -2,16 +2,13 @@
 //! both sides, exported, previewed, imported in either order, conflicts listed and reviewed.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use assert_cmd::Command;
+use common::zoufang;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use zoufang::store::{Page, Store};
-
-fn zoufang(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("zoufang").unwrap();
-    cmd.arg("--db").arg(db).arg("--lang").arg("en");
-    cmd
-}
 
 fn ok(cmd: &mut Command) -> String {
     let out = cmd.assert().success().get_output().stdout.clone();

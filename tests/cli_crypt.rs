@@ -2,18 +2,15 @@
 //! script: the passphrase from the environment or from a file, never from a missing terminal.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use assert_cmd::Command;
 use std::path::Path;
 use zoufang::store::Store;
 
 fn zoufang(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("zoufang").unwrap();
-    cmd.arg("--db")
-        .arg(db)
-        .arg("--lang")
-        .arg("en")
-        .env_remove("ZOUFANG_PASSPHRASE")
-        .write_stdin("");
+    let mut cmd = common::zoufang(db);
+    cmd.env_remove("ZOUFANG_PASSPHRASE").write_stdin("");
     cmd
 }
 

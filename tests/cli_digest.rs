@@ -2,17 +2,13 @@
 //! difference in synced data shows.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use assert_cmd::Command;
 use std::path::Path;
 
 fn zoufang(db: &Path, args: &[&str]) -> String {
-    let out = Command::cargo_bin("zoufang")
-        .unwrap()
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
+    let out = common::zoufang_db(db).args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{args:?}: {}",

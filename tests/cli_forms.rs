@@ -3,16 +3,15 @@
 //! response checked and refused naming the question. No database is created.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use assert_cmd::Command;
 use rust_xlsxwriter::Workbook;
 use serde_json::Value;
 
 fn zoufang(dir: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zoufang"));
-    cmd.env_remove("ZOUFANG_DB")
-        .env("CI", "true")
-        .arg("--db")
-        .arg(dir.join("never.sqlite"));
+    let mut cmd = common::zoufang_db(&dir.join("never.sqlite"));
+    cmd.env("CI", "true");
     cmd
 }
 

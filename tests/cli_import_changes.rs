@@ -2,15 +2,11 @@
 //! file) and under `changes` in each file of `--json`, beside the counts it always had.
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
-use serde_json::Value;
-use std::path::Path;
+mod common;
 
-fn zoufang(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("zoufang").unwrap();
-    cmd.arg("--db").arg(db).arg("--lang").arg("en");
-    cmd
-}
+use assert_cmd::Command;
+use common::zoufang;
+use serde_json::Value;
 
 fn ok(cmd: &mut Command) -> String {
     let out = cmd.assert().success().get_output().stdout.clone();

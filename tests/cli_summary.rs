@@ -2,7 +2,10 @@
 //! with `zoufang list`, and the documents written where asked.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use assert_cmd::Command;
+use common::zoufang_db;
 use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -15,22 +18,16 @@ struct Demo {
 fn demo() -> Demo {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
-    zoufang(&db)
+    zoufang_db(&db)
         .args(["demo", "--visits", "120", "--seed", "3"])
         .assert()
         .success();
     Demo { dir, db }
 }
 
-fn zoufang(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("zoufang").unwrap();
-    cmd.arg("--db").arg(db).env_remove("ZOUFANG_DB");
-    cmd
-}
-
 /// Runs `zoufang --db DB ARGS…`: exit code, stdout, stderr.
 fn run(db: &Path, args: &[&str], out: Option<&Path>) -> (i32, String, String) {
-    let mut cmd = zoufang(db);
+    let mut cmd = zoufang_db(db);
     cmd.args(args);
     if let Some(out) = out {
         cmd.arg("--out").arg(out);
@@ -44,7 +41,7 @@ fn run(db: &Path, args: &[&str], out: Option<&Path>) -> (i32, String, String) {
 }
 
 fn json(db: &Path, args: &[&str]) -> Value {
-    let out = zoufang(db).args(args).arg("--json").output().unwrap();
+    let out = zoufang_db(db).args(args).arg("--json").output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -89,7 +86,7 @@ fn json_has_every_key_overall_and_per_topic() {
         );
     }
     // `--format json` is the same as `--json`.
-    let out = zoufang(&d.db)
+    let out = zoufang_db(&d.db)
         .args(["summary", "--topic", "养老服务", "--format", "json"])
         .output()
         .unwrap();

@@ -32,13 +32,7 @@ fn a_visit() -> Visit {
 }
 
 fn zoufang(db: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_zoufang"))
-        .arg("--db")
-        .arg(db)
-        .args(["--lang", "en"])
-        .args(args)
-        .output()
-        .unwrap()
+    common::zoufang(db).args(args).output().unwrap()
 }
 
 fn stderr(out: &std::process::Output) -> String {

@@ -3,14 +3,15 @@
 //! many words, a backup or a colleague's database carrying a trigger, a `--db` typo.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use zoufang::store::Store;
 
 fn zoufang(db: &Path, lang: &str) -> Command {
-    let mut cmd = Command::cargo_bin("zoufang").unwrap();
-    cmd.arg("--db").arg(db).arg("--lang").arg(lang);
+    let mut cmd = common::zoufang_in(db, lang);
     cmd.timeout(Duration::from_secs(60));
     cmd
 }

@@ -3,22 +3,19 @@
 //! and the export imported back without change.
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
+mod common;
+
+use common::zoufang_in;
 use serde_json::Value;
 use std::path::Path;
 
-fn zoufang(db: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("zoufang").unwrap();
-    cmd.arg("--db")
-        .arg(db)
-        .args(["--lang", "zh"])
-        .env_remove("ZOUFANG_DB");
-    cmd
-}
-
 /// Runs `zoufang --db DB --json ARGS…`: exit code and the JSON printed.
 fn json(db: &Path, args: &[&str]) -> (i32, Value) {
-    let output = zoufang(db).arg("--json").args(args).output().unwrap();
+    let output = zoufang_in(db, "zh")
+        .arg("--json")
+        .args(args)
+        .output()
+        .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
     let value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
@@ -77,7 +74,10 @@ fn a_bad_row_is_refused_with_exit_1_and_named_by_row_and_column() {
     let db = dir.path().join("z.db");
     let ledger = dir.path().join("清单.csv");
     std::fs::write(&ledger, LEDGER.replace("2026.3.10", "下半年")).unwrap();
-    zoufang(&db).args(["list", "visits"]).assert().success();
+    zoufang_in(&db, "zh")
+        .args(["list", "visits"])
+        .assert()
+        .success();
     let before = digest(&db);
 
     let (code, report) = json(&db, &["import-table", ledger.to_str().unwrap()]);
@@ -97,7 +97,7 @@ fn a_bad_row_is_refused_with_exit_1_and_named_by_row_and_column() {
         &["import-table", "--dry-run", ledger.to_str().unwrap()],
     );
     assert_eq!((code, preview["errors"][0]["row"].clone()), (1, 5.into()));
-    let output = zoufang(&db)
+    let output = zoufang_in(&db, "zh")
         .args(["import-table", ledger.to_str().unwrap()])
         .output()
         .unwrap();
@@ -109,12 +109,12 @@ fn a_bad_row_is_refused_with_exit_1_and_named_by_row_and_column() {
 fn the_exported_workbook_imports_back_into_the_demo_database_without_change() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
-    zoufang(&db)
+    zoufang_in(&db, "zh")
         .args(["demo", "--visits", "40", "--seed", "5"])
         .assert()
         .success();
     let out = dir.path().join("台账.xlsx");
-    zoufang(&db)
+    zoufang_in(&db, "zh")
         .args(["export-table", "--out", out.to_str().unwrap()])
         .assert()
         .success();

@@ -1,4 +1,5 @@
-//! Helpers shared by the bundle tests: simulated laptops, and tools to take bundles apart.
+//! Helpers shared by the integration tests: simulated laptops, tools to take bundles apart, and
+//! the `zoufang` command on a test database.
 #![allow(dead_code, clippy::unwrap_used)]
 
 use sha2::{Digest, Sha256};
@@ -99,4 +100,24 @@ pub fn edit_json(
     let mut value: serde_json::Value = serde_json::from_slice(&entry.1).unwrap();
     change(&mut value);
     entry.1 = serde_json::to_vec(&value).unwrap();
+}
+
+/// The `zoufang` command on the database `db`, in the language the environment picks (a
+/// `ZOUFANG_DB` in the test's environment is ignored).
+pub fn zoufang_db(db: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("zoufang").unwrap();
+    cmd.env_remove("ZOUFANG_DB").arg("--db").arg(db);
+    cmd
+}
+
+/// The `zoufang` command on the database `db`, in `lang` (`en` or `zh`).
+pub fn zoufang_in(db: &Path, lang: &str) -> assert_cmd::Command {
+    let mut cmd = zoufang_db(db);
+    cmd.arg("--lang").arg(lang);
+    cmd
+}
+
+/// The `zoufang` command on the database `db`, in English: what most tests read.
+pub fn zoufang(db: &Path) -> assert_cmd::Command {
+    zoufang_in(db, "en")
 }

@@ -1,0 +1,136 @@
+//! Applying a worked-out merge plan: records, history, conflicts and the import log, in one
+//! transaction.
+
+use super::{ImportReport, Plan, Planned};
+use crate::bundle::error::Result;
+use crate::bundle::{Progress, Stage};
+use crate::model::Hlc;
+use crate::store::{Action, Stamp, Writer, write_history, write_row_unindexed};
+
+impl Plan {
+    /// Writes every changed record with its history, the conflicts and the import log, inside
+    /// the write transaction the plan was made in.
+    pub(super) fn apply(
+        self,
+        w: &mut Writer<'_>,
+        report: &mut ImportReport,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<()> {
+        let mut changes: Vec<&Planned> = self.records.values().filter(|p| p.changed).collect();
+        // Parents before children, for the foreign keys.
+        changes
+            .sort_by(|a, b| (a.current.kind, &a.current.id).cmp(&(b.current.kind, &b.current.id)));
+        let backup = report.backup.as_ref().map(|p| p.display().to_string());
+        let write_total = changes.len() as u64;
+        let files = &report.files;
+        {
+            if let Some(clock) = &self.max_clock {
+                w.observe(clock);
+            }
+            let author = w.author().to_owned();
+            let device = w.device().to_owned();
+            // Attachment bytes first: every attachment record written below finds its own.
+            for (sha256, bytes) in &self.blobs {
+                crate::store::attachments::insert_blob(w.tx(), sha256, bytes)?;
+            }
+            crate::store::insert_travelled(w.tx(), &self.history)?;
+            for (i, planned) in changes.iter().enumerate() {
+                let rec = &planned.current;
+                write_row_unindexed(w.tx(), rec)?;
+                let clock = rec.meta.clock.clone().unwrap_or_else(Hlc::origin);
+                let stamp = Stamp {
+                    author: &author,
+                    device: &device,
+                    clock: &clock,
+                };
+                let before = planned.before.as_ref();
+                let after = rec.snapshot();
+                write_history(
+                    w.tx(),
+                    rec.kind,
+                    &rec.id,
+                    Action::Merge,
+                    &stamp,
+                    before,
+                    Some(&after),
+                )?;
+                if i.is_multiple_of(500) {
+                    progress(Progress {
+                        stage: Stage::Writing,
+                        done: i as u64,
+                        total: write_total,
+                    });
+                }
+            }
+            // The search indexes last, after every statement that opens a savepoint (see
+            // `write_row_unindexed`).
+            for planned in &changes {
+                crate::store::search::reindex(w.tx(), &planned.current)?;
+            }
+            for lost in &self.lost {
+                let stamp = Stamp {
+                    author: &author,
+                    device: &device,
+                    clock: &lost.clock,
+                };
+                write_history(
+                    w.tx(),
+                    lost.kind,
+                    &lost.id,
+                    Action::Conflict,
+                    &stamp,
+                    Some(&lost.before),
+                    Some(&lost.after),
+                )?;
+            }
+            let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            for (file, file_report) in files.iter().enumerate() {
+                let origin = &file_report.origin;
+                w.tx().execute(
+                    "INSERT INTO import_log
+                       (at, source, file_name, bundle_id, sha256, creator, device_id, result, backup)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    rusqlite::params![
+                        now,
+                        origin.kind.code(),
+                        origin.path.display().to_string(),
+                        origin.bundle_id,
+                        origin.sha256,
+                        origin.creator,
+                        origin.device_id,
+                        serde_json::to_string(&file_report.totals)?,
+                        backup,
+                    ],
+                )?;
+                let seq = w.tx().last_insert_rowid();
+                for planned in self.conflicts.iter().filter(|c| c.file == file) {
+                    let c = &planned.conflict;
+                    w.tx().execute(
+                        "INSERT OR IGNORE INTO conflict
+                           (kind, record_id, field, loser_value, loser_clock, loser_author,
+                            winner_value, winner_clock, found_at, import_seq)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        rusqlite::params![
+                            planned.kind.table(),
+                            planned.id,
+                            c.field,
+                            c.loser_value.to_string(),
+                            c.loser_clock.to_string(),
+                            c.loser_author,
+                            c.winner_value.to_string(),
+                            c.winner_clock.to_string(),
+                            now,
+                            seq,
+                        ],
+                    )?;
+                }
+            }
+        }
+        progress(Progress {
+            stage: Stage::Writing,
+            done: write_total,
+            total: write_total,
+        });
+        Ok(())
+    }
+}

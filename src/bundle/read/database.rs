@@ -1,0 +1,236 @@
+//! Reading a colleague's whole Zoufang database, read-only, and the history bases of records.
+
+use super::validate::validate;
+use super::{Incoming, Origin, Source, SourceKind, check_blobs, file_sha256};
+use crate::bundle::error::{BundleError, Detail, Result};
+use crate::bundle::format::{ATTACHMENTS_DIR, BundleRecord};
+use crate::bundle::{Progress, Stage};
+use crate::store::{
+    DELETED_FIELD, RecordKind, SCHEMA_VERSION, StoredRecord, read_row, select_list,
+};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// Reads a colleague's whole database, read-only, after checking it is Zoufang's.
+pub(super) fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Source> {
+    let sha256 = file_sha256(path, u64::MAX)?;
+    let foreign = || BundleError::ForeignDatabase(path.to_owned());
+    // A damaged or foreign file says so; anything else (say, a copied write-ahead log that
+    // cannot be opened read-only) is a file problem, reported as it is.
+    let opening = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => foreign(),
+        _ => BundleError::File {
+            source: std::io::Error::other(e.to_string()),
+            path: path.to_owned(),
+        },
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(opening)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(opening)?;
+    if version > SCHEMA_VERSION {
+        return Err(BundleError::NewerDatabase {
+            found: version,
+            supported: SCHEMA_VERSION,
+            path: path.to_owned(),
+        });
+    }
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'
+               AND name IN ('meta', 'topic', 'subject', 'visit', 'finding', 'history')",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|_| foreign())?;
+    if version < 1 || tables != 6 {
+        return Err(foreign());
+    }
+    // Nothing of a foreign schema is run or copied: a trigger, a view in place of a table or
+    // a changed table is refused before a row is read.
+    crate::store::check_schema_objects(&conn, version, path)?;
+    let meta = |key: &str| -> Result<String> {
+        Ok(conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|_| foreign())?
+            .unwrap_or_default())
+    };
+    let origin = Origin {
+        kind: SourceKind::Database,
+        path: path.to_owned(),
+        encrypted: false,
+        bundle_id: None,
+        sha256,
+        creator: meta("author")?,
+        device_id: meta("device_id")?,
+    };
+    let mut records = Vec::new();
+    // Attachments came with schema 4.
+    let kinds = RecordKind::ALL
+        .into_iter()
+        .filter(|k| version >= 4 || *k != RecordKind::Attachment);
+    for kind in kinds {
+        let total: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM {}", kind.table()), [], |r| {
+                r.get(0)
+            })
+            .map_err(|_| foreign())?;
+        let sql = format!(
+            "SELECT {} FROM {} t ORDER BY t.id",
+            select_list(kind, "t"),
+            kind.table()
+        );
+        let mut stmt = conn.prepare(&sql).map_err(|_| foreign())?;
+        let mut rows = stmt.query([]).map_err(|_| foreign())?;
+        let mut done = 0u64;
+        while let Some(row) = rows.next().map_err(|_| foreign())? {
+            let rec = read_row(kind, row, 0).map_err(|e| BundleError::BadRecord {
+                kind: kind.table(),
+                id: String::new(),
+                detail: Detail::of(&e),
+                path: path.to_owned(),
+            })?;
+            let base = history_base(&conn, &rec.id)?;
+            let record = BundleRecord::from_stored(rec, base);
+            records.push(validate(kind, record, path)?);
+            done += 1;
+            if done.is_multiple_of(500) {
+                progress(Progress {
+                    stage: Stage::Reading,
+                    done,
+                    total: u64::try_from(total).unwrap_or(0),
+                });
+            }
+        }
+    }
+    let blobs = database_blobs(&conn, &records, path)?;
+    check_blobs(&records, &blobs, path)?;
+    let history = crate::bundle::history::from_database(&conn, version, &records, path)?;
+    Ok(Source {
+        origin,
+        records,
+        blobs,
+        history,
+    })
+}
+
+/// The bytes of the attachments among `records`, read from a colleague's database and checked
+/// against their hashes.
+fn database_blobs(
+    conn: &Connection,
+    records: &[Incoming],
+    path: &Path,
+) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut blobs = BTreeMap::new();
+    for incoming in records
+        .iter()
+        .filter(|r| r.rec.kind == RecordKind::Attachment)
+    {
+        let Some(sha256) = incoming.rec.data.get("sha256").and_then(Value::as_str) else {
+            continue;
+        };
+        if blobs.contains_key(sha256) {
+            continue;
+        }
+        let bytes = crate::store::attachments::read_blob(conn, sha256).map_err(|_| {
+            BundleError::AttachmentHash {
+                name: format!("{ATTACHMENTS_DIR}{sha256}"),
+                path: path.to_owned(),
+            }
+        })?;
+        if let Some(bytes) = bytes {
+            blobs.insert(sha256.to_owned(), bytes);
+        }
+    }
+    Ok(blobs)
+}
+
+/// A field's value as merging compares it; the tombstone as epoch milliseconds (or null).
+pub(crate) fn field_value(rec: &StoredRecord, field: &str) -> Value {
+    if field == DELETED_FIELD {
+        rec.meta
+            .deleted_at
+            .map_or(Value::Null, |t| Value::from(t.timestamp_millis()))
+    } else {
+        rec.data.get(field).cloned().unwrap_or(Value::Null)
+    }
+}
+
+/// Per field, the value the last change to it replaced, read from the record's history
+/// (creations and the record of lost versions do not count).
+pub(crate) fn history_base(conn: &Connection, id: &str) -> Result<Map<String, Value>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT before, after FROM history
+         WHERE record_id = ?1 AND before IS NOT NULL AND action <> 'conflict'
+         ORDER BY seq DESC",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
+    let mut base = Map::new();
+    for row in rows {
+        let (before, after) = row?;
+        fold_change(&mut base, &before, after.as_deref());
+    }
+    Ok(base)
+}
+
+/// [`history_base`] of every record with a change, in one pass over the history: exporting
+/// many records, one query per record cost more than all the rest.
+pub(crate) fn history_bases(conn: &Connection) -> Result<HashMap<String, Map<String, Value>>> {
+    let mut stmt = conn.prepare(
+        "SELECT record_id, before, after FROM history
+         WHERE before IS NOT NULL AND action <> 'conflict'
+         ORDER BY record_id, seq DESC",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out: HashMap<String, Map<String, Value>> = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        let before: String = row.get(1)?;
+        let after: Option<String> = row.get(2)?;
+        fold_change(out.entry(id).or_default(), &before, after.as_deref());
+    }
+    Ok(out)
+}
+
+/// Adds one change (newest first) to a base: fields it changed that no newer change did.
+fn fold_change(base: &mut Map<String, Value>, before: &str, after: Option<&str>) {
+    let parse = |t: &str| -> Map<String, Value> {
+        match serde_json::from_str(t) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        }
+    };
+    let before = parse(before);
+    let after = after.map(parse).unwrap_or_default();
+    for key in before.keys().chain(after.keys()) {
+        if base.contains_key(key) {
+            continue;
+        }
+        let (b, a) = (
+            snapshot_value(key, before.get(key)),
+            snapshot_value(key, after.get(key)),
+        );
+        if b != a {
+            base.insert(key.clone(), b);
+        }
+    }
+}
+
+/// A value of a history snapshot in the form [`field_value`] gives.
+fn snapshot_value(field: &str, value: Option<&Value>) -> Value {
+    match value {
+        None => Value::Null,
+        Some(Value::String(t)) if field == DELETED_FIELD => chrono::DateTime::parse_from_rfc3339(t)
+            .map_or(Value::Null, |t| Value::from(t.timestamp_millis())),
+        Some(v) => v.clone(),
+    }
+}
