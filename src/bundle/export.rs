@@ -16,7 +16,6 @@ use crate::store::{
     load, read_row, select_list,
 };
 use chrono::NaiveDate;
-use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -248,16 +247,7 @@ fn attachment_blobs(
         .flatten()
         .filter_map(|rec| text(rec, "sha256"))
         .collect();
-    let mut stmt = store
-        .conn()
-        .prepare_cached("SELECT size FROM blob WHERE sha256 = ?1")?;
-    let mut out = Vec::with_capacity(hashes.len());
-    for sha256 in hashes {
-        let size: Option<i64> = stmt.query_row([&sha256], |r| r.get(0)).optional()?;
-        let size = size.ok_or_else(|| StoreError::MissingBlob(sha256.clone()))?;
-        out.push((sha256, u64::try_from(size).unwrap_or(0)));
-    }
-    Ok(out)
+    Ok(store.blob_sizes(hashes)?)
 }
 
 /// Writes the zip of a bundle: the manifest and records (deflated), then each attachment read

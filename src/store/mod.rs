@@ -9,6 +9,7 @@ mod changes;
 pub mod collation;
 mod edits;
 mod error;
+mod export_queries;
 mod history;
 mod history_trail;
 mod import_log;
