@@ -6,7 +6,6 @@
 use super::Result;
 use super::export::{ExportFilter, select};
 use crate::model::TopicId;
-use crate::store::attachments::blob_exists;
 use crate::store::{RecordKind, Store, hex};
 use sha2::{Digest, Sha256};
 
@@ -52,7 +51,7 @@ pub fn agreement_digest(store: &Store, topics: &[TopicId]) -> Result<AgreementDi
                 // does not agree.
                 let sha256 = rec.data.get("sha256").and_then(|v| v.as_str());
                 let held = match sha256 {
-                    Some(sha256) => blob_exists(store.conn(), sha256)?,
+                    Some(sha256) => store.has_blob(sha256)?,
                     None => false,
                 };
                 hasher.update([0, u8::from(held)]);

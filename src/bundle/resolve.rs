@@ -6,7 +6,7 @@
 use super::log::{conflicts, mark_reviewed};
 use super::{BundleError, Result};
 use crate::model::{Finding, Hlc, Subject, Topic, Visit};
-use crate::store::{DELETED_FIELD, Record, RecordKind, Store, StoredRecord, load};
+use crate::store::{DELETED_FIELD, Record, RecordKind, Store, StoredRecord};
 use serde_json::Value;
 
 /// Which version of a conflicting field to keep.
@@ -53,7 +53,8 @@ pub fn resolve(store: &mut Store, seq: i64, keep: Keep) -> Result<Resolution> {
     } else {
         &conflict.winner_value
     };
-    let rec = load(store.conn(), conflict.kind, &conflict.record_id)?
+    let rec = store
+        .load_stored(conflict.kind, &conflict.record_id)?
         .ok_or_else(|| BundleError::NoSuchConflict(seq))?;
     let current = if conflict.field == DELETED_FIELD {
         rec.meta

@@ -5,6 +5,7 @@
 
 pub mod attachments;
 pub mod backup;
+mod bundle_reads;
 mod changes;
 pub mod collation;
 mod edits;

@@ -4,7 +4,7 @@
 use super::Planned;
 use crate::bundle::error::{BundleError, Detail, Result};
 use crate::bundle::read::{Incoming, Origin, Source};
-use crate::store::{RecordKind, Store, load};
+use crate::store::{RecordKind, Store};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -34,7 +34,7 @@ pub(super) fn check_topic_cycles(
     let parent_of = |id: &str| -> Result<Option<String>> {
         let rec = match plan.get(id) {
             Some(planned) => Some(planned.current.clone()),
-            None => load(store.conn(), RecordKind::Topic, id)?,
+            None => store.load_stored(RecordKind::Topic, id)?,
         };
         Ok(rec.and_then(|r| {
             r.data
@@ -86,7 +86,7 @@ pub(super) fn check_references(
         if in_source.contains(&(kind, id)) {
             return Ok(true);
         }
-        Ok(load(store.conn(), kind, id)?.is_some())
+        Ok(store.load_stored(kind, id)?.is_some())
     };
     let mut targets: Vec<(RecordKind, String)> = Vec::new();
     let text = |name: &str| {

@@ -14,7 +14,7 @@ use super::format::Limits;
 use super::read::{Incoming, Origin, Source, field_value, history_base, read_source};
 use super::{Progress, Stage};
 use crate::model::Hlc;
-use crate::store::{RecordKind, Store, StoredRecord, load};
+use crate::store::{RecordKind, Store, StoredRecord};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -276,7 +276,7 @@ impl Plan {
             self.max_clock = Some(c.clone());
         }
         if !self.records.contains_key(&id) {
-            if let Some(original) = load(store.conn(), kind, &id)? {
+            if let Some(original) = store.load_stored(kind, &id)? {
                 let planned = Planned {
                     changed: false,
                     before: None,
