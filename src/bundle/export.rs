@@ -293,7 +293,8 @@ fn write_zip<W: Write + std::io::Seek>(
         .large_file(true);
     for (sha256, _) in blobs {
         // Checked against its hash as it is read: a damaged blob stops the export.
-        let bytes = crate::store::attachments::read_blob(store.conn(), sha256)?
+        let bytes = store
+            .read_blob(sha256)?
             .ok_or_else(|| StoreError::MissingBlob(sha256.clone()))?;
         zip.start_file(attachment_entry(sha256), stored)
             .map_err(zip_err)?;

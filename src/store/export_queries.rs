@@ -1,6 +1,6 @@
 //! The queries a bundle export runs against the store, kept here so bundle/ holds no SQL.
 
-use super::{Result, Store, StoreError};
+use super::{Result, Store, StoreError, attachments};
 use rusqlite::OptionalExtension;
 
 impl Store {
@@ -20,5 +20,11 @@ impl Store {
             out.push((sha256, u64::try_from(size).unwrap_or(0)));
         }
         Ok(out)
+    }
+
+    /// The content of the attachment blob with this SHA-256, checked against its hash as it is
+    /// read (`DamagedBlob` when it does not match); `None` when the store does not hold it.
+    pub fn read_blob(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        attachments::read_blob(self.conn(), sha256)
     }
 }
