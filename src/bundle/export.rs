@@ -8,7 +8,6 @@ use super::format::{
     FORMAT_VERSION_WITHOUT_ATTACHMENTS, FORMAT_VERSION_WITHOUT_HISTORY, FilterInfo, MANIFEST,
     Manifest, RecordsDoc, attachment_entry, records_entry,
 };
-use super::read::{history_base, history_bases};
 use super::{Progress, Stage};
 use crate::model::{SubjectId, TopicId};
 use crate::store::{
@@ -134,7 +133,7 @@ fn export_with(
     };
     // Past a few hundred records one pass over the history beats a query per record.
     let mut bases = if total > 256 {
-        Some(history_bases(store.conn())?)
+        Some(store.history_bases()?)
     } else {
         None
     };
@@ -152,7 +151,7 @@ fn export_with(
                 .any(|k| crate::store::sets::is_element_key(k));
             let base = match bases.as_mut() {
                 Some(all) => all.remove(&rec.id).unwrap_or_default(),
-                None => history_base(store.conn(), &rec.id)?,
+                None => store.history_base(&rec.id)?,
             };
             out_records.push(BundleRecord::from_stored(rec, base));
             done += 1;

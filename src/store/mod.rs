@@ -12,6 +12,7 @@ mod edits;
 mod error;
 mod export_queries;
 mod history;
+pub mod history_base;
 mod history_trail;
 mod import_log;
 mod imports;

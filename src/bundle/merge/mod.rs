@@ -11,7 +11,7 @@
 
 use super::error::Result;
 use super::format::Limits;
-use super::read::{Incoming, Origin, Source, field_value, history_base, read_source};
+use super::read::{Incoming, Origin, Source, field_value, read_source};
 use super::{Progress, Stage};
 use crate::model::Hlc;
 use crate::store::{RecordKind, Store, StoredRecord};
@@ -306,13 +306,12 @@ impl Plan {
         if entry.current.kind != kind {
             return Err(id_taken(incoming, entry.current.kind, origin));
         }
-        let conn = store.conn();
         let mut local_base = |field: &str| -> Result<Option<Value>> {
             if let Some(v) = entry.run_base.get(field) {
                 return Ok(Some(v.clone()));
             }
             if entry.history.is_none() {
-                entry.history = Some(history_base(conn, &id)?);
+                entry.history = Some(store.history_base(&id)?);
             }
             Ok(entry.history.as_ref().and_then(|h| h.get(field).cloned()))
         };

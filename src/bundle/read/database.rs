@@ -5,12 +5,13 @@ use super::{Incoming, Origin, Source, SourceKind, check_blobs, file_sha256};
 use crate::bundle::error::{BundleError, Detail, Result};
 use crate::bundle::format::{ATTACHMENTS_DIR, BundleRecord};
 use crate::bundle::{Progress, Stage};
+use crate::store::history_base::history_base;
 use crate::store::{
     DELETED_FIELD, RecordKind, SCHEMA_VERSION, StoredRecord, read_row, select_list,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
-use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Reads a colleague's whole database, read-only, after checking it is Zoufang's.
@@ -160,77 +161,5 @@ pub(crate) fn field_value(rec: &StoredRecord, field: &str) -> Value {
             .map_or(Value::Null, |t| Value::from(t.timestamp_millis()))
     } else {
         rec.data.get(field).cloned().unwrap_or(Value::Null)
-    }
-}
-
-/// Per field, the value the last change to it replaced, read from the record's history
-/// (creations and the record of lost versions do not count).
-pub(crate) fn history_base(conn: &Connection, id: &str) -> Result<Map<String, Value>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT before, after FROM history
-         WHERE record_id = ?1 AND before IS NOT NULL AND action <> 'conflict'
-         ORDER BY seq DESC",
-    )?;
-    let rows = stmt.query_map([id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-    })?;
-    let mut base = Map::new();
-    for row in rows {
-        let (before, after) = row?;
-        fold_change(&mut base, &before, after.as_deref());
-    }
-    Ok(base)
-}
-
-/// [`history_base`] of every record with a change, in one pass over the history: exporting
-/// many records, one query per record cost more than all the rest.
-pub(crate) fn history_bases(conn: &Connection) -> Result<HashMap<String, Map<String, Value>>> {
-    let mut stmt = conn.prepare(
-        "SELECT record_id, before, after FROM history
-         WHERE before IS NOT NULL AND action <> 'conflict'
-         ORDER BY record_id, seq DESC",
-    )?;
-    let mut rows = stmt.query([])?;
-    let mut out: HashMap<String, Map<String, Value>> = HashMap::new();
-    while let Some(row) = rows.next()? {
-        let id: String = row.get(0)?;
-        let before: String = row.get(1)?;
-        let after: Option<String> = row.get(2)?;
-        fold_change(out.entry(id).or_default(), &before, after.as_deref());
-    }
-    Ok(out)
-}
-
-/// Adds one change (newest first) to a base: fields it changed that no newer change did.
-fn fold_change(base: &mut Map<String, Value>, before: &str, after: Option<&str>) {
-    let parse = |t: &str| -> Map<String, Value> {
-        match serde_json::from_str(t) {
-            Ok(Value::Object(map)) => map,
-            _ => Map::new(),
-        }
-    };
-    let before = parse(before);
-    let after = after.map(parse).unwrap_or_default();
-    for key in before.keys().chain(after.keys()) {
-        if base.contains_key(key) {
-            continue;
-        }
-        let (b, a) = (
-            snapshot_value(key, before.get(key)),
-            snapshot_value(key, after.get(key)),
-        );
-        if b != a {
-            base.insert(key.clone(), b);
-        }
-    }
-}
-
-/// A value of a history snapshot in the form [`field_value`] gives.
-fn snapshot_value(field: &str, value: Option<&Value>) -> Value {
-    match value {
-        None => Value::Null,
-        Some(Value::String(t)) if field == DELETED_FIELD => chrono::DateTime::parse_from_rfc3339(t)
-            .map_or(Value::Null, |t| Value::from(t.timestamp_millis())),
-        Some(v) => v.clone(),
     }
 }

@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 mod database;
 mod validate;
 
+pub(crate) use database::field_value;
 use database::read_database;
-pub(crate) use database::{field_value, history_base, history_bases};
 pub(crate) use validate::validate;
 
 /// What kind of file an import came from.
