@@ -86,23 +86,17 @@ impl Plan {
             let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
             for (file, file_report) in files.iter().enumerate() {
                 let origin = &file_report.origin;
-                w.tx().execute(
-                    "INSERT INTO import_log
-                       (at, source, file_name, bundle_id, sha256, creator, device_id, result, backup)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    rusqlite::params![
-                        now,
-                        origin.kind.code(),
-                        origin.path.display().to_string(),
-                        origin.bundle_id,
-                        origin.sha256,
-                        origin.creator,
-                        origin.device_id,
-                        serde_json::to_string(&file_report.totals)?,
-                        backup,
-                    ],
-                )?;
-                let seq = w.tx().last_insert_rowid();
+                let seq = w.log_import(&crate::store::ImportLogLine {
+                    at: &now,
+                    source: origin.kind.code(),
+                    file_name: origin.path.display().to_string(),
+                    bundle_id: origin.bundle_id.as_deref(),
+                    sha256: &origin.sha256,
+                    creator: &origin.creator,
+                    device_id: &origin.device_id,
+                    result: serde_json::to_string(&file_report.totals)?,
+                    backup: backup.as_deref(),
+                })?;
                 for planned in self.conflicts.iter().filter(|c| c.file == file) {
                     let c = &planned.conflict;
                     w.tx().execute(
