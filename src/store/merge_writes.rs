@@ -1,7 +1,7 @@
 //! Rows a bundle merge writes besides the records themselves, as Writer methods so bundle/
 //! holds no SQL.
 
-use super::{Result, Writer};
+use super::{RecordKind, Result, Writer};
 
 /// One imported file's line in the import log.
 pub struct ImportLogLine<'a> {
@@ -25,7 +25,54 @@ pub struct ImportLogLine<'a> {
     pub backup: Option<&'a str>,
 }
 
+/// One field conflict a merge found, as it is kept for review.
+pub struct ConflictLine<'a> {
+    /// The kind of record the field belongs to.
+    pub kind: RecordKind,
+    /// The record's id.
+    pub record_id: &'a str,
+    /// The field in conflict.
+    pub field: &'a str,
+    /// The value that lost, as JSON.
+    pub loser_value: String,
+    /// The losing value's clock.
+    pub loser_clock: String,
+    /// Who wrote the losing value.
+    pub loser_author: &'a str,
+    /// The value that won, as JSON.
+    pub winner_value: String,
+    /// The winning value's clock.
+    pub winner_clock: String,
+    /// When the conflict was found (RFC 3339).
+    pub found_at: &'a str,
+    /// The import-log line of the import that found it.
+    pub import_seq: i64,
+}
+
 impl Writer<'_> {
+    /// Keeps a conflict for review; one already kept is left as it is.
+    pub fn record_conflict(&self, line: &ConflictLine<'_>) -> Result<()> {
+        self.tx().execute(
+            "INSERT OR IGNORE INTO conflict
+                           (kind, record_id, field, loser_value, loser_clock, loser_author,
+                            winner_value, winner_clock, found_at, import_seq)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            rusqlite::params![
+                line.kind.table(),
+                line.record_id,
+                line.field,
+                line.loser_value,
+                line.loser_clock,
+                line.loser_author,
+                line.winner_value,
+                line.winner_clock,
+                line.found_at,
+                line.import_seq,
+            ],
+        )?;
+        Ok(())
+    }
+
     /// Adds a line to the import log and returns its sequence number.
     pub fn log_import(&self, line: &ImportLogLine<'_>) -> Result<i64> {
         self.tx().execute(

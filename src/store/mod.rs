@@ -38,7 +38,7 @@ pub use error::{Result, StoreError, kind_label};
 pub use history::{HistoryEntry, TrashEntry};
 pub use history_trail::{HistoryRow, history_entry_id, insert_travelled, rows_of};
 pub use import_log::{ConflictEntry, ImportLogEntry};
-pub use merge_writes::ImportLogLine;
+pub use merge_writes::{ConflictLine, ImportLogLine};
 pub use query::{FindingFilter, FindingRow, FindingSort, Page, VisitFilter, VisitRow, VisitSort};
 pub use record::{
     Action, ColumnType, DELETED_FIELD, Record, RecordKind, Stamp, StoredRecord, load, read_row,

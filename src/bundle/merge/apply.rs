@@ -99,24 +99,18 @@ impl Plan {
                 })?;
                 for planned in self.conflicts.iter().filter(|c| c.file == file) {
                     let c = &planned.conflict;
-                    w.tx().execute(
-                        "INSERT OR IGNORE INTO conflict
-                           (kind, record_id, field, loser_value, loser_clock, loser_author,
-                            winner_value, winner_clock, found_at, import_seq)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                        rusqlite::params![
-                            planned.kind.table(),
-                            planned.id,
-                            c.field,
-                            c.loser_value.to_string(),
-                            c.loser_clock.to_string(),
-                            c.loser_author,
-                            c.winner_value.to_string(),
-                            c.winner_clock.to_string(),
-                            now,
-                            seq,
-                        ],
-                    )?;
+                    w.record_conflict(&crate::store::ConflictLine {
+                        kind: planned.kind,
+                        record_id: &planned.id,
+                        field: &c.field,
+                        loser_value: c.loser_value.to_string(),
+                        loser_clock: c.loser_clock.to_string(),
+                        loser_author: &c.loser_author,
+                        winner_value: c.winner_value.to_string(),
+                        winner_clock: c.winner_clock.to_string(),
+                        found_at: &now,
+                        import_seq: seq,
+                    })?;
                 }
             }
         }
