@@ -128,3 +128,32 @@ fn the_exported_workbook_imports_back_into_the_demo_database_without_change() {
     assert!(report["unchanged"].as_u64().unwrap() > 0);
     assert_eq!(digest(&db), before);
 }
+
+#[test]
+fn export_table_never_overwrites_the_database_or_a_file_unasked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    zoufang_in(&db, "zh")
+        .args(["demo", "--visits", "5", "--seed", "5"])
+        .assert()
+        .success();
+    let before = digest(&db);
+    zoufang_in(&db, "zh")
+        .args(["export-table", "--out", db.to_str().unwrap()])
+        .assert()
+        .code(1);
+    assert_eq!(digest(&db), before, "the database is untouched");
+
+    let out = dir.path().join("台账.csv");
+    std::fs::write(&out, "keep").unwrap();
+    zoufang_in(&db, "zh")
+        .args(["export-table", "--out", out.to_str().unwrap()])
+        .assert()
+        .code(1);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep");
+    zoufang_in(&db, "zh")
+        .args(["export-table", "--out", out.to_str().unwrap(), "--force"])
+        .assert()
+        .success();
+    assert_ne!(std::fs::read_to_string(&out).unwrap(), "keep");
+}

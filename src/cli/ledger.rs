@@ -1,10 +1,9 @@
 //! `zoufang import-table` and `zoufang export-table`: office ledgers (问题清单 / 整改台账) in
 //! and out.
 
-use super::{CliError, Context, date_arg, id_arg};
+use super::{CliError, Context, id_arg};
 use crate::i18n::Localized;
 use crate::ledger::{self, ExportFormat, ImportOptions, ImportReport, ReadOptions};
-use crate::report::SummaryFilter;
 use clap::Args;
 use serde_json::json;
 use std::path::PathBuf;
@@ -47,24 +46,12 @@ pub struct ExportTableArgs {
     /// The file to write: .xlsx or .csv.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
-    /// A topic (code or name; its subtopics count too). Repeat for several.
-    #[arg(long = "topic", value_name = "TOPIC")]
-    topics: Vec<String>,
-    /// Visits on or after this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    since: Option<String>,
-    /// Visits on or before this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    until: Option<String>,
-    /// Visits of this research subject (id).
-    #[arg(long, value_name = "ID")]
-    subject: Option<String>,
-    /// Visits whose region contains this text.
-    #[arg(long, value_name = "R")]
-    region: Option<String>,
-    /// Visits this person went on.
-    #[arg(long, value_name = "N")]
-    investigator: Option<String>,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    force: bool,
+    /// The summary's filters.
+    #[command(flatten)]
+    filters: super::summary::FilterArgs,
 }
 
 /// Runs `zoufang import-table`; a ledger with unreadable rows (and no `--skip-bad-rows`)
@@ -185,18 +172,8 @@ pub fn export(ctx: &Context, args: &ExportTableArgs) -> Result<(), CliError> {
                 .to_owned(),
         )
     })?;
-    let filter = SummaryFilter {
-        topics: args
-            .topics
-            .iter()
-            .map(|t| ctx.store.resolve_topic(t))
-            .collect::<Result<_, _>>()?,
-        since: date_arg(args.since.as_ref())?,
-        until: date_arg(args.until.as_ref())?,
-        subject: args.subject.as_deref().map(id_arg).transpose()?,
-        region: args.region.clone(),
-        investigator: args.investigator.clone(),
-    };
+    let filter = args.filters.filter(ctx)?;
+    crate::paths::check_output(&args.out, ctx.store.path(), args.force)?;
     let today = chrono::Local::now().date_naive();
     let bytes = ledger::export_ledger(&ctx.store, &filter, today, format)?;
     crate::paths::write_atomically(&args.out, &bytes)

@@ -25,9 +25,9 @@ pub enum SummaryFormat {
     Html,
 }
 
-/// The arguments of `zoufang summary`.
+/// The filters of a summary (and of the ledger it exports): which visits count.
 #[derive(Debug, Args)]
-pub struct SummaryArgs {
+pub struct FilterArgs {
     /// A topic (code or name; its subtopics count too). Repeat for several.
     #[arg(long = "topic", value_name = "TOPIC")]
     topics: Vec<String>,
@@ -46,6 +46,31 @@ pub struct SummaryArgs {
     /// Visits this person went on.
     #[arg(long, value_name = "N")]
     investigator: Option<String>,
+}
+
+impl FilterArgs {
+    /// The summary filter these arguments name, topics resolved in the open database.
+    pub fn filter(&self, ctx: &Context) -> Result<SummaryFilter, CliError> {
+        Ok(SummaryFilter {
+            topics: self
+                .topics
+                .iter()
+                .map(|t| ctx.store.resolve_topic(t))
+                .collect::<Result<_, _>>()?,
+            since: date_arg(self.since.as_ref())?,
+            until: date_arg(self.until.as_ref())?,
+            subject: self.subject.as_deref().map(id_arg).transpose()?,
+            region: self.region.clone(),
+            investigator: self.investigator.clone(),
+        })
+    }
+}
+
+/// The arguments of `zoufang summary`.
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    filters: FilterArgs,
     /// Judge "overdue" as of this day instead of today (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
@@ -126,18 +151,7 @@ fn scope(
     ctx: &Context,
     args: &SummaryArgs,
 ) -> Result<(SummaryFilter, chrono::NaiveDate), CliError> {
-    let filter = SummaryFilter {
-        topics: args
-            .topics
-            .iter()
-            .map(|t| ctx.store.resolve_topic(t))
-            .collect::<Result<_, _>>()?,
-        since: date_arg(args.since.as_ref())?,
-        until: date_arg(args.until.as_ref())?,
-        subject: args.subject.as_deref().map(id_arg).transpose()?,
-        region: args.region.clone(),
-        investigator: args.investigator.clone(),
-    };
+    let filter = args.filters.filter(ctx)?;
     let today = date_arg(args.as_of.as_ref())?.unwrap_or_else(|| chrono::Local::now().date_naive());
     Ok((filter, today))
 }
