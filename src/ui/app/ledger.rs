@@ -68,10 +68,7 @@ impl ZoufangApp {
         let today = chrono::Local::now().date_naive();
         let written = crate::ledger::export_ledger(store, &Default::default(), today, format)
             .map_err(|e| e.localized(lang))
-            .and_then(|bytes| {
-                crate::paths::write_atomically(path, &bytes)
-                    .map_err(|e| format!("{e}: {}", path.display()))
-            });
+            .and_then(|bytes| crate::paths::save_chosen(path, store.path(), &bytes, lang));
         self.message = Some(match written {
             Ok(()) => format!(
                 "{}{}",
