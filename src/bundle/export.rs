@@ -12,7 +12,6 @@ use super::{Progress, Stage};
 use crate::model::{SubjectId, TopicId};
 use crate::store::{
     Page, RecordKind, SCHEMA_VERSION, Store, StoreError, StoredRecord, VisitFilter, VisitSort,
-    load, read_row, select_list,
 };
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
@@ -388,22 +387,10 @@ pub(crate) fn select(
     store: &Store,
     filter: &ExportFilter,
 ) -> Result<BTreeMap<RecordKind, Vec<StoredRecord>>> {
-    let conn = store.conn();
     let mut out: BTreeMap<RecordKind, Vec<StoredRecord>> = BTreeMap::new();
     if filter.all {
         for kind in RecordKind::ALL {
-            let sql = format!(
-                "SELECT {} FROM {} t ORDER BY t.id",
-                select_list(kind, "t"),
-                kind.table()
-            );
-            let mut stmt = conn.prepare(&sql)?;
-            let rows = stmt.query_map([], |row| Ok(read_row(kind, row, 0)))?;
-            let mut records = Vec::new();
-            for row in rows {
-                records.push(row??);
-            }
-            out.insert(kind, records);
+            out.insert(kind, store.all_records(kind)?);
         }
         return Ok(out);
     }
@@ -444,29 +431,22 @@ pub(crate) fn select(
     let mut subject_ids: BTreeSet<String> =
         filter.subject.iter().map(ToString::to_string).collect();
     let mut topic_ids: BTreeSet<String> = BTreeSet::new();
-    let finding_sql = format!(
-        "SELECT {} FROM finding t WHERE t.visit_id = ?1 ORDER BY t.id",
-        select_list(RecordKind::Finding, "t")
-    );
-    let mut stmt = conn.prepare(&finding_sql)?;
     for id in &visit_ids {
-        let Some(visit) = load(conn, RecordKind::Visit, id)? else {
+        let Some(visit) = store.load_stored(RecordKind::Visit, id)? else {
             continue;
         };
         if let Some(subject) = text(&visit, "subject_id") {
             subject_ids.insert(subject);
         }
         visits.push(visit);
-        let rows = stmt.query_map([id], |row| Ok(read_row(RecordKind::Finding, row, 0)))?;
-        for row in rows {
-            let finding = row??;
+        for finding in store.finding_records_of_visit(id)? {
             topic_ids.extend(list(&finding, "topics"));
             findings.push(finding);
         }
     }
     let mut subjects = Vec::new();
     for id in &subject_ids {
-        if let Some(subject) = load(conn, RecordKind::Subject, id)? {
+        if let Some(subject) = store.load_stored(RecordKind::Subject, id)? {
             topic_ids.extend(list(&subject, "topics"));
             subjects.push(subject);
         }
@@ -478,7 +458,7 @@ pub(crate) fn select(
         if topics.contains_key(&id) {
             continue;
         }
-        if let Some(topic) = load(conn, RecordKind::Topic, &id)? {
+        if let Some(topic) = store.load_stored(RecordKind::Topic, &id)? {
             if let Some(parent) = text(&topic, "parent_id") {
                 queue.push(parent);
             }
@@ -494,14 +474,7 @@ pub(crate) fn select(
         .map(|r| r.id.as_str())
         .collect();
     let mut attachments = Vec::new();
-    let attachment_sql = format!(
-        "SELECT {} FROM attachment t ORDER BY t.id",
-        select_list(RecordKind::Attachment, "t")
-    );
-    let mut stmt = conn.prepare(&attachment_sql)?;
-    let rows = stmt.query_map([], |row| Ok(read_row(RecordKind::Attachment, row, 0)))?;
-    for row in rows {
-        let attachment = row??;
+    for attachment in store.all_records(RecordKind::Attachment)? {
         if text(&attachment, "owner_id").is_some_and(|o| owners.contains(o.as_str())) {
             attachments.push(attachment);
         }

@@ -11,6 +11,7 @@ pub mod collation;
 mod edits;
 mod error;
 mod export_queries;
+pub mod foreign;
 mod history;
 pub mod history_base;
 mod history_trail;
