@@ -414,3 +414,71 @@ fn the_command_prints_the_sync_contract() {
             .contains("份新的数据包，来自")
     );
 }
+
+/// The entries of the worked example in docs/bundle-format.md: each `<!-- entry: NAME -->`
+/// line and the JSON block after it.
+fn doc_example_entries() -> Vec<(String, Vec<u8>)> {
+    let doc = include_str!("../docs/bundle-format.md");
+    let mut entries = Vec::new();
+    let mut rest = doc;
+    while let Some(start) = rest.find("<!-- entry: ") {
+        let after = &rest[start + "<!-- entry: ".len()..];
+        let name_end = after.find(" -->").unwrap();
+        let name = after[..name_end].to_owned();
+        let block = &after[after.find("```json\n").unwrap() + "```json\n".len()..];
+        let end = block.find("```").unwrap();
+        entries.push((name, block.as_bytes()[..end].to_vec()));
+        rest = &block[end..];
+    }
+    entries
+}
+
+#[test]
+fn the_worked_example_of_the_format_doc_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut entries = doc_example_entries();
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "manifest.json",
+            "records/topic.json",
+            "records/subject.json",
+            "records/visit.json",
+            "records/finding.json"
+        ]
+    );
+    // Rule 4 of the doc: the manifest lists every other entry's size and SHA-256.
+    fix_manifest(&mut entries);
+    let path = dir.path().join("example.zfb");
+    write_entries(&path, &entries);
+    let mut b = laptop("李强");
+    let report = import_files(&mut b, &[path]);
+    assert_eq!(report.totals.added, 2);
+    let visit = b
+        .visit("0195aa00-0000-7000-8000-0000000000a1".parse().unwrap())
+        .unwrap();
+    assert_eq!(visit.place, "城东社会福利院");
+    assert_eq!(visit.interviewees[0].name, "张秀英");
+    let finding = b
+        .finding("0195aa00-0000-7000-8000-0000000000f1".parse().unwrap())
+        .unwrap();
+    assert_eq!(finding.status, zoufang::model::Status::InProgress);
+    assert_eq!(finding.deadline, Some(day("2026-03-31")));
+    assert_eq!(finding.topics, vec![zoufang::model::builtin_topic_id(1)]);
+    // The clocks landed as the doc says: status at 08:01, every other field at 08:00.
+    let stored = b
+        .load_stored(zoufang::store::RecordKind::Finding, &finding.id.to_string())
+        .unwrap()
+        .unwrap();
+    assert!(
+        stored.clocks["status"]
+            .to_string()
+            .starts_with("001772697660000.")
+    );
+    assert!(
+        stored.clocks["title"]
+            .to_string()
+            .starts_with("001772697600000.")
+    );
+}

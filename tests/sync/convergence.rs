@@ -134,8 +134,11 @@ impl Team {
         assert!(report.refused.is_empty(), "{:?}", report.refused);
         for file in before {
             if self.taken[dev].insert(file) {
-                let edits = self.published[file].edits.clone();
-                self.seen[dev].extend(edits);
+                // Seeing an edit is seeing everything its laptop had seen when making it.
+                for &edit in &self.published[file].edits {
+                    self.seen[dev].insert(edit);
+                    self.seen[dev].extend(self.edits[edit].seen.iter().copied());
+                }
             }
         }
         if let Some(path) = report.wrote {
