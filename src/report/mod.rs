@@ -17,6 +17,7 @@ mod error;
 mod figures;
 mod markdown;
 mod paragraph;
+mod print;
 mod public;
 mod redact;
 mod table;
