@@ -161,3 +161,36 @@ fn the_public_workbook_prints_landscape_on_a4_with_its_header_on_every_page() {
         .fold(0.0_f64, f64::max);
     assert!(tall >= 200.0, "the long problem's row is {tall} pt");
 }
+
+#[test]
+fn the_word_report_numbers_its_pages_in_the_footer() {
+    let store = store();
+    let r = report(&store, &SummaryFilter::default(), today()).unwrap();
+    for (lang, words) in [
+        (Lang::Zh, ["第 ", " 页 共 ", " 页"]),
+        (Lang::En, ["Page ", " of ", ""]),
+    ] {
+        let bytes = export(&r, ExportFormat::Docx, lang).unwrap();
+        let doc = zip_entry(&bytes, "word/document.xml");
+        assert!(
+            doc.contains(r#"<w:footerReference w:type="default" r:id="rIdFooter1"/>"#),
+            "the section has a footer"
+        );
+        let rels = zip_entry(&bytes, "word/_rels/document.xml.rels");
+        assert!(rels.contains(r#"Id="rIdFooter1""#) && rels.contains(r#"Target="footer1.xml""#));
+        assert!(zip_entry(&bytes, "[Content_Types].xml").contains("/word/footer1.xml"));
+        let footer = zip_entry(&bytes, "word/footer1.xml");
+        // The text in order: the words around the PAGE and NUMPAGES fields.
+        let page = footer.find(" PAGE ").expect("a PAGE field");
+        let pages = footer.find(" NUMPAGES ").expect("a NUMPAGES field");
+        assert!(page < pages);
+        let texts: Vec<&str> = footer
+            .split("<w:t xml:space=\"preserve\">")
+            .skip(1)
+            .map(|t| &t[..t.find('<').unwrap()])
+            .collect();
+        let expected: Vec<&str> = words.iter().copied().filter(|w| !w.is_empty()).collect();
+        assert_eq!(texts, expected, "{lang:?}");
+        assert!(footer.find(words[0]).unwrap() < page && page < footer.find(words[1]).unwrap());
+    }
+}

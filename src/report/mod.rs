@@ -11,8 +11,10 @@
 //! [`report`] (figures plus the lists), [`paragraph`], then [`export`] and its writers.
 
 pub mod chart;
+mod chart_png;
 mod csv;
 mod docx;
+mod docx_parts;
 mod error;
 mod figures;
 mod markdown;
