@@ -18,10 +18,12 @@ mod docx_parts;
 mod error;
 mod figures;
 mod markdown;
+mod normalize;
 mod paragraph;
 mod print;
 mod public;
 mod redact;
+mod redact_numbers;
 mod table;
 mod xlsx;
 
