@@ -14,6 +14,7 @@ pub mod export_xlsx;
 pub mod expr;
 pub mod json;
 pub mod results;
+pub mod results_store;
 pub mod typecheck;
 pub mod types;
 pub mod validate;
