@@ -102,6 +102,9 @@ pub enum FormError {
     /// An export workbook could not be written.
     #[error("cannot write the workbook: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// Reading or writing the database failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 impl Localized for FormError {
@@ -121,6 +124,7 @@ impl Localized for FormError {
                 Lang::Zh => format!("无法写出工作簿：{e}"),
                 Lang::En => format!("cannot write the workbook: {e}"),
             },
+            FormError::Store(e) => e.localized(lang),
         }
     }
 }

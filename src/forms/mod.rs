@@ -1,6 +1,7 @@
 //! Questionnaires and inspection checklists authored in XLSForm (xlsform.org): reading
 //! workbooks ([`xlsform`]), one expression engine ([`expr`]), and checking responses
-//! ([`validate`]), including the checklist items that raise problem findings.
+//! ([`validate`]), including the checklist items that raise problem findings; forms and
+//! responses kept as records ([`record`], [`response`], [`paths`]).
 
 pub mod answers;
 pub mod builtin;
@@ -13,6 +14,9 @@ pub mod export_csv;
 pub mod export_xlsx;
 pub mod expr;
 pub mod json;
+pub mod paths;
+pub mod record;
+pub mod response;
 pub mod results;
 pub mod results_store;
 pub mod typecheck;
