@@ -59,7 +59,7 @@ fn type_into(h: &mut Harness<'static, FormFill>, label: &str, text: &str) {
     h.run();
 }
 
-fn shows(h: &Harness<'static, FormFill>, label: &str) -> bool {
+fn shows<S>(h: &Harness<'static, S>, label: &str) -> bool {
     h.query_all_by_label(label).next().is_some()
 }
 
@@ -165,4 +165,24 @@ fn a_repeat_gains_and_loses_rows() {
         1
     );
     assert_eq!(h.state().computed().get("beds_total").unwrap().text(), "3");
+}
+
+#[test]
+fn the_results_chart_counts_the_answers() {
+    use zoufang::forms::Answer;
+    let def = template("care_home_safety");
+    let responses: Vec<Answers> = ["no", "no", "yes"]
+        .iter()
+        .map(|v| Answers::from([("extinguishers_ok".to_owned(), Answer::Text((*v).to_owned()))]))
+        .collect();
+    let results = zoufang::forms::results::results(&def, &responses);
+    let h = Harness::builder()
+        .with_size([900.0, 3000.0])
+        .with_context_setup(|ctx| fonts::install(ctx, false))
+        .build_ui(move |ui| {
+            zoufang::ui::forms::results_ui::results_ui(ui, &def, &results, Lang::Zh);
+        });
+    assert!(shows(&h, "共 3 份答卷"));
+    h.get_by_role_and_label(Role::Meter, "否：2（67%）");
+    h.get_by_role_and_label(Role::Meter, "是：1（33%）");
 }
