@@ -27,7 +27,50 @@ pub struct FormFill {
     pub(super) edits: Vec<Edit>,
     /// The attachment question whose "choose a file" button was pressed.
     attach_request: Option<AnswerPath>,
+    /// Labels, hints and choice labels in the language drawn last (picking a translation
+    /// allocates; a 300-question form must not do it every frame).
+    texts: Option<(Lang, Arc<Texts>)>,
+    /// The height each question took when last drawn: questions far outside the visible part
+    /// of the scroll area take their space without being drawn.
+    heights: HashMap<AnswerPath, f32>,
 }
+
+/// A form's texts in one language.
+#[derive(Default)]
+pub(super) struct Texts {
+    /// Label by question name.
+    labels: HashMap<String, String>,
+    /// Hint by question name.
+    hints: HashMap<String, String>,
+    /// Choice labels by list name, in the list's order.
+    pub(super) choices: HashMap<String, Vec<String>>,
+}
+
+impl Texts {
+    fn new(def: &FormDefinition, lang: Lang) -> Texts {
+        let default = def.default_language.as_deref();
+        let mut texts = Texts::default();
+        for q in def.all_questions() {
+            texts
+                .labels
+                .insert(q.name.clone(), def.label(q, lang).to_owned());
+            if let Some(hint) = q.hint.pick(lang, default) {
+                texts.hints.insert(q.name.clone(), hint.to_owned());
+            }
+        }
+        for (list, choices) in &def.choices {
+            let labels = choices
+                .iter()
+                .map(|c| c.label.pick(lang, default).unwrap_or(&c.name).to_owned())
+                .collect();
+            texts.choices.insert(list.clone(), labels);
+        }
+        texts
+    }
+}
+
+/// How far outside the visible part questions are still drawn (so Tab reaches the next one).
+const DRAWN_MARGIN: f32 = 600.0;
 
 impl FormFill {
     /// Fills `def` starting from `answers`; `now` is what `today()` answers.
@@ -43,6 +86,8 @@ impl FormFill {
             now,
             edits: Vec::new(),
             attach_request: None,
+            texts: None,
+            heights: HashMap::new(),
         }
     }
 
@@ -130,6 +175,9 @@ impl FormFill {
     /// Draws the form; returns true when an answer was committed this frame.
     pub fn ui(&mut self, ui: &mut Ui, lang: Lang) -> bool {
         let def = self.def.clone();
+        if self.texts.as_ref().is_none_or(|(l, _)| *l != lang) {
+            self.texts = Some((lang, Arc::new(Texts::new(&def, lang))));
+        }
         ui.push_id("form-fill", |ui| {
             self.questions_ui(ui, &def, &def.questions, &mut Vec::new(), lang);
         });
@@ -149,22 +197,43 @@ impl FormFill {
             if self.derived.hidden.contains(&path) || !shown(q) {
                 continue;
             }
-            ui.push_id(&path, |ui| match q.kind {
+            if let Some(height) = self.heights.get(&path).copied() {
+                let width = ui.available_width();
+                let rect = egui::Rect::from_min_size(ui.cursor().min, egui::vec2(width, height));
+                if !ui.clip_rect().expand(DRAWN_MARGIN).intersects(rect) {
+                    ui.allocate_space(egui::vec2(width, height));
+                    continue;
+                }
+            }
+            let drawn = ui.push_id(&path, |ui| match q.kind {
                 QuestionType::Group => self.group_ui(ui, def, q, rows, lang),
                 QuestionType::Repeat => self.repeat_ui(ui, def, q, rows, lang),
                 _ => self.question_ui(ui, def, q, &path, lang),
             });
+            self.heights.insert(path, drawn.response.rect.height());
         }
+    }
+
+    /// The form's texts in the language drawn.
+    pub(super) fn texts(&self) -> Arc<Texts> {
+        self.texts
+            .as_ref()
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default()
     }
 
     fn label(
         &self,
-        def: &FormDefinition,
+        _def: &FormDefinition,
         q: &Question,
         rows: &[(String, usize)],
-        lang: Lang,
+        _lang: Lang,
     ) -> String {
-        interpolate(def.label(q, lang), &self.derived.computed, rows)
+        let texts = self.texts.as_ref().map(|(_, t)| t);
+        let label = texts
+            .and_then(|t| t.labels.get(&q.name))
+            .map_or(q.name.as_str(), String::as_str);
+        interpolate(label, &self.derived.computed, rows)
     }
 
     fn group_ui(
@@ -281,7 +350,8 @@ impl FormFill {
                     id
                 })
                 .inner;
-            if let Some(hint) = q.hint.pick(lang, def.default_language.as_deref()) {
+            let texts = self.texts();
+            if let Some(hint) = texts.hints.get(&q.name) {
                 let hint = interpolate(hint, &self.derived.computed, &path.rows);
                 ui.label(RichText::new(hint).weak().small());
             }

@@ -151,19 +151,23 @@ fn offered(
     lang: Lang,
 ) -> Vec<(String, String)> {
     let all = def.choices_of(q);
-    let label = |c: &Choice| {
-        c.label
-            .pick(lang, def.default_language.as_deref())
-            .unwrap_or(&c.name)
-            .to_owned()
+    let texts = fill.texts();
+    let labels = q.list_name.as_ref().and_then(|l| texts.choices.get(l));
+    let label = |i: usize, c: &Choice| {
+        labels
+            .and_then(|l| l.get(i))
+            .map_or_else(|| c.name.clone(), String::clone)
     };
     let mut out: Vec<(String, String)> = match fill.offered(path) {
         Some(indexes) => indexes
             .iter()
-            .filter_map(|i| all.get(*i))
-            .map(|c| (c.name.clone(), label(c)))
+            .filter_map(|i| all.get(*i).map(|c| (c.name.clone(), label(*i, c))))
             .collect(),
-        None => all.iter().map(|c| (c.name.clone(), label(c))).collect(),
+        None => all
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), label(i, c)))
+            .collect(),
     };
     if q.or_other {
         out.push(("other".to_owned(), lang.pick("其他", "Other").to_owned()));
