@@ -29,6 +29,7 @@ mod digest;
 mod export;
 mod finding;
 mod form;
+mod form_json;
 mod import;
 mod import_changes;
 mod json;

@@ -20,6 +20,9 @@ pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
         RecordKind::Subject => json::subject(&stored.to_record::<Subject>()?, &codes),
         RecordKind::Topic => json::topic(&stored.to_record::<Topic>()?, &codes, 0),
         RecordKind::Attachment => json::attachment(&stored.to_record()?),
+        RecordKind::Form | RecordKind::Response | RecordKind::Answer => {
+            super::form_json::record(&ctx.store, &stored, ctx.lang)?
+        }
     };
     let history = ctx.store.history(id)?;
     if ctx.json {

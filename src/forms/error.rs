@@ -99,6 +99,9 @@ pub enum FormError {
     /// The response breaks the form's rules; every violation is listed.
     #[error("the response breaks {} rule(s)", .0.len())]
     Response(Vec<Violation>),
+    /// Reading or writing the database failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 impl Localized for FormError {
@@ -114,6 +117,7 @@ impl Localized for FormError {
                 .map(|v| v.localized(lang))
                 .collect::<Vec<_>>()
                 .join("\n"),
+            FormError::Store(e) => e.localized(lang),
         }
     }
 }

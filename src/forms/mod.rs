@@ -1,6 +1,7 @@
 //! Questionnaires and inspection checklists authored in XLSForm (xlsform.org): reading
 //! workbooks ([`xlsform`]), one expression engine ([`expr`]), and checking responses
-//! ([`validate`]), including the checklist items that raise problem findings.
+//! ([`validate`]), including the checklist items that raise problem findings; forms and
+//! responses kept as records ([`record`], [`response`], [`paths`]).
 
 pub mod answers;
 pub mod builtin;
@@ -10,6 +11,9 @@ pub mod definition;
 pub mod error;
 pub mod expr;
 pub mod json;
+pub mod paths;
+pub mod record;
+pub mod response;
 pub mod results;
 pub mod typecheck;
 pub mod types;
