@@ -102,6 +102,9 @@ pub enum FormError {
     /// Reading or writing the database failed.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// An export workbook could not be written.
+    #[error("cannot write the workbook: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
 impl Localized for FormError {
@@ -118,6 +121,10 @@ impl Localized for FormError {
                 .collect::<Vec<_>>()
                 .join("\n"),
             FormError::Store(e) => e.localized(lang),
+            FormError::Xlsx(e) => match lang {
+                Lang::Zh => format!("无法写出工作簿：{e}"),
+                Lang::En => format!("cannot write the workbook: {e}"),
+            },
         }
     }
 }

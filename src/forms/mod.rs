@@ -9,12 +9,16 @@ mod checks;
 mod columns;
 pub mod definition;
 pub mod error;
+pub mod export;
+pub mod export_csv;
+pub mod export_xlsx;
 pub mod expr;
 pub mod json;
 pub mod paths;
 pub mod record;
 pub mod response;
 pub mod results;
+pub mod results_store;
 pub mod typecheck;
 pub mod types;
 pub mod validate;
@@ -26,6 +30,9 @@ pub use definition::{
     Choice, FindingRule, FindingSpec, FormDefinition, Question, Required, Translated,
 };
 pub use error::{FormError, SheetProblem, Violation};
+pub use export::{ExportResponse, ExportValue, export_tables};
+pub use export_csv::write_csv;
+pub use export_xlsx::write_xlsx;
 pub use types::QuestionType;
 pub use validate::{Checked, FindingMatch, Validator, fill_metadata};
 pub use xlsform::{read_file, read_workbook};
