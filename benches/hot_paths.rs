@@ -3,7 +3,7 @@
 //! counts is the ratio of the two figures on each row, not the absolute times.
 //!
 //! `cargo bench` runs it at the sizes; `ZOUFANG_BENCH_SCALE=0.1` shrinks every size;
-//! `ZOUFANG_BENCH_ONLY=merge,export,search,list,autosave,summary,bundles,sync,open,forms,results`
+//! `ZOUFANG_BENCH_ONLY=merge,export,search,list,autosave,summary,bundles,sync,open,forms,results,formsui`
 //! runs some sections only.
 //! Generated databases are cached in `target/bench-data/`, keyed by size and seed.
 
@@ -27,6 +27,8 @@ mod form_results;
 mod forms;
 #[path = "hot_paths/sync.rs"]
 mod sync;
+#[path = "hot_paths/forms_ui.rs"]
+mod forms_ui;
 
 /// The allocator the app uses (src/main.rs), for subjects and baselines alike.
 #[global_allocator]
@@ -91,6 +93,10 @@ fn main() -> Result<()> {
     }
     if bench.wants("forms") {
         forms::form_checks(&mut rows)?;
+        report_progress(&rows);
+    }
+    if bench.wants("formsui") {
+        forms_ui::form_typing(&bench.empty("formsui")?, &mut rows)?;
         report_progress(&rows);
     }
     print_table(&rows);
