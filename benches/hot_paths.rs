@@ -25,10 +25,10 @@ use zoufang::ui::{Settings, View, ZoufangApp, fonts};
 mod form_results;
 #[path = "hot_paths/forms.rs"]
 mod forms;
-#[path = "hot_paths/sync.rs"]
-mod sync;
 #[path = "hot_paths/forms_ui.rs"]
 mod forms_ui;
+#[path = "hot_paths/sync.rs"]
+mod sync;
 
 /// The allocator the app uses (src/main.rs), for subjects and baselines alike.
 #[global_allocator]
