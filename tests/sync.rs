@@ -17,6 +17,8 @@ use zoufang::store::Store;
 
 #[path = "sync/convergence.rs"]
 mod convergence;
+#[path = "sync/window.rs"]
+mod window;
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -267,7 +267,34 @@ fn error_path(error: &BundleError) -> Option<&Path> {
     }
 }
 
-/// The mark a sync leaves, for tests: the history point after which changes still go out.
+/// The mark the last sync to `dir` left (what `export --changes-since DIR` starts from): the
+/// point of this database's history after which changes have not gone there yet.
 pub fn sync_mark(store: &Store, dir: &Path) -> Result<Option<HistoryMark>> {
     Ok(store.sync_mark(&destination_key(dir))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_finished_bundles_of_other_devices_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for sub in ["mine", "theirs", ".hidden"] {
+            std::fs::create_dir(root.join(sub)).unwrap();
+        }
+        for file in [
+            "mine/a.zfb",
+            "theirs/b.zfb",
+            "theirs/.b.zfb.123.part",
+            "theirs/notes.txt",
+            ".hidden/c.zfb",
+            "loose.zfb",
+        ] {
+            std::fs::write(root.join(file), b"x").unwrap();
+        }
+        let found = colleague_bundles(root, "mine").unwrap();
+        assert_eq!(found, vec![root.join("theirs/b.zfb")]);
+    }
 }
