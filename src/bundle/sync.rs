@@ -86,22 +86,25 @@ pub fn sync(
     let destination = destination_key(dir);
     let mut report = SyncReport::default();
 
-    // 1. This laptop's changes since the last sync to this folder (everything the first time).
+    // 1. This laptop's changes since the last sync to this folder (the first time, everything
+    //    it has history for).
     let before_export = store.history_high_water()?;
-    let since = store.sync_mark(&destination)?.map(ChangesSince::Mark);
+    let since = store
+        .sync_mark(&destination)?
+        .map_or(ChangesSince::Beginning, ChangesSince::Mark);
     let name = format!(
         "{}-{}.{EXTENSION}",
         chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
         &uuid::Uuid::now_v7().simple().to_string()[20..]
     );
     let filter = ExportFilter {
-        all: since.is_none(),
+        all: true,
         ..ExportFilter::default()
     };
     let export_options = ExportOptions {
         passphrase: options.passphrase.as_ref(),
         older_reader: false,
-        changes_since: since.as_ref(),
+        changes_since: Some(&since),
         skip_if_empty: true,
     };
     let out = own_dir.join(name);
