@@ -331,3 +331,41 @@ fn a_checklist_item_failing_on_two_laptops_raises_one_problem() {
     }
     assert_eq!(a.records_digest().unwrap(), b.records_digest().unwrap());
 }
+
+#[test]
+fn a_bundle_whose_answer_does_not_fit_its_form_is_refused_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, visit) = store_with_visit();
+    let form = import_builtin(&mut a, "care_home_safety", None)
+        .unwrap()
+        .form;
+    let mut answers = care_home();
+    answers.insert("residents".into(), Answer::Text("137".into()));
+    add_response(&mut a, &form, visit.id, answers, now()).unwrap();
+    let good = export_all(&a, dir.path(), "good.zfb");
+    let bad = dir.path().join("bad.zfb");
+    common::tamper(&good, &bad, |entries| {
+        let (_, bytes) = entries
+            .iter_mut()
+            .find(|(name, _)| name.contains("answer"))
+            .unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert_eq!(text.matches("\"137\"").count(), 1);
+        *bytes = text.replace("\"137\"", "\"many\"").into_bytes();
+    });
+    let mut b = laptop("李强");
+    let before = b.digest().unwrap();
+    let err = zoufang::bundle::import(
+        &mut b,
+        &[bad],
+        &zoufang::bundle::ImportOptions::default(),
+        &mut no_progress(),
+    )
+    .unwrap_err();
+    let message = zoufang::i18n::Localized::localized(&err, zoufang::i18n::Lang::En);
+    assert!(
+        message.contains("answer") && message.contains("value") && message.contains("many"),
+        "{message}"
+    );
+    assert_eq!(b.digest().unwrap(), before);
+}

@@ -10,6 +10,7 @@ mod columns;
 pub mod definition;
 pub mod error;
 pub mod expr;
+pub mod incoming;
 pub mod json;
 pub mod paths;
 pub mod record;
