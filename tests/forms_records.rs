@@ -299,6 +299,12 @@ fn the_same_answer_edited_on_two_laptops_is_one_conflict() {
     assert_eq!(found[0].field, "value");
     assert_eq!(conflicts(&b, true).unwrap().len(), 1);
     assert_eq!(a.records_digest().unwrap(), b.records_digest().unwrap());
+    // Resolved like any field: laptop A keeps its own answer, and B has it once synced.
+    zoufang::bundle::resolve(&mut a, found[0].seq, zoufang::bundle::Keep::Mine).unwrap();
+    let mine = Answer::Text("甲的备注".into());
+    assert_eq!(answers_of(&a, id).unwrap().answers["remarks"], mine);
+    exchange(&mut a, &mut b, dir.path(), "2");
+    assert_eq!(answers_of(&b, id).unwrap().answers["remarks"], mine);
 }
 
 #[test]
