@@ -375,3 +375,30 @@ fn a_bundle_whose_answer_does_not_fit_its_form_is_refused_and_nothing_changes() 
     );
     assert_eq!(b.digest().unwrap(), before);
 }
+
+#[test]
+fn a_bundle_of_a_subject_hands_its_forms_to_the_team() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lead = laptop("组长");
+    let subject = zoufang::model::Subject {
+        title: "养老机构安全生产专项调研".into(),
+        ..Default::default()
+    };
+    lead.save_subject(&subject).unwrap();
+    let form = import_builtin(&mut lead, "care_home_safety", Some(subject.id))
+        .unwrap()
+        .form;
+    import_builtin(&mut lead, "visit_satisfaction", None).unwrap();
+    let path = dir.path().join("subject.zfb");
+    let filter = ExportFilter {
+        subject: Some(subject.id),
+        ..ExportFilter::default()
+    };
+    export(&lead, &filter, &path, &mut no_progress()).unwrap();
+    let mut member = laptop("王敏");
+    import_files(&mut member, &[path]);
+    let forms = member.forms().unwrap();
+    assert_eq!(forms.len(), 1, "only the subject's form");
+    assert_eq!(forms[0].id, form.id);
+    assert_eq!(forms[0].subject_id, Some(subject.id));
+}

@@ -189,13 +189,21 @@ fn stored_records(
 
 impl Store {
     /// The forms, responses and answers to carry with the visits `visit_ids` (see
-    /// [`FormRecordsOfVisits`]).
+    /// [`FormRecordsOfVisits`]), and with a research subject's selection, the forms of that
+    /// subject too (so a bundle of a subject hands its questionnaires to the team).
     pub fn form_records_of_visits<'a>(
         &self,
         visit_ids: impl IntoIterator<Item = &'a String>,
+        subject: Option<&str>,
     ) -> Result<FormRecordsOfVisits> {
         let mut out = FormRecordsOfVisits::default();
         let mut form_ids = std::collections::BTreeSet::new();
+        if let Some(subject) = subject {
+            for form in stored_records(&self.conn, RecordKind::Form, "t.subject_id = ?1", subject)?
+            {
+                form_ids.insert(form.id);
+            }
+        }
         for visit in visit_ids {
             let responses =
                 stored_records(&self.conn, RecordKind::Response, "t.visit_id = ?1", visit)?;
