@@ -402,3 +402,31 @@ fn a_bundle_of_a_subject_hands_its_forms_to_the_team() {
     assert_eq!(forms[0].id, form.id);
     assert_eq!(forms[0].subject_id, Some(subject.id));
 }
+
+#[test]
+fn a_removed_repeat_row_is_its_answers_in_the_trash_and_the_other_row_keeps_its_id() {
+    let (mut store, visit) = store_with_visit();
+    let form = import_builtin(&mut store, "household_visit", None)
+        .unwrap()
+        .form;
+    let saved = add_response(&mut store, &form, visit.id, household(), now()).unwrap();
+    let before = answers_of(&store, saved.id).unwrap();
+    let Answer::Rows(rows) = &before.answers["members"] else {
+        panic!("no rows");
+    };
+    let first_only = Answers::from([
+        ("members".to_owned(), Answer::Rows(vec![rows[0].clone()])),
+        ("member_count".to_owned(), Answer::Text("1".into())),
+    ]);
+    edit_response(&mut store, saved.id, first_only, now()).unwrap();
+    let after = answers_of(&store, saved.id).unwrap();
+    assert_eq!(after.rows["members"], before.rows["members"][..1]);
+    let removed_row = &before.rows["members"][1];
+    let gone: Vec<_> = store
+        .all_answers(saved.id)
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.path.contains(removed_row.as_str()))
+        .collect();
+    assert!(!gone.is_empty() && gone.iter().all(|a| a.meta.is_deleted()));
+}
