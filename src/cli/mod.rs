@@ -42,6 +42,7 @@ mod shell;
 mod show;
 mod subject;
 mod summary;
+mod sync;
 pub mod terminal;
 mod topic;
 mod verify;
@@ -145,6 +146,9 @@ pub enum Command {
     Digest(digest::DigestArgs),
     /// Check a bundle (or a database file) without importing it.
     Verify(verify::VerifyArgs),
+    /// Sync through a shared folder: write this laptop's new changes there as one bundle and
+    /// import the colleagues' bundles not imported yet.
+    Sync(sync::SyncArgs),
     /// Copy the database (SQLite's online backup) to FILE, or into the rotated backups folder.
     Backup {
         /// Where to write the copy (default: `backups/` beside the database, newest 10 kept).
@@ -434,6 +438,7 @@ fn run_on(ctx: &mut Context, command: &Command) -> Result<(), CliError> {
         Command::Imports => conflicts::imports(ctx),
         Command::Digest(args) => digest::run(ctx, args),
         Command::Verify(args) => verify::run(ctx, args),
+        Command::Sync(args) => sync::run(ctx, args),
         Command::Backup { out } => backup::backup(ctx, out.as_deref()),
         Command::Form(cmd) => form::run_on(ctx, cmd),
         Command::Response(cmd) => response::run(ctx, cmd),

@@ -11,6 +11,7 @@ pub mod collation;
 mod edits;
 mod error;
 mod export_queries;
+pub mod foreign;
 mod forms;
 mod history;
 pub mod history_base;
@@ -28,6 +29,7 @@ pub mod search;
 mod search_place;
 pub mod sets;
 mod summary_sql;
+mod sync_marks;
 mod topics;
 mod writer;
 
@@ -50,6 +52,7 @@ pub use record::{
 pub use schema::{SCHEMA_VERSION, check_objects as check_schema_objects};
 pub use search::SearchHit;
 pub use summary_sql::{SummaryGroup, SummaryRow};
+pub use sync_marks::HistoryMark;
 pub use topics::TopicCount;
 pub use writer::Writer;
 

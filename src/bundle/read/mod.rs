@@ -222,7 +222,7 @@ pub(crate) fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Res
 }
 
 /// SHA-256 of a whole file, refusing files above `max_bytes`.
-fn file_sha256(path: &Path, max_bytes: u64) -> Result<String> {
+pub(crate) fn file_sha256(path: &Path, max_bytes: u64) -> Result<String> {
     let file_err = |source| BundleError::File {
         source,
         path: path.to_owned(),
@@ -448,7 +448,7 @@ fn read_bundle<R: Read + std::io::Seek>(
             });
         }
         for record in doc.records {
-            let incoming = validate(kind, record, path)?;
+            let incoming = validate(kind, record.expanded(kind), path)?;
             if !seen.insert(incoming.rec.id.clone()) {
                 return Err(BundleError::BadRecord {
                     kind: kind.table(),
@@ -498,7 +498,7 @@ pub fn decode_records(kind: &str, bytes: &[u8]) -> Result<usize> {
     }
     let count = doc.records.len();
     for record in doc.records {
-        validate(kind, record, path)?;
+        validate(kind, record.expanded(kind), path)?;
     }
     Ok(count)
 }
