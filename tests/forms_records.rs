@@ -430,3 +430,59 @@ fn a_removed_repeat_row_is_its_answers_in_the_trash_and_the_other_row_keeps_its_
         .collect();
     assert!(!gone.is_empty() && gone.iter().all(|a| a.meta.is_deleted()));
 }
+
+#[test]
+fn a_bundle_moving_a_response_to_another_form_or_answering_under_a_wrong_id_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b, id) = two_laptops(dir.path(), "yes");
+    let other = import_builtin(&mut a, "visit_satisfaction", None)
+        .unwrap()
+        .form;
+    let form = a.response(id).unwrap().form;
+    let good = export_all(&a, dir.path(), "good.zfb");
+    import_files(&mut b, std::slice::from_ref(&good));
+    let before = b.digest().unwrap();
+    let moved = dir.path().join("moved.zfb");
+    common::tamper(&good, &moved, |entries| {
+        let (_, bytes) = entries
+            .iter_mut()
+            .find(|(name, _)| name.contains("response"))
+            .unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        *bytes = text
+            .replace(&form.to_string(), &other.id.to_string())
+            .into_bytes();
+    });
+    let import = |store: &mut Store, path: &std::path::Path| {
+        zoufang::bundle::import(
+            store,
+            &[path.to_owned()],
+            &zoufang::bundle::ImportOptions::default(),
+            &mut no_progress(),
+        )
+        .map(|_| ())
+        .map_err(|e| zoufang::i18n::Localized::localized(&e, zoufang::i18n::Lang::En))
+    };
+    let message = import(&mut b, &moved).unwrap_err();
+    assert!(
+        message.contains("response") && message.contains("form"),
+        "{message}"
+    );
+    assert_eq!(b.digest().unwrap(), before);
+
+    // An answer record under an id its response and path do not give.
+    let renamed = dir.path().join("renamed.zfb");
+    common::tamper(&good, &renamed, |entries| {
+        let (_, bytes) = entries
+            .iter_mut()
+            .find(|(name, _)| name.contains("answer"))
+            .unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        *bytes = text
+            .replacen("\"remarks\"", "\"hazard_details\"", 1)
+            .into_bytes();
+    });
+    let message = import(&mut b, &renamed).unwrap_err();
+    assert!(message.contains("answer") && message.contains("path"), "{message}");
+    assert_eq!(b.digest().unwrap(), before);
+}

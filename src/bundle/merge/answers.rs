@@ -29,6 +29,26 @@ pub(super) fn check_answers(
             .unwrap_or_default()
             .to_owned()
     };
+    // A response keeps the form version it was filled in: no laptop changes it.
+    for incoming in source
+        .records
+        .iter()
+        .filter(|r| r.rec.kind == RecordKind::Response)
+    {
+        if let Some(stored) = store.load_stored(RecordKind::Response, &incoming.rec.id)?
+            && stored.data.get("form") != incoming.rec.data.get("form")
+        {
+            return Err(BundleError::BadRecord {
+                kind: RecordKind::Response.table(),
+                id: incoming.rec.id.clone(),
+                detail: Detail::new(
+                    "字段 form：答卷不能改为另一个表单版本",
+                    "field form: a response cannot move to another form version",
+                ),
+                path: source.origin.path.clone(),
+            });
+        }
+    }
     let mut forms: HashMap<String, Option<Form>> = HashMap::new();
     for incoming in source
         .records
