@@ -20,6 +20,7 @@
 //! - [`demo`]: a deterministic generator of realistic Chinese demo data;
 //! - [`cli`] and [`ui`]: thin shells over the same library calls.
 
+pub mod assets;
 pub mod bundle;
 pub mod cli;
 pub mod demo;

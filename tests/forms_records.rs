@@ -483,6 +483,9 @@ fn a_bundle_moving_a_response_to_another_form_or_answering_under_a_wrong_id_is_r
             .into_bytes();
     });
     let message = import(&mut b, &renamed).unwrap_err();
-    assert!(message.contains("answer") && message.contains("path"), "{message}");
+    assert!(
+        message.contains("answer") && message.contains("path"),
+        "{message}"
+    );
     assert_eq!(b.digest().unwrap(), before);
 }

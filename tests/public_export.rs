@@ -278,3 +278,254 @@ fn zoufang_summary_public_writes_every_format() {
     run(&["summary", "--public", "--format", "docx", "--out", "x.docx"]).code(1);
     run(&["summary", "--format", "html"]).code(1);
 }
+
+/// Every writing of a number people use, or someone hiding it would: (text, what must be gone).
+const WRITINGS: &[(&str, &str)] = &[
+    ("电话(0731)8888-6666", "88886666"),
+    ("电话（0731）88886666", "88886666"),
+    ("座机0731 8888 6666", "88886666"),
+    ("0731—88886666", "88886666"),
+    ("0731–8888–6666转123", "88886666"),
+    ("010-6666 8888-205", "66668888"),
+    ("联系方式：8888 6666", "8888"),
+    ("座机88886666", "8888"),
+    ("手机138.1234.5678", "1234"),
+    ("138 1234 5678", "1234"),
+    ("1381 2345 678", "2345"),
+    ("138‐1234‒5678", "1234"),
+    ("138\u{200B}1234\u{200C}5678", "1234"),
+    ("138\u{00AD}1234\u{2060}5678", "1234"),
+    ("138\u{00A0}1234\u{00A0}5678", "1234"),
+    ("\u{FEFF}１３８１２３４５６７８", "1234"),
+    ("一三八一二三四五六七八", "1234"),
+    ("幺三八 幺二三四 五六七八", "1234"),
+    ("+86 138 1234 5678", "1234"),
+    ("（+86）13812345678", "1234"),
+    ("0086-138-1234-5678", "1234"),
+    ("身份证 110105 19900101 1234", "19900101"),
+    ("身份证110 105 1990 0101 123X", "19900101"),
+    ("卡号 6222 0212 3456 7890 123", "3456"),
+    ("卡号6222-0212-3456-7890", "3456"),
+];
+
+/// The digits of `text` in its normal form (as a reader would key them in).
+fn digits_of(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkc()
+        .map(|c| match c {
+            '一' | '幺' => '1',
+            '二' => '2',
+            '三' => '3',
+            '四' => '4',
+            '五' => '5',
+            '六' => '6',
+            '七' => '7',
+            '八' => '8',
+            '九' => '9',
+            '〇' | '零' => '0',
+            c => c,
+        })
+        .filter(char::is_ascii_digit)
+        .collect()
+}
+
+#[test]
+fn numbers_are_masked_in_every_writing() {
+    let redactor = zoufang::report::Redactor::default();
+    for (text, gone) in WRITINGS {
+        let out = redactor.redact(text);
+        assert!(
+            !digits_of(&out).contains(gone),
+            "{text:?} became {out:?}, still showing {gone}"
+        );
+        assert!(out.contains('*'), "{text:?}");
+        assert!(
+            !out.contains('\u{200B}'),
+            "invisible characters are dropped"
+        );
+    }
+    // Ordinary numbers stay.
+    for text in [
+        "2026-04-01前完成",
+        "2026.04.01—2026.06.30",
+        "联系人2026年4月1日到场",
+        "联系 2026-04-01",
+        "涉及46户，132人",
+        "投入资金1,200,000元",
+        "第（一）项",
+    ] {
+        assert_eq!(redactor.redact(text), text);
+    }
+}
+
+#[test]
+fn names_are_masked_spaced_out_hidden_or_in_traditional_characters() {
+    let redactor = zoufang::report::Redactor::new(["张秀英".to_owned(), "陈建国".to_owned()]);
+    for text in [
+        "张 秀 英反映",
+        "张\u{200B}秀\u{200D}英反映",
+        "張秀英反映",
+        "陳建國反映",
+        "陈\u{3000}建国反映",
+    ] {
+        let out = redactor.redact(text);
+        assert!(out.ends_with("反映"), "{out}");
+        assert_eq!(out.matches('*').count(), 2, "{text:?} became {out:?}");
+        let surname = text.chars().next().unwrap();
+        assert!(out.starts_with(surname), "the surname stays: {out}");
+    }
+}
+
+#[test]
+fn a_name_once_on_the_interviewee_list_stays_masked_after_it_is_removed() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut visit = Visit::new(day("2026-03-05"), "城西敬老院");
+    visit.set_interviewees(vec![Interviewee {
+        name: "赵桂芳".to_owned(),
+        role: IntervieweeRole::Resident,
+        contact: String::new(),
+    }]);
+    store.save_visit(&visit).unwrap();
+    visit.set_interviewees(Vec::new());
+    store.save_visit(&visit).unwrap();
+    let mut f = Finding::new(visit.id, "赵桂芳反映护理不到位");
+    f.topics = vec![builtin_topic_id(1)];
+    store.save_finding(&f).unwrap();
+    assert!(store.past_person_names().unwrap().contains("赵桂芳"));
+    let list = public_report(
+        &store,
+        &SummaryFilter::default(),
+        day("2026-07-01"),
+        Lang::Zh,
+    )
+    .unwrap();
+    assert_eq!(list.rows[0].title, "赵**反映护理不到位");
+}
+
+mod writings {
+    use super::digits_of;
+    use proptest::prelude::*;
+
+    /// How one digit is written: ASCII, fullwidth, or a Chinese numeral.
+    fn write_digit(d: char, style: u8) -> String {
+        let Some(n) = d.to_digit(10).map(|n| n as usize) else {
+            return d.to_string();
+        };
+        match style % 3 {
+            0 => d.to_string(),
+            1 => char::from_u32('０' as u32 + n as u32)
+                .unwrap_or(d)
+                .to_string(),
+            _ => ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'][n].to_string(),
+        }
+    }
+
+    /// What may stand between two groups.
+    const SEPARATORS: &[&str] = &[
+        "", " ", "-", ".", "—", "–", "‒", "－", "\u{3000}", "\u{00A0}", "\u{200B}", "\u{00AD}",
+        "\u{2060}", "\u{FEFF}", " - ", "·",
+    ];
+    /// What may stand around the number.
+    const CONTEXTS: &[(&str, &str)] = &[
+        ("电话", "。"),
+        ("请联系", "核实"),
+        ("（", "）"),
+        ("张某，", "，"),
+        ("", ""),
+    ];
+
+    /// `digits` cut into groups of `sizes` (cycled), each digit written in `styles`, groups
+    /// joined by `sep`.
+    fn write(digits: &str, sizes: &[usize], styles: &[u8], sep: &str) -> String {
+        let mut out = String::new();
+        let mut in_group = 0;
+        let mut g = 0;
+        for (i, d) in digits.chars().enumerate() {
+            if in_group == sizes[g % sizes.len()].max(1) {
+                out.push_str(sep);
+                in_group = 0;
+                g += 1;
+            }
+            out.push_str(&write_digit(d, styles[i % styles.len()]));
+            in_group += 1;
+        }
+        out
+    }
+
+    fn mobile() -> impl Strategy<Value = String> {
+        (
+            "1[3-9][0-9]{9}",
+            prop::sample::select(vec!["", "+86 ", "(+86)", "86-", "0086 "]),
+        )
+            .prop_map(|(m, p)| format!("{p}{m}"))
+    }
+
+    fn id_number() -> impl Strategy<Value = String> {
+        (
+            "[1-6][0-9]{5}",
+            1950u32..2020,
+            1u32..13,
+            1u32..29,
+            "[0-9]{3}[0-9X]",
+        )
+            .prop_map(|(a, y, m, d, t)| format!("{a}{y}{m:02}{d:02}{t}"))
+    }
+
+    fn landline() -> impl Strategy<Value = String> {
+        ("0[3-9][0-9]{2}", "[2-8][0-9]{7}").prop_map(|(a, l)| format!("({a}){l}"))
+    }
+
+    fn card() -> impl Strategy<Value = String> {
+        "62[0-9]{14,17}"
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn no_writing_of_a_number_survives(
+            number in prop_oneof![mobile(), id_number(), landline(), card()],
+            sizes in prop::collection::vec(prop::sample::select(vec![3usize, 4, 4, 4, 6, 8]), 1..4),
+            styles in prop::collection::vec(0u8..3, 1..4),
+            sep in prop::sample::select(SEPARATORS.to_vec()),
+            (before, after) in prop::sample::select(CONTEXTS.to_vec()),
+        ) {
+            // Card numbers are written in fours (or as one run); the rest in any grouping.
+            let sizes = if number.starts_with("62") && number.len() >= 16 { vec![4] } else { sizes };
+            // The prefix (+86, an area code in brackets) as it is; the number's digits written.
+            let cut = number
+                .rfind(|c: char| !c.is_ascii_digit() && c != 'X')
+                .map_or(0, |i| i + 1);
+            let (head, digits) = number.split_at(cut);
+            let text = format!("{before}{head}{}{after}", write(digits, &sizes, &styles, sep));
+            let out = zoufang::report::Redactor::default().redact(&text);
+            let shown = digits_of(&out);
+            let digits_only: String = digits.chars().filter(char::is_ascii_digit).collect();
+            prop_assert!(!shown.contains(&digits_only), "{text:?} -> {out:?}");
+            // At least four of the number's digits are masked.
+            let around = digits_of(&format!("{before}{head}{after}")).len();
+            prop_assert!(shown.len() + 4 <= digits_only.len() + around, "{text:?} -> {out:?}");
+        }
+
+        #[test]
+        fn no_writing_of_a_name_survives(
+            name in prop::sample::select(vec!["张秀英", "陈建国", "刘伟", "欧阳红梅"]),
+            traditional in any::<bool>(),
+            sep in prop::sample::select(vec!["", " ", "\u{3000}", "\u{200B}", "\u{00AD}", "\u{FEFF}", "\u{00A0}"]),
+            (before, after) in prop::sample::select(CONTEXTS.to_vec()),
+        ) {
+            let written: Vec<String> = name
+                .chars()
+                .map(|c| {
+                    let t = match c { '张' => '張', '陈' => '陳', '国' => '國', '刘' => '劉', '伟' => '偉', '欧' => '歐', '红' => '紅', c => c };
+                    if traditional { t } else { c }.to_string()
+                })
+                .collect();
+            let text = format!("{before}{}{after}", written.join(sep));
+            let redactor = zoufang::report::Redactor::new([name.to_owned()]);
+            let out = redactor.redact(&text);
+            let stars = out.matches('*').count();
+            prop_assert_eq!(stars, name.chars().count() - 1, "{:?} -> {:?}", text, out);
+        }
+    }
+}

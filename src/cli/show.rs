@@ -5,7 +5,7 @@ use super::{CliError, Context};
 use crate::i18n::Lang;
 use crate::model::{Finding, Subject, Topic, Visit};
 use crate::store::{Action, RecordKind, kind_label};
-use crate::ui::history::{change_lines, field_label};
+use crate::ui::history::{History, change_lines, field_label};
 use serde_json::{Value, json};
 
 /// Prints any record with its history.
@@ -29,7 +29,10 @@ pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
             super::form_json::record(&ctx.store, &stored, ctx.lang)?
         }
     };
-    let mut history = ctx.store.history(id)?;
+    let History {
+        entries: mut history,
+        captions,
+    } = History::load(&ctx.store, id, ctx.lang)?;
     if stored.kind == RecordKind::Response {
         // A response's answers are records of their own: their changes are its history too.
         history.extend(super::form_json::answer_history(&ctx.store, id)?);
@@ -68,7 +71,7 @@ pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
             action_label(entry.action, ctx.lang),
         );
         // Each change with its values before → after, in words.
-        for (field, change) in change_lines(entry, &topics, ctx.lang) {
+        for (field, change) in change_lines(entry, &topics, &captions, ctx.lang) {
             let name = field_label(&field, ctx.lang);
             outln!("      {name}{}{change}", ctx.lang.pick("：", ": "));
         }

@@ -9,6 +9,9 @@ mod checks;
 mod columns;
 pub mod definition;
 pub mod error;
+pub mod export;
+pub mod export_csv;
+pub mod export_xlsx;
 pub mod expr;
 pub mod incoming;
 pub mod json;
@@ -16,6 +19,7 @@ pub mod paths;
 pub mod record;
 pub mod response;
 pub mod results;
+pub mod results_store;
 pub mod typecheck;
 pub mod types;
 pub mod validate;
@@ -27,6 +31,9 @@ pub use definition::{
     Choice, FindingRule, FindingSpec, FormDefinition, Question, Required, Translated,
 };
 pub use error::{FormError, SheetProblem, Violation};
+pub use export::{ExportResponse, ExportValue, export_tables};
+pub use export_csv::write_csv;
+pub use export_xlsx::write_xlsx;
 pub use types::QuestionType;
 pub use validate::{Checked, FindingMatch, Validator, fill_metadata};
 pub use xlsform::{read_file, read_workbook};

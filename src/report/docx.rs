@@ -3,6 +3,7 @@
 //! the figures paragraph, a table by topic, then a section per topic with its problems and their
 //! rectification status, and the typical cases.
 
+use super::docx_parts as parts;
 use super::table::{NARROW_FIGURES, figure, indented_name, short_label};
 use super::{Report, Result, TopicFigures, category_label, paragraph, title};
 use crate::i18n::Lang;
@@ -15,22 +16,13 @@ const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main
 const TEXT_WIDTH_TWIPS: u32 = 16838 - 2 * 1134;
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>{chart}</Types>"#;
-
-/// The content type of the chart part, when the report has a chart.
-const CHART_CONTENT_TYPE: &str = r#"<Override PartName="/word/charts/chart1.xml" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>"#;
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>{parts}</Types>"#;
 
 const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>"#;
 
 const DOCUMENT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>{chart}</Relationships>"#;
-
-/// The relationship id of the chart of problems per topic.
-const CHART_REL_ID: &str = "rIdChart1";
-
-/// The relationship from the document to its chart, when it has one.
-const CHART_REL: &str = r#"<Relationship Id="rIdChart1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart" Target="charts/chart1.xml"/>"#;
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>{parts}</Relationships>"#;
 
 /// Styles: Chinese text in 宋体 (SimSun), headings in 黑体 (SimHei), Latin in Times New Roman;
 /// a bordered table style; a small table-text style.
@@ -40,13 +32,28 @@ const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 /// The document as bytes (a zip).
 pub(crate) fn write(report: &Report, lang: Lang) -> Result<Vec<u8>> {
     let bars = super::chart::topic_bars(&report.summary, lang);
-    let document = document_xml(report, lang, !bars.is_empty());
-    let with_chart = |template: &str, part: &str| {
-        template.replace("{chart}", if bars.is_empty() { "" } else { part })
+    // The chart is a picture (not a chart part): pandoc, python-docx and viewers without a
+    // chart engine show a picture, and it looks exactly like the window's chart.
+    let chart = if bars.is_empty() {
+        None
+    } else {
+        let png = super::chart_png::topic_chart_png(&bars, lang)?;
+        let size = (
+            super::chart_png::WIDTH_PX,
+            super::chart_png::height_px(bars.len()),
+        );
+        let description: Vec<String> = bars.iter().map(|b| b.describe(lang)).collect();
+        let paragraph = parts::picture_paragraph(
+            parts::picture_extent(size, TEXT_WIDTH_TWIPS),
+            &xml_text(super::chart::chart_title(lang)),
+            &xml_text(&description.join(lang.pick("；", "; "))),
+        );
+        Some((png, paragraph))
     };
-    let content_types = with_chart(CONTENT_TYPES, CHART_CONTENT_TYPE);
-    let document_rels = with_chart(DOCUMENT_RELS, CHART_REL);
-    let chart = super::chart::chart_xml(&bars, lang, xml_text);
+    let document = document_xml(report, lang, chart.as_ref().map(|(_, p)| p.as_str()));
+    let content_types = CONTENT_TYPES.replace("{parts}", &parts::content_types(chart.is_some()));
+    let document_rels = DOCUMENT_RELS.replace("{parts}", &parts::relationships(chart.is_some()));
+    let footer = parts::footer_xml(lang);
     let core = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{}</dc:title><dc:subject>{}</dc:subject><dc:creator>Zoufang</dc:creator></cp:coreProperties>"#,
@@ -57,27 +64,34 @@ pub(crate) fn write(report: &Report, lang: Lang) -> Result<Vec<u8>> {
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default());
-    let mut parts = vec![
-        ("[Content_Types].xml", content_types.as_str()),
-        ("_rels/.rels", ROOT_RELS),
-        ("docProps/core.xml", core.as_str()),
-        ("word/_rels/document.xml.rels", document_rels.as_str()),
-        ("word/styles.xml", STYLES),
-        ("word/document.xml", document.as_str()),
+    let mut entries: Vec<(&str, &[u8])> = vec![
+        ("[Content_Types].xml", content_types.as_bytes()),
+        ("_rels/.rels", ROOT_RELS.as_bytes()),
+        ("docProps/core.xml", core.as_bytes()),
+        ("word/_rels/document.xml.rels", document_rels.as_bytes()),
+        ("word/styles.xml", STYLES.as_bytes()),
+        ("word/document.xml", document.as_bytes()),
+        (parts::FOOTER_PART, footer.as_bytes()),
     ];
-    if !bars.is_empty() {
-        parts.push(("word/charts/chart1.xml", chart.as_str()));
+    if let Some((png, _)) = &chart {
+        entries.push((parts::CHART_PART, png));
     }
-    for (name, body) in parts {
+    for (name, body) in entries {
+        // A PNG is compressed already.
+        let options = if name.ends_with(".png") {
+            options.compression_method(zip::CompressionMethod::Stored)
+        } else {
+            options
+        };
         zip.start_file(name, options)?;
-        zip.write_all(body.as_bytes())?;
+        zip.write_all(body)?;
     }
     Ok(zip.finish()?.into_inner())
 }
 
-/// The body of the document; `chart` places the chart of problems per topic after the table
-/// by topic.
-fn document_xml(report: &Report, lang: Lang, chart: bool) -> String {
+/// The body of the document; `chart` (the paragraph holding the chart of problems per topic)
+/// goes after the table by topic.
+fn document_xml(report: &Report, lang: Lang, chart: Option<&str>) -> String {
     let s = &report.summary;
     let mut body = String::new();
     body.push_str(&para("Title", &title(s, lang)));
@@ -130,10 +144,8 @@ fn document_xml(report: &Report, lang: Lang, chart: bool) -> String {
             "Note: a finding can belong to several topics, so the rows may add up to more than the totals.",
         ),
     ));
-    if chart {
-        let bars = super::chart::topic_bars(s, lang).len();
-        let extent = super::chart::chart_extent(bars, TEXT_WIDTH_TWIPS);
-        body.push_str(&super::chart::chart_paragraph(CHART_REL_ID, extent, lang));
+    if let Some(chart) = chart {
+        body.push_str(chart);
     }
 
     body.push_str(&heading(lang.pick(
@@ -192,9 +204,10 @@ fn document_xml(report: &Report, lang: Lang, chart: bool) -> String {
         body.push_str(&table(&header, &[1, 2, 3, 4, 6, 8], &rows));
     }
 
+    let footer = parts::footer_reference();
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:document xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><w:body>{body}<w:sectPr><w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="709" w:footer="709" w:gutter="0"/></w:sectPr></w:body></w:document>"#
+<w:document xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><w:body>{body}<w:sectPr>{footer}<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="709" w:footer="709" w:gutter="0"/></w:sectPr></w:body></w:document>"#
     )
 }
 

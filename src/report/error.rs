@@ -15,6 +15,9 @@ pub enum ReportError {
     /// The Word document could not be packed.
     #[error("could not write the document: {0}")]
     Zip(#[from] zip::result::ZipError),
+    /// The chart picture could not be drawn.
+    #[error("could not draw the chart: {0}")]
+    Chart(String),
     /// A file-system error while packing.
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -41,6 +44,7 @@ impl Localized for ReportError {
             (_, Lang::En) => self.to_string(),
             (ReportError::Xlsx(e), Lang::Zh) => format!("无法生成 Excel 工作簿：{e}"),
             (ReportError::Zip(e), Lang::Zh) => format!("无法生成 Word 文档：{e}"),
+            (ReportError::Chart(e), Lang::Zh) => format!("无法绘制统计图：{e}"),
             (ReportError::Io(e), Lang::Zh) => format!("文件错误：{e}"),
             (ReportError::PeriodReversed { since, until }, Lang::Zh) => {
                 format!("结束日期 {until} 早于开始日期 {since}")

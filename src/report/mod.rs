@@ -11,14 +11,19 @@
 //! [`report`] (figures plus the lists), [`paragraph`], then [`export`] and its writers.
 
 pub mod chart;
+mod chart_png;
 mod csv;
 mod docx;
+mod docx_parts;
 mod error;
 mod figures;
 mod markdown;
+mod normalize;
 mod paragraph;
+mod print;
 mod public;
 mod redact;
+mod redact_numbers;
 mod table;
 mod xlsx;
 

@@ -271,24 +271,38 @@ fn xlsx(report: &PublicReport) -> Result<Vec<u8>> {
         .set_text_wrap()
         .set_align(FormatAlign::Center)
         .set_border(FormatBorder::Thin);
-    let wrap = Format::new().set_text_wrap().set_border(FormatBorder::Thin);
+    let wrap = Format::new()
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter)
+        .set_border(FormatBorder::Thin);
     let date = Format::new()
         .set_num_format("yyyy-mm-dd")
         .set_border(FormatBorder::Thin);
     ws.write_string_with_format(0, 0, title(lang), &bold)?;
-    ws.write_string(1, 0, overview(report))?;
     let first = 3u32;
     let widths = [
-        6.0, 30.0, 14.0, 24.0, 16.0, 12.0, 40.0, 24.0, 12.0, 20.0, 12.0, 12.0,
+        5.0, 24.0, 12.0, 18.0, 14.0, 10.0, 30.0, 20.0, 11.0, 16.0, 10.0, 11.0,
     ];
     for (c, (label, width)) in header(lang).iter().zip(widths).enumerate() {
         let c = u16::try_from(c).unwrap_or(u16::MAX);
         ws.write_string_with_format(first, c, *label, &head)?;
         ws.set_column_width(c, width)?;
     }
+    let header_height = super::print::fitting_height(header(lang).into_iter().zip(widths));
+    ws.set_row_height(first, header_height)?;
     for (i, row) in report.rows.iter().enumerate() {
         let r = first + 1 + u32::try_from(i).unwrap_or(u32::MAX - first - 1);
-        for (c, cell) in cells(row, lang).into_iter().enumerate() {
+        let row_cells = cells(row, lang);
+        let height = super::print::fitting_height(row_cells.iter().zip(widths).filter_map(
+            |(cell, width)| match cell {
+                Cell::Text(t) => Some((t.as_str(), width)),
+                _ => None,
+            },
+        ));
+        if height > super::print::row_height(1) {
+            ws.set_row_height(r, height)?;
+        }
+        for (c, cell) in row_cells.into_iter().enumerate() {
             let c = u16::try_from(c).unwrap_or(u16::MAX);
             match cell {
                 Cell::Text(t) => ws.write_string_with_format(r, c, t, &wrap)?,
@@ -301,6 +315,15 @@ fn xlsx(report: &PublicReport) -> Result<Vec<u8>> {
     ws.set_freeze_panes(first + 1, 0)?;
     let last = first + u32::try_from(report.rows.len()).unwrap_or(0);
     ws.autofilter(first, 0, last, 11)?;
+    // The overview line can be long: it spans the table's width and wraps.
+    let overview_text = overview(report);
+    let table_width: f64 = widths.iter().sum();
+    ws.merge_range(1, 0, 1, 11, &overview_text, &Format::new().set_text_wrap())?;
+    ws.set_row_height(
+        1,
+        super::print::fitting_height([(overview_text.as_str(), table_width)]),
+    )?;
+    super::print::setup_page(ws, table_width, Some((first, first)))?;
     Ok(book.save_to_buffer()?)
 }
 

@@ -1,9 +1,14 @@
-//! Masking personal data inside free text before it is published: mainland mobile numbers
-//! (`138****5678`), 18-character ID numbers (`110105********1234`), landlines with an area code
-//! (`0731-****8888`), any other run of 11 or more digits (bank cards, 15-digit IDs: all but the
-//! last four), and the names of people the database knows (`张**`). Fullwidth digits count
-//! as digits.
+//! Masking personal data inside free text before it is published. The text is read in its
+//! normal form (`normalize.rs`: NFKC, invisible characters gone, Chinese numerals as digits,
+//! traditional characters of names as simplified), and what is found there is masked in the
+//! original: mainland mobile numbers (`138****5678`, also after `+86`), 18-character ID numbers
+//! (`110105********1234`), landlines with an area code (`0731-****8888`), bare 7–8-digit local
+//! numbers after a word like 电话 or 座机, bank cards in one run or in groups of four, any other
+//! run of 11 or more digits (all but the last four), and the names of people the database
+//! knows (`张**`) however they are spaced. Invisible characters are dropped from the result.
 
+use super::normalize::{Normalized, is_invisible, name_form, name_key, normalize};
+use super::redact_numbers::number_masks;
 use std::collections::BTreeSet;
 
 /// The character that replaces a masked one.
@@ -12,7 +17,8 @@ const MASK: char = '*';
 /// Masks phone numbers, ID numbers and the names it was given, in any text.
 #[derive(Clone, Debug, Default)]
 pub struct Redactor {
-    /// Longest first, so a longer name is masked before a shorter one inside it.
+    /// The names' matching forms, longest first, so a longer name is masked before a shorter
+    /// one inside it.
     names: Vec<Vec<char>>,
 }
 
@@ -20,26 +26,42 @@ impl Redactor {
     /// A redactor for these person names (names shorter than two characters are ignored: they
     /// would mask ordinary words).
     pub fn new(names: impl IntoIterator<Item = String>) -> Redactor {
-        let set: BTreeSet<String> = names
+        let set: BTreeSet<Vec<char>> = names
             .into_iter()
-            .map(|n| n.trim().to_owned())
-            .filter(|n| n.chars().count() >= 2)
+            .map(|n| name_key(&n))
+            .filter(|n| n.len() >= 2)
             .collect();
-        let mut names: Vec<Vec<char>> = set.into_iter().map(|n| n.chars().collect()).collect();
+        let mut names: Vec<Vec<char>> = set.into_iter().collect();
         names.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         Redactor { names }
     }
 
-    /// `text` with numbers and known names masked.
+    /// `text` with numbers and known names masked, and invisible characters removed.
     pub fn redact(&self, text: &str) -> String {
-        let mut chars: Vec<char> = mask_numbers(text).chars().collect();
+        let original: Vec<char> = text.chars().collect();
+        let form = normalize(&original);
+        let mut masked = vec![false; original.len()];
+        for p in number_masks(&form.chars) {
+            masked[form.origin[p]] = true;
+        }
+        self.mask_names(&form, &mut masked);
+        output(&original, &masked)
+    }
+
+    /// Marks the characters of every known name in `form` but its first (the surname stays, as
+    /// Chinese public notices write it: 张**).
+    fn mask_names(&self, form: &Normalized, masked: &mut [bool]) {
+        let mut names_form = name_form(form);
         for name in &self.names {
             let mut i = 0;
-            while i + name.len() <= chars.len() {
-                if chars[i..i + name.len()] == name[..] {
-                    // Keep the surname, as Chinese public notices do (张**).
-                    for c in &mut chars[i + 1..i + name.len()] {
-                        *c = MASK;
+            while i + name.len() <= names_form.chars.len() {
+                if names_form.chars[i..i + name.len()] == name[..] {
+                    for k in i..i + name.len() {
+                        if k > i {
+                            masked[names_form.origin[k]] = true;
+                        }
+                        // A shorter name inside this one is not looked for again.
+                        names_form.chars[k] = MASK;
                     }
                     i += name.len();
                 } else {
@@ -47,126 +69,23 @@ impl Redactor {
                 }
             }
         }
-        chars.into_iter().collect()
     }
 }
 
-/// The value of an ASCII or fullwidth digit.
-fn digit(c: char) -> Option<u32> {
-    match c {
-        '0'..='9' => c.to_digit(10),
-        '０'..='９' => Some(c as u32 - '０' as u32),
-        _ => None,
-    }
+/// The original characters, masked ones as `*`, invisible ones dropped.
+fn output(original: &[char], masked: &[bool]) -> String {
+    original
+        .iter()
+        .zip(masked)
+        .filter(|(c, _)| !is_invisible(**c))
+        .map(|(&c, &m)| if m { MASK } else { c })
+        .collect()
 }
 
-fn is_x(c: char) -> bool {
-    matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ')
-}
-
-/// Characters that may separate the groups of one phone or ID number (`138 1234 5678`).
-fn is_separator(c: char) -> bool {
-    matches!(c, ' ' | '-' | '－' | '\u{3000}' | '—')
-}
-
-/// A maximal run of digits: `start..end` in chars.
-#[derive(Clone, Copy, Debug)]
-struct Run {
-    start: usize,
-    end: usize,
-}
-
-impl Run {
-    fn len(self) -> usize {
-        self.end - self.start
-    }
-}
-
-/// Masks mobile, ID, landline and other long numbers in `text` (names are left alone).
+/// Masks mobile, ID, landline, bank-card and other long numbers in `text` (names are left
+/// alone).
 pub fn mask_numbers(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = chars.clone();
-    let mut mask = |from: usize, to: usize| {
-        for c in &mut out[from..to] {
-            *c = MASK;
-        }
-    };
-    let mut runs = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if digit(chars[i]).is_some() {
-            let start = i;
-            while i < chars.len() && digit(chars[i]).is_some() {
-                i += 1;
-            }
-            runs.push(Run { start, end: i });
-        } else {
-            i += 1;
-        }
-    }
-    let digits = |run: Run| -> Vec<u32> {
-        chars[run.start..run.end]
-            .iter()
-            .filter_map(|c| digit(*c))
-            .collect()
-    };
-    let is_mobile = |d: &[u32]| d.len() == 11 && d[0] == 1 && (3..=9).contains(&d[1]);
-    let x_after = |run: Run| run.end < chars.len() && is_x(chars[run.end]);
-    // One run alone.
-    let mut done = vec![false; runs.len()];
-    for (k, run) in runs.iter().copied().enumerate() {
-        let d = digits(run);
-        let s = run.start;
-        if d.len() == 18 || (d.len() == 17 && x_after(run)) {
-            mask(s + 6, s + 14);
-        } else if is_mobile(&d) {
-            mask(s + 3, s + 7);
-        } else if d.len() == 13 && d[..2] == [8, 6] && is_mobile(&d[2..]) {
-            mask(s + 5, s + 9);
-        } else if d.len() >= 11 {
-            mask(s, run.end - 4);
-        } else {
-            continue;
-        }
-        done[k] = true;
-    }
-    // Numbers written in groups: 138 1234 5678, 110105 19900101 1234, 0731-88888888.
-    let joined = |a: Run, b: Run| b.start == a.end + 1 && is_separator(chars[a.end]);
-    for k in 0..runs.len() {
-        if done[k] {
-            continue;
-        }
-        let r0 = runs[k];
-        let d0 = digits(r0);
-        if let (Some(&r1), Some(&r2)) = (runs.get(k + 1), runs.get(k + 2))
-            && !done[k + 1]
-            && !done[k + 2]
-            && joined(r0, r1)
-            && joined(r1, r2)
-        {
-            let lens = (r0.len(), r1.len(), r2.len());
-            let mut all = d0.clone();
-            all.extend(digits(r1));
-            all.extend(digits(r2));
-            let id_groups = lens == (6, 8, 4) || (lens == (6, 8, 3) && x_after(r2));
-            if (lens == (3, 4, 4) && is_mobile(&all)) || id_groups {
-                mask(r1.start, r1.end);
-                done[k + 1] = true;
-                continue;
-            }
-        }
-        if let Some(&r1) = runs.get(k + 1)
-            && !done[k + 1]
-            && joined(r0, r1)
-            && matches!(r0.len(), 3 | 4)
-            && matches!(r1.len(), 7 | 8)
-            && d0.first() == Some(&0)
-        {
-            mask(r1.start, r1.end - 4);
-            done[k + 1] = true;
-        }
-    }
-    out.into_iter().collect()
+    Redactor::default().redact(text)
 }
 
 #[cfg(test)]

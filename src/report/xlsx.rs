@@ -6,7 +6,7 @@ use super::table::{
     CASE_COLUMNS, Cell, Column, PROBLEM_COLUMNS, VISIT_COLUMNS, case_cells, group_name,
     indented_name, problem_cells, visit_cells,
 };
-use super::{FIGURES, Figures, Report, Result, paragraph, title};
+use super::{FIGURES, Figures, Report, Result, paragraph, print, title};
 use crate::i18n::Lang;
 use rust_xlsxwriter::{
     Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -17,6 +17,13 @@ const MAX_CELL_CHARS: usize = 32_767;
 
 /// Excel's limit on the rows of a sheet.
 const EXCEL_MAX_ROWS: usize = 1_048_576;
+
+/// The summary sheet's first column (figure and group names), in character units.
+const SUMMARY_FIRST_WIDTH: f64 = 30.0;
+/// The summary sheet's seven number columns.
+const SUMMARY_OTHER_WIDTH: f64 = 9.0;
+/// The summary sheet's width: the merged paragraph spans all eight columns.
+const SUMMARY_WIDTH: f64 = SUMMARY_FIRST_WIDTH + 7.0 * SUMMARY_OTHER_WIDTH;
 
 /// The formats the sheets share.
 struct Formats {
@@ -144,7 +151,9 @@ fn list_sheet(
         ws.write_string_with_format(0, c, column.label(lang), &fmt.header)?;
         ws.set_column_width(c, column.width)?;
     }
-    ws.set_row_height(0, 32)?;
+    let header_height =
+        print::fitting_height(columns.iter().map(|c| (c.label(lang), c.width))).max(32.0);
+    ws.set_row_height(0, header_height)?;
     let mut last = 0u32;
     // Excel holds 1 048 576 rows; a longer list is cut there (the figures still count it all).
     for (r, cells) in rows.take(EXCEL_MAX_ROWS - 1).enumerate() {
@@ -156,13 +165,20 @@ fn list_sheet(
                 put(ws, r, c as u16, cell, columns[c].wrap, fmt)?;
             }
         }
+        let wrapped = cells.iter().zip(columns).filter(|(_, c)| c.wrap);
+        let height = print::fitting_height(wrapped.filter_map(|(cell, column)| match cell {
+            Cell::Text(t) => Some((t.as_str(), column.width)),
+            _ => None,
+        }));
+        if height > print::row_height(1) {
+            ws.set_row_height(r, height)?;
+        }
         last = r;
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, last, columns.len().saturating_sub(1) as u16)?;
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0)?;
+    let width: f64 = columns.iter().map(|c| c.width).sum();
+    print::setup_page(ws, width, Some((0, 0)))?;
     Ok(())
 }
 
@@ -170,9 +186,9 @@ fn list_sheet(
 fn summary_sheet(ws: &mut Worksheet, report: &Report, lang: Lang, fmt: &Formats) -> Result<()> {
     let s = &report.summary;
     ws.set_name(lang.pick("汇总", "Summary"))?;
-    ws.set_column_width(0, 30)?;
+    ws.set_column_width(0, SUMMARY_FIRST_WIDTH)?;
     for c in 1..=7 {
-        ws.set_column_width(c, 12)?;
+        ws.set_column_width(c, SUMMARY_OTHER_WIDTH)?;
     }
     ws.write_string_with_format(0, 0, title(s, lang), &fmt.title)?;
     ws.set_row_height(0, 24)?;
@@ -201,13 +217,7 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, lang: Lang, fmt: &Formats)
     row += 1;
     let text = paragraph(s, lang);
     ws.merge_range(row, 0, row, 7, &text, &fmt.paragraph)?;
-    // About 48 Chinese characters (or 100 Latin ones) fit on a line of the merged cell.
-    let per_line = match lang {
-        Lang::Zh => 48,
-        Lang::En => 100,
-    };
-    let lines = text.chars().count().div_ceil(per_line).max(1);
-    ws.set_row_height(row, (lines as f64) * 15.0 + 6.0)?;
+    ws.set_row_height(row, print::fitting_height([(text.as_str(), SUMMARY_WIDTH)]))?;
     row += 2;
 
     let group_columns = [
@@ -265,8 +275,8 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, lang: Lang, fmt: &Formats)
             .map(|r| (group_name(&r.owner_unit, lang), &r.figures))
             .collect(),
     )?;
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
+    // The title and scope head every page; the sheet is narrow enough for portrait.
+    print::setup_page(ws, SUMMARY_WIDTH, Some((0, 1)))?;
     Ok(())
 }
 
@@ -277,14 +287,16 @@ fn topic_sheet(ws: &mut Worksheet, report: &Report, lang: Lang, fmt: &Formats) -
     ws.write_string_with_format(0, 1, lang.pick("专题代码", "Code"), &fmt.header)?;
     ws.set_column_width(0, 22)?;
     ws.set_column_width(1, 16)?;
+    let mut header_height = 45.0_f64;
     for (i, def) in FIGURES.iter().enumerate() {
         let c = i as u16 + 2;
         // As a column header, "其中：立行立改" reads better as "立行立改".
         let label = def.label(lang).trim().trim_start_matches("其中：");
         ws.write_string_with_format(0, c, label, &fmt.header)?;
         ws.set_column_width(c, 11)?;
+        header_height = header_height.max(print::fitting_height([(label, 11.0)]));
     }
-    ws.set_row_height(0, 45)?;
+    ws.set_row_height(0, header_height)?;
     let mut last = 0;
     for (r, t) in report.summary.by_topic.iter().enumerate() {
         let r = r as u32 + 1;
@@ -298,7 +310,7 @@ fn topic_sheet(ws: &mut Worksheet, report: &Report, lang: Lang, fmt: &Formats) -
     }
     ws.set_freeze_panes(1, 1)?;
     ws.autofilter(0, 0, last, FIGURES.len() as u16 + 1)?;
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
+    let width = 22.0 + 16.0 + 11.0 * FIGURES.len() as f64;
+    print::setup_page(ws, width, Some((0, 0)))?;
     Ok(())
 }

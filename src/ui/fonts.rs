@@ -6,7 +6,7 @@ use egui::{FontData, FontDefinitions, FontFamily};
 use std::sync::Arc;
 
 /// The bundled subset of Noto Sans CJK SC (SIL OFL 1.1).
-pub static CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-Zoufang-Subset.otf");
+pub use crate::assets::CJK_FONT;
 
 const CJK_NAME: &str = "noto-sans-sc-subset";
 
