@@ -325,21 +325,6 @@ fn csv_starts_with_bom_and_neutralises_formulas() {
     assert_eq!(csv.matches("\r\n").count(), 4);
 }
 
-/// Writes the example export to $ZOUFANG_EXPORT_SAMPLE for checking by hand (LibreOffice,
-/// openpyxl); does nothing without it.
-#[test]
-fn sample_export_for_hand_checks() {
-    let Ok(dir) = std::env::var("ZOUFANG_EXPORT_SAMPLE") else {
-        return;
-    };
-    let def = form();
-    let rs = responses();
-    let all: Vec<Answers> = rs.iter().map(|r| r.answers.clone()).collect();
-    let bytes = write_xlsx(&def, &rs, &results(&def, &all), Lang::Zh).unwrap();
-    std::fs::write(format!("{dir}/sample.xlsx"), bytes).unwrap();
-    std::fs::write(format!("{dir}/sample.csv"), write_csv(&def, &rs)).unwrap();
-}
-
 // ---------------------------------------------------------------------------------------------
 // Over the database: the same results counted in SQL, the summary's filters, the CLI.
 
@@ -607,5 +592,106 @@ fn cli_form_results_prints_and_exports_with_filters() {
         sheet(&bytes, "results")[0][0]
             .to_string()
             .contains("3 responses")
+    );
+}
+
+#[test]
+fn nested_repeats_count_over_every_row_and_join_to_their_parent_row() {
+    let survey: Table<'_> = &[
+        &["type", "name", "label"],
+        &["begin_repeat", "buildings", "Buildings"],
+        &["text", "b_name", "Building"],
+        &["begin_repeat", "floors", "Floors"],
+        &["integer", "extinguishers", "Extinguishers"],
+        &["select_one yn", "alarm_ok", "Alarm works"],
+        &["end_repeat", "", ""],
+        &["end_repeat", "", ""],
+    ];
+    let choices: Table<'_> = &[
+        &["list_name", "name", "label"],
+        &["yn", "yes", "Yes"],
+        &["yn", "no", "No"],
+    ];
+    let settings: Table<'_> = &[
+        &["form_title", "form_id"],
+        &["Buildings", "buildings_check"],
+    ];
+    let bytes = workbook(&[
+        ("survey", survey),
+        ("choices", choices),
+        ("settings", settings),
+    ]);
+    let floor = |n: &str, ok: &str| answers(&[("extinguishers", n), ("alarm_ok", ok)]);
+    let building = |name: &str, floors: Vec<Answers>| {
+        let mut b = answers(&[("b_name", name)]);
+        b.insert("floors".into(), Answer::Rows(floors));
+        b
+    };
+    let mut response = Answers::new();
+    response.insert(
+        "buildings".into(),
+        Answer::Rows(vec![
+            building("A", vec![floor("2", "yes"), floor("4", "no")]),
+            building("B", vec![floor("6", "no")]),
+        ]),
+    );
+
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_author("张伟").unwrap();
+    let form = import_bytes(&mut store, &bytes, "buildings_check", None)
+        .unwrap()
+        .form;
+    let visit = Visit::new(day(2026, 6, 1), "城东敬老院");
+    store.save_visit(&visit).unwrap();
+    let now = day(2026, 6, 1).and_hms_opt(10, 0, 0).unwrap();
+    add_response(&mut store, &form, visit.id, response.clone(), now).unwrap();
+
+    let def = &form.definition;
+    let r = stored_results(&store, def, &VisitFilter::default()).unwrap();
+    assert_eq!(r, results(def, &[response]));
+    let alarm = r.questions.iter().find(|q| q.name == "alarm_ok").unwrap();
+    let alarm = alarm.counts.clone().unwrap();
+    assert_eq!((alarm["yes"], alarm["no"]), (1, 2));
+    let ext = r
+        .questions
+        .iter()
+        .find(|q| q.name == "extinguishers")
+        .unwrap();
+    assert_eq!(ext.stats.clone().unwrap().mean, Some(4.0));
+
+    let exported = stored_export_responses(&store, def, &VisitFilter::default()).unwrap();
+    let bytes = write_xlsx(def, &exported, &r, Lang::En).unwrap();
+    // The repeat keeps its name; the responses sheet, titled like it, gives way.
+    let book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["Buildings (2)", "buildings", "floors", "results"]
+    );
+    let buildings = sheet(&bytes, "buildings");
+    let floors = sheet(&bytes, "floors");
+    let index_of = |name: &str| -> f64 {
+        let row = buildings[2..]
+            .iter()
+            .find(|row| row[column(&buildings, "b_name")] == name)
+            .unwrap();
+        row[column(&buildings, "_index")].as_f64().unwrap()
+    };
+    let by_parent: Vec<(String, f64, f64)> = floors[2..]
+        .iter()
+        .map(|row| {
+            (
+                row[column(&floors, "_parent_table_name")].to_string(),
+                row[column(&floors, "_parent_index")].as_f64().unwrap(),
+                row[column(&floors, "extinguishers")].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_parent,
+        [
+            ("buildings".into(), index_of("A"), 2.0),
+            ("buildings".into(), index_of("A"), 4.0),
+            ("buildings".into(), index_of("B"), 6.0)
+        ]
     );
 }
