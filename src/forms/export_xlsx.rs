@@ -115,13 +115,39 @@ fn put(
     Ok(())
 }
 
+/// Columns a text takes (Chinese characters two).
+fn text_width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// How wide a value shows: dates and times whole (Excel shows `###` otherwise).
+fn value_width(value: &ExportValue) -> usize {
+    match value {
+        ExportValue::Empty => 0,
+        ExportValue::Date(_) => 10,
+        ExportValue::DateTime(_) => 19,
+        ExportValue::Bool(_) => 5,
+        other => text_width(&other.plain()),
+    }
+}
+
+/// Rows looked at to size the columns.
+const ROWS_SIZED: usize = 500;
+
 fn table_sheet(ws: &mut Worksheet, table: &ExportTable, fmt: &Formats) -> Result<(), FormError> {
     for (c, header) in table.headers.iter().enumerate() {
+        let widest = table
+            .rows
+            .iter()
+            .take(ROWS_SIZED)
+            .filter_map(|r| r.get(c).map(value_width))
+            .chain([text_width(&header.label), text_width(&header.name)])
+            .max()
+            .unwrap_or(0);
         let c = c as u16;
         ws.write_string_with_format(0, c, clip(&header.label), &fmt.label)?;
         ws.write_string_with_format(1, c, clip(&header.name), &fmt.name)?;
-        let width = header.label.chars().count().clamp(8, 30) as f64 * 1.6;
-        ws.set_column_width(c, width.min(40.0))?;
+        ws.set_column_width(c, (widest.clamp(6, 40) + 2) as f64)?;
     }
     let mut last = HEADER_ROWS - 1;
     // A sheet holds 1 048 576 rows; a longer table is cut there (the results count it all).
@@ -230,6 +256,10 @@ fn results_sheet(
     }
     ws.set_freeze_panes(header_row + 1, 0)?;
     ws.autofilter(header_row, 0, row.saturating_sub(1).max(header_row), 9)?;
+    // Printed, the results fit the page's width, their header on every page.
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(header_row, header_row)?;
     Ok(())
 }
 
