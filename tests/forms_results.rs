@@ -12,12 +12,13 @@ use common::{zoufang, zoufang_in};
 use rust_xlsxwriter::Workbook;
 use serde_json::Value;
 use std::io::Cursor;
-use zoufang::forms::record::import_bytes;
-use zoufang::forms::response::add_response;
+use zoufang::forms::record::{import_builtin, import_bytes};
+use zoufang::forms::response::{add_response, answers_of};
 use zoufang::forms::results::{FormResults, results};
-use zoufang::forms::results_store::{stored_export_responses, stored_results};
+use zoufang::forms::results_store::{repeat_depth, stored_export_responses, stored_results};
 use zoufang::forms::{
-    Answer, Answers, ExportResponse, FormDefinition, read_workbook, write_csv, write_xlsx,
+    Answer, Answers, ExportResponse, FormDefinition, answers_from_json, read_workbook, write_csv,
+    write_xlsx,
 };
 use zoufang::i18n::Lang;
 use zoufang::model::{Finding, Visit, builtin_topic_id};
@@ -698,4 +699,35 @@ fn nested_repeats_count_over_every_row_and_join_to_their_parent_row() {
             ("buildings".into(), index_of("B"), 6.0)
         ]
     );
+}
+
+#[test]
+fn a_form_without_repeats_counts_the_same_in_sql() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_author("张伟").unwrap();
+    let form = import_builtin(&mut store, "care_home_safety", None)
+        .unwrap()
+        .form;
+    assert_eq!(repeat_depth(&form.definition.questions), 0);
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/fixtures/forms/elderly-care-answers.json").unwrap(),
+    )
+    .unwrap();
+    let visit = Visit::new(day(2026, 6, 1), "幸福里养老院");
+    store.save_visit(&visit).unwrap();
+    let now = day(2026, 6, 1).and_hms_opt(10, 0, 0).unwrap();
+    let mut saved = Vec::new();
+    for residents in ["120", "80"] {
+        let mut answers = answers_from_json(&json).unwrap();
+        answers.insert("residents".into(), Answer::Text(residents.into()));
+        let id = add_response(&mut store, &form, visit.id, answers, now)
+            .unwrap()
+            .id;
+        saved.push(answers_of(&store, id).unwrap().answers);
+    }
+    let def = &form.definition;
+    let r = stored_results(&store, def, &VisitFilter::default()).unwrap();
+    assert_eq!(r, results(def, &saved));
+    let residents = r.questions.iter().find(|q| q.name == "residents").unwrap();
+    assert_eq!(residents.stats.clone().unwrap().mean, Some(100.0));
 }
