@@ -561,4 +561,16 @@ fn a_kobo_style_form_is_filled_on_a_visit_and_travels_to_the_leads_database() {
     .unwrap();
     assert_eq!(there["answers"], response_shown["answers"]);
     assert!(ok(on_db(&lead, "zh").args(["list", "findings"])).contains("墓区是否设置围挡"));
+
+    // In the Trash a response is not listed nor edited; restored, it is again.
+    ok(on_db(&lead, "en").args(["response", "delete", &response]));
+    assert_eq!(ok(on_db(&lead, "en").args(["response", "list"])).trim(), "");
+    let out = on_db(&lead, "en")
+        .args(["response", "edit", &response, "--answer", "keeper=老王"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    ok(on_db(&lead, "en").args(["response", "restore", &response]));
+    ok(on_db(&lead, "en").args(["response", "edit", &response, "--answer", "keeper=老王"]));
+    assert!(ok(on_db(&lead, "en").args(["response", "show", &response])).contains("老王"));
 }

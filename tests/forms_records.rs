@@ -299,6 +299,12 @@ fn the_same_answer_edited_on_two_laptops_is_one_conflict() {
     assert_eq!(found[0].field, "value");
     assert_eq!(conflicts(&b, true).unwrap().len(), 1);
     assert_eq!(a.records_digest().unwrap(), b.records_digest().unwrap());
+    // Resolved like any field: laptop A keeps its own answer, and B has it once synced.
+    zoufang::bundle::resolve(&mut a, found[0].seq, zoufang::bundle::Keep::Mine).unwrap();
+    let mine = Answer::Text("甲的备注".into());
+    assert_eq!(answers_of(&a, id).unwrap().answers["remarks"], mine);
+    exchange(&mut a, &mut b, dir.path(), "2");
+    assert_eq!(answers_of(&b, id).unwrap().answers["remarks"], mine);
 }
 
 #[test]
@@ -368,4 +374,59 @@ fn a_bundle_whose_answer_does_not_fit_its_form_is_refused_and_nothing_changes() 
         "{message}"
     );
     assert_eq!(b.digest().unwrap(), before);
+}
+
+#[test]
+fn a_bundle_of_a_subject_hands_its_forms_to_the_team() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lead = laptop("组长");
+    let subject = zoufang::model::Subject {
+        title: "养老机构安全生产专项调研".into(),
+        ..Default::default()
+    };
+    lead.save_subject(&subject).unwrap();
+    let form = import_builtin(&mut lead, "care_home_safety", Some(subject.id))
+        .unwrap()
+        .form;
+    import_builtin(&mut lead, "visit_satisfaction", None).unwrap();
+    let path = dir.path().join("subject.zfb");
+    let filter = ExportFilter {
+        subject: Some(subject.id),
+        ..ExportFilter::default()
+    };
+    export(&lead, &filter, &path, &mut no_progress()).unwrap();
+    let mut member = laptop("王敏");
+    import_files(&mut member, &[path]);
+    let forms = member.forms().unwrap();
+    assert_eq!(forms.len(), 1, "only the subject's form");
+    assert_eq!(forms[0].id, form.id);
+    assert_eq!(forms[0].subject_id, Some(subject.id));
+}
+
+#[test]
+fn a_removed_repeat_row_is_its_answers_in_the_trash_and_the_other_row_keeps_its_id() {
+    let (mut store, visit) = store_with_visit();
+    let form = import_builtin(&mut store, "household_visit", None)
+        .unwrap()
+        .form;
+    let saved = add_response(&mut store, &form, visit.id, household(), now()).unwrap();
+    let before = answers_of(&store, saved.id).unwrap();
+    let Answer::Rows(rows) = &before.answers["members"] else {
+        panic!("no rows");
+    };
+    let first_only = Answers::from([
+        ("members".to_owned(), Answer::Rows(vec![rows[0].clone()])),
+        ("member_count".to_owned(), Answer::Text("1".into())),
+    ]);
+    edit_response(&mut store, saved.id, first_only, now()).unwrap();
+    let after = answers_of(&store, saved.id).unwrap();
+    assert_eq!(after.rows["members"], before.rows["members"][..1]);
+    let removed_row = &before.rows["members"][1];
+    let gone: Vec<_> = store
+        .all_answers(saved.id)
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.path.contains(removed_row.as_str()))
+        .collect();
+    assert!(!gone.is_empty() && gone.iter().all(|a| a.meta.is_deleted()));
 }

@@ -29,7 +29,12 @@ pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
             super::form_json::record(&ctx.store, &stored, ctx.lang)?
         }
     };
-    let history = ctx.store.history(id)?;
+    let mut history = ctx.store.history(id)?;
+    if stored.kind == RecordKind::Response {
+        // A response's answers are records of their own: their changes are its history too.
+        history.extend(super::form_json::answer_history(&ctx.store, id)?);
+        history.sort_by(|a, b| a.at.cmp(&b.at));
+    }
     if ctx.json {
         return ctx.print_json(&json!({
             "kind": stored.kind,

@@ -419,7 +419,11 @@ impl Finding {
             ("owner", &self.owner),
             ("owner_unit", &self.owner_unit),
             ("verified_by", &self.verified_by),
+            ("question", self.question.as_deref().unwrap_or_default()),
         ])?;
+        if let Some(response) = self.response_id {
+            not_nil(response.0, "response_id")?;
+        }
         texts(&[
             ("detail", &self.detail),
             ("measures", &self.measures),

@@ -7,7 +7,7 @@ use crate::bundle::format::{ATTACHMENTS_DIR, BundleRecord};
 use crate::bundle::{Progress, Stage};
 use crate::store::history_base::history_base;
 use crate::store::{
-    DELETED_FIELD, RecordKind, SCHEMA_VERSION, StoredRecord, read_row, select_list,
+    DELETED_FIELD, RecordKind, SCHEMA_VERSION, StoredRecord, read_row_as_of, select_list_as_of,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde_json::Value;
@@ -85,16 +85,17 @@ pub(super) fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> 
                 r.get(0)
             })
             .map_err(|_| foreign())?;
+        // An older schema lacks the columns added since: they are filled as on migrating.
         let sql = format!(
             "SELECT {} FROM {} t ORDER BY t.id",
-            select_list(kind, "t"),
+            select_list_as_of(kind, "t", version),
             kind.table()
         );
         let mut stmt = conn.prepare(&sql).map_err(|_| foreign())?;
         let mut rows = stmt.query([]).map_err(|_| foreign())?;
         let mut done = 0u64;
         while let Some(row) = rows.next().map_err(|_| foreign())? {
-            let rec = read_row(kind, row, 0).map_err(|e| BundleError::BadRecord {
+            let rec = read_row_as_of(kind, row, version).map_err(|e| BundleError::BadRecord {
                 kind: kind.table(),
                 id: String::new(),
                 detail: Detail::of(&e),
