@@ -145,9 +145,12 @@ fn table_sheet(ws: &mut Worksheet, table: &ExportTable, fmt: &Formats) -> Result
             .max()
             .unwrap_or(0);
         let c = c as u16;
-        ws.write_string_with_format(0, c, clip(&header.label), &fmt.label)?;
-        ws.write_string_with_format(1, c, clip(&header.name), &fmt.name)?;
         ws.set_column_width(c, (widest.clamp(6, 40) + 2) as f64)?;
+        ws.write_string_with_format(0, c, clip(&header.label), &fmt.label)?;
+    }
+    // Rows are written in order, each whole before the next: the sheet is streamed to disk.
+    for (c, header) in table.headers.iter().enumerate() {
+        ws.write_string_with_format(1, c as u16, clip(&header.name), &fmt.name)?;
     }
     let mut last = HEADER_ROWS - 1;
     // A sheet holds 1 048 576 rows; a longer table is cut there (the results count it all).
@@ -285,7 +288,9 @@ pub fn write_xlsx(
         .collect();
     names.insert(0, sheet_name(&def.title, &mut taken));
     for (table, name) in tables.iter().zip(names) {
-        let ws = book.add_worksheet();
+        // Written row by row to a temporary file: 100 000 responses stay within a few hundred
+        // megabytes instead of holding every cell until the end.
+        let ws = book.add_worksheet_with_constant_memory()?;
         ws.set_name(name)?;
         table_sheet(ws, table, &fmt)?;
     }
