@@ -208,7 +208,7 @@ fn filter(f: impl FnOnce(&mut SummaryFilter)) -> VisitFilter {
 #[test]
 fn sql_results_equal_the_in_memory_results_and_filters_narrow_them() {
     let mut store = Store::open_in_memory().unwrap();
-    let def = stored(&mut store);
+    let (def, _) = stored(&mut store);
     let all: Vec<Answers> = responses().into_iter().map(|r| r.answers).collect();
     let everything = stored_results(&store, &def, &VisitFilter::default()).unwrap();
     assert_eq!(everything, results(&def, &all));
@@ -278,10 +278,10 @@ fn json_keys(v: &Value) -> Vec<&str> {
 fn cli_form_results_prints_and_exports_with_filters() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db.sqlite");
-    {
+    let subject = {
         let mut store = Store::open(&db).unwrap();
-        stored(&mut store);
-    }
+        stored(&mut store).1
+    };
     let run_json = |extra: &[&str]| -> Value {
         let out = zoufang(&db)
             .args(["--json", "form", "results", "inspection"])
@@ -319,6 +319,10 @@ fn cli_form_results_prints_and_exports_with_filters() {
     assert_eq!(run_json(&["--region", "芙蓉区"])["responses"], 2);
     assert_eq!(run_json(&["--until", "2026-03-31"])["responses"], 1);
     assert_eq!(run_json(&["--topic", "养老服务"])["responses"], 1);
+    let subject = subject.to_string();
+    let of_subject = run_json(&["--subject", &subject]);
+    assert_eq!(of_subject["responses"], 1);
+    assert_eq!(of_subject["questions"][0]["counts"]["no"], 1);
 
     // Text, in the user's language.
     let out = zoufang_in(&db, "zh")

@@ -8,7 +8,7 @@ use std::io::Cursor;
 use zoufang::forms::record::import_bytes;
 use zoufang::forms::response::add_response;
 use zoufang::forms::{Answer, Answers, ExportResponse, FormDefinition, read_workbook};
-use zoufang::model::{Finding, Visit, builtin_topic_id};
+use zoufang::model::{Finding, Subject, SubjectId, Visit, builtin_topic_id};
 use zoufang::store::Store;
 
 pub type Table<'a> = &'a [&'a [&'a str]];
@@ -150,15 +150,20 @@ pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 /// |-------|-------|------------------|------|--------------------------------|
 /// | V1    | 03-01 | 芙蓉区东湖街道   | 张伟 | R1 (V1 has a finding under 养老) |
 /// | V2    | 04-10 | 长沙县黄花镇     | 王强 | R2, and R3 deleted             |
-/// | V3    | 05-05 | 芙蓉区马王堆街道 | 李娜 | R3                             |
+/// | V3    | 05-05 | 芙蓉区马王堆街道 | 李娜 | R3 (V3 belongs to the subject returned) |
 /// | V4    | 05-20 | 望城区 (deleted) | 王强 | R1                             |
 ///
 /// so the live responses in scope are exactly `responses()`.
-pub fn stored(store: &mut Store) -> FormDefinition {
+pub fn stored(store: &mut Store) -> (FormDefinition, SubjectId) {
     store.set_author("张伟").unwrap();
     let form = import_bytes(store, &form_bytes(), "inspection", None)
         .unwrap()
         .form;
+    let subject = Subject {
+        title: "养老机构安全专项调研".to_owned(),
+        ..Subject::default()
+    };
+    store.save_subject(&subject).unwrap();
     let mut visits = Vec::new();
     for (date, region, who) in [
         (day(2026, 3, 1), "芙蓉区东湖街道", "张伟"),
@@ -169,6 +174,9 @@ pub fn stored(store: &mut Store) -> FormDefinition {
         let mut v = Visit::new(date, format!("{region}养老院"));
         v.region = region.to_owned();
         v.investigators = vec![who.to_owned()];
+        if who == "李娜" {
+            v.subject_id = Some(subject.id);
+        }
         store.save_visit(&v).unwrap();
         visits.push(v);
     }
@@ -195,5 +203,5 @@ pub fn stored(store: &mut Store) -> FormDefinition {
     add(3, 0);
     store.delete(&gone.to_string()).unwrap();
     store.delete(&visits[3].id.to_string()).unwrap();
-    form.definition
+    (form.definition, subject.id)
 }
