@@ -186,3 +186,113 @@ fn the_results_chart_counts_the_answers() {
     h.get_by_role_and_label(Role::Meter, "否：2（67%）");
     h.get_by_role_and_label(Role::Meter, "是：1（33%）");
 }
+
+// ---------------------------------------------------------------------------------------------
+// In the window
+
+use zoufang::store::Store;
+use zoufang::ui::app::AppCommand;
+use zoufang::ui::{Settings, View, ZoufangApp};
+
+/// A database with one visit and the safety checklist imported.
+fn visit_with_checklist(dir: &tempfile::TempDir) -> (std::path::PathBuf, zoufang::model::Visit) {
+    let path = dir.path().join("forms.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    store.set_author("王敏").unwrap();
+    let visit = zoufang::model::Visit::new(
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        "城南敬老院",
+    );
+    store.save_visit(&visit).unwrap();
+    zoufang::forms::record::import_builtin(&mut store, "care_home_safety", None).unwrap();
+    (path, visit)
+}
+
+fn window(path: &std::path::Path, lang: Lang, command: AppCommand) -> Harness<'static, ZoufangApp> {
+    let settings = Settings {
+        lang,
+        ..Settings::default()
+    };
+    let mut app = ZoufangApp::new(settings, path.to_owned());
+    app.command(command);
+    let mut h = Harness::builder()
+        .with_size([1280.0, 3200.0])
+        .with_max_steps(12)
+        .with_context_setup(|ctx| fonts::install(ctx, false))
+        .build_ui_state(|ui, app: &mut ZoufangApp| app.ui(ui), app);
+    h.run();
+    h
+}
+
+#[test]
+fn a_failing_item_of_the_safety_checklist_becomes_a_problem_on_the_problem_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, visit) = visit_with_checklist(&dir);
+    let mut h = window(&path, Lang::Zh, AppCommand::OpenVisit(visit.id));
+    h.get_by_label("填写问卷/检查表").click();
+    h.run();
+    assert!(shows(&h, "养老机构安全检查表"));
+    type_into_app(&mut h, "机构名称", "城南敬老院");
+    choose_app(&mut h, "灭火器是否在有效期内", "否");
+    assert_eq!(h.query_all_by_label("将生成问题").count(), 1);
+    // Saved as it goes, the problem raised once, on this visit, linked to the response.
+    let store = h.state().store().unwrap();
+    let findings = store
+        .list_findings(
+            &zoufang::store::FindingFilter::default(),
+            zoufang::store::FindingSort::Date,
+            true,
+            zoufang::store::Page::ALL,
+        )
+        .unwrap();
+    assert_eq!(findings.len(), 1);
+    let finding = &findings[0].finding;
+    assert_eq!(finding.title, "灭火器过期或失效");
+    assert_eq!(finding.visit_id, visit.id);
+    let response = finding.response_id.unwrap();
+    let responses = store
+        .responses(&zoufang::store::ResponseFilter::default())
+        .unwrap();
+    assert_eq!(responses.len(), 1);
+    assert!(!responses[0].complete);
+    // "完成" lists what is still missing and keeps it incomplete.
+    h.get_by_label("完成").click();
+    h.run();
+    assert!(
+        h.query_all_by_label_contains("处需要填写或更正")
+            .next()
+            .is_some()
+    );
+    assert!(
+        h.query_all_by_label_contains("在住老人数：必答题未作答")
+            .next()
+            .is_some()
+    );
+    // The problem is on the problem list; its editor links back to the response.
+    h.state_mut().command(AppCommand::ShowView(View::Problems));
+    h.run();
+    assert!(shows(&h, "灭火器过期或失效"));
+    h.state_mut().command(AppCommand::OpenFinding(finding.id));
+    h.run();
+    h.get_by_label("← 来源问卷").click();
+    h.run();
+    assert_eq!(h.state().selected_id(), Some(response.to_string()));
+    assert!(shows(&h, "机构名称"));
+}
+
+fn type_into_app(h: &mut Harness<'static, ZoufangApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.run();
+    h.key_press(Key::Tab);
+    h.run();
+}
+
+fn choose_app(h: &mut Harness<'static, ZoufangApp>, question: &str, choice: &str) {
+    h.get_by_role_and_label(Role::Group, question)
+        .get_by_role_and_label(Role::RadioButton, choice)
+        .click();
+    h.run();
+}
