@@ -296,3 +296,103 @@ fn choose_app(h: &mut Harness<'static, ZoufangApp>, question: &str, choice: &str
         .click();
     h.run();
 }
+
+#[test]
+fn the_forms_view_imports_templates_lists_refusals_by_row_and_archives() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("view.sqlite");
+    Store::open(&path).unwrap().set_author("王敏").unwrap();
+    let mut h = window(&path, Lang::En, AppCommand::ShowView(View::Forms));
+    assert!(shows(
+        &h,
+        "No forms yet. Import an XLSForm workbook or add a built-in template."
+    ));
+    h.state_mut()
+        .command(AppCommand::ImportBuiltinForm("visit_satisfaction".into()));
+    h.run();
+    assert!(shows(&h, "走访群众满意度问卷"));
+    assert!(shows(&h, "visit_satisfaction"));
+    // A workbook with a type nobody knows and a duplicate name is refused, row by row.
+    let bad = dir.path().join("bad.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let survey = book.add_worksheet().set_name("survey").unwrap();
+    for (r, row) in [
+        ["type", "name", "label"],
+        ["signature", "sig", "Sign"],
+        ["text", "a", "A"],
+        ["text", "a", "A again"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, cell) in row.iter().enumerate() {
+            survey.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    book.save(&bad).unwrap();
+    h.state_mut().command(AppCommand::ImportForm(bad));
+    h.run();
+    assert!(shows(&h, "bad.xlsx was not imported: 2 problem(s)"));
+    assert!(shows(&h, "sheet survey, row 2, column type"));
+    assert!(h.query_all_by_label_contains("row 4").next().is_some());
+    // Archived: kept, but no longer offered or listed unless asked.
+    h.get_by_label("Archive").click();
+    h.run();
+    assert!(!shows(&h, "Archive"), "the archived form left the list");
+    let forms = h.state().store().unwrap().forms().unwrap();
+    assert!(forms[0].archived);
+    h.get_by_label("Show archived").click();
+    h.run();
+    assert!(shows(&h, "走访群众满意度问卷（archived）"));
+    assert!(shows(&h, "Unarchive"));
+}
+
+#[test]
+fn the_forms_view_shows_a_forms_responses_and_counts_them_in_its_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    store.set_author("王敏").unwrap();
+    let form = zoufang::forms::record::import_builtin(&mut store, "visit_satisfaction", None)
+        .unwrap()
+        .form;
+    for (i, overall) in ["1", "1", "4"].iter().enumerate() {
+        let mut visit = zoufang::model::Visit::new(
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 10 + i as u32).unwrap(),
+            format!("第{i}户"),
+        );
+        visit.investigators = vec!["李强".into()];
+        store.save_visit(&visit).unwrap();
+        let answers = Answers::from([(
+            "overall".to_owned(),
+            zoufang::forms::Answer::Text((*overall).to_owned()),
+        )]);
+        zoufang::forms::response::save_progress(
+            &mut store,
+            &form,
+            zoufang::model::ResponseId::new(),
+            visit.id,
+            answers,
+            false,
+            now(),
+        )
+        .unwrap();
+    }
+    drop(store);
+    let mut h = window(&path, Lang::Zh, AppCommand::ShowView(View::Forms));
+    h.get_by_label("走访群众满意度问卷").click();
+    h.run();
+    assert!(shows(&h, "共 3 份答卷"));
+    h.get_by_role_and_label(Role::ComboBox, "完成情况").click();
+    h.run();
+    h.get_by_label("已完成").click();
+    h.run();
+    assert!(
+        shows(&h, "共 0 份答卷"),
+        "the filter leaves out incomplete responses"
+    );
+    h.get_by_label("结果").click();
+    h.run();
+    h.get_by_role_and_label(Role::Meter, "很不满意：2（67%）");
+    h.get_by_role_and_label(Role::Meter, "满意：1（33%）");
+}
