@@ -139,8 +139,8 @@ fn export_with(
     };
     let mut element_clocks = false;
     for (kind, records) in selected {
-        if kind == RecordKind::Attachment && records.is_empty() {
-            // No attachments: maybe a version-1 bundle, readable by a Zoufang without them.
+        if kind > RecordKind::Visit && kind != RecordKind::Finding && records.is_empty() {
+            // No attachments or forms: maybe a bundle an older Zoufang, without them, reads.
             continue;
         }
         let mut out_records = Vec::with_capacity(records.len());
@@ -241,10 +241,9 @@ fn attachment_blobs(
     selected: &BTreeMap<RecordKind, Vec<StoredRecord>>,
 ) -> Result<Vec<(String, u64)>> {
     let hashes: BTreeSet<String> = selected
-        .get(&RecordKind::Attachment)
-        .into_iter()
-        .flatten()
-        .filter_map(|rec| text(rec, "sha256"))
+        .iter()
+        .filter_map(|(kind, records)| kind.blob_field().map(|field| (field, records)))
+        .flat_map(|(field, records)| records.iter().filter_map(move |rec| text(rec, field)))
         .collect();
     Ok(store.blob_sizes(hashes)?)
 }
@@ -464,6 +463,9 @@ pub(crate) fn select(
             findings.push(finding);
         }
     }
+    // The responses on those visits, their answers and the form versions they name.
+    let forms = store.form_records_of_visits(&visit_ids)?;
+    subject_ids.extend(forms.forms.iter().filter_map(|f| text(f, "subject_id")));
     let mut subjects = Vec::new();
     for id in &subject_ids {
         if let Some(subject) = load(conn, RecordKind::Subject, id)? {
@@ -511,6 +513,9 @@ pub(crate) fn select(
     out.insert(RecordKind::Visit, visits);
     out.insert(RecordKind::Finding, findings);
     out.insert(RecordKind::Attachment, attachments);
+    out.insert(RecordKind::Form, forms.forms);
+    out.insert(RecordKind::Response, forms.responses);
+    out.insert(RecordKind::Answer, forms.answers);
     Ok(out)
 }
 

@@ -85,3 +85,12 @@ pub fn record(store: &Store, stored: &StoredRecord, lang: Lang) -> Result<Value,
         _ => answer(&stored.to_record()?),
     })
 }
+
+/// For a problem raised by a checklist item, adds `checklist_item_passes`: whether the item
+/// passes with the response's answers as they are now (the problem stays either way).
+pub fn checklist_state(store: &Store, finding: &crate::model::Finding, out: &mut Value) {
+    let now = chrono::Local::now().naive_local();
+    if let Some(fails) = crate::forms::response::checklist_still_fails(store, finding, now) {
+        out["checklist_item_passes"] = json!(!fails);
+    }
+}

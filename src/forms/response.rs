@@ -61,7 +61,8 @@ pub fn add_response(
 }
 
 /// Changes answers of a saved response: each answer given replaces the one of that name (a
-/// repeat given replaces its rows, row by row), then the whole response is checked again.
+/// repeat given replaces its rows, row by row; an empty text clears an answer), then the
+/// whole response is checked again.
 pub fn edit_response(
     store: &mut Store,
     id: ResponseId,
@@ -71,14 +72,9 @@ pub fn edit_response(
     let response = store.response(id)?;
     let form = store.form(response.form)?;
     let StoredAnswers { mut answers, rows } = answers_of(store, id)?;
+    // The metadata (`end`, `username`, `deviceid` …) stays as the response was filled: were
+    // an edit to restamp it, two colleagues editing different answers would conflict on it.
     answers.extend(changes);
-    fill_metadata(
-        &form.definition,
-        &mut answers,
-        now,
-        store.device_id(),
-        store.author(),
-    );
     save(store, &form, &response, &answers, &rows, now)
 }
 

@@ -5,7 +5,7 @@
 
 use super::attachments::{insert_blob, read_blob, sha256_hex};
 use super::error::{Result, StoreError};
-use super::{Outcome, Record, RecordKind, Store, Writer, read_row, select_list};
+use super::{Outcome, Record, RecordKind, Store, StoredRecord, Writer, read_row, select_list};
 use crate::model::{AnswerRecord, Form, FormId, Response, ResponseId, VisitId};
 use rusqlite::types::Value as SqlValue;
 
@@ -140,6 +140,78 @@ impl Store {
     /// Every answer of a response, deleted ones (removed repeat rows) included.
     pub fn all_answers(&self, response: ResponseId) -> Result<Vec<AnswerRecord>> {
         self.query_records(ALL_ANSWERS, vec![SqlValue::Text(response.to_string())])
+    }
+}
+
+/// The form records a bundle of some visits carries: the responses on those visits (live and
+/// in the Trash), all their answers, and the form versions they were filled in.
+#[derive(Clone, Debug, Default)]
+pub struct FormRecordsOfVisits {
+    /// The form versions, in id order.
+    pub forms: Vec<StoredRecord>,
+    /// The responses, in id order.
+    pub responses: Vec<StoredRecord>,
+    /// The answers, in id order.
+    pub answers: Vec<StoredRecord>,
+}
+
+/// Every stored record of `kind` matching `filter` (table alias `t`).
+fn stored_records(
+    conn: &rusqlite::Connection,
+    kind: RecordKind,
+    filter: &str,
+    param: &str,
+) -> Result<Vec<StoredRecord>> {
+    let sql = format!(
+        "SELECT {} FROM {} t WHERE {filter} ORDER BY t.id",
+        select_list(kind, "t"),
+        kind.table()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([param], |row| Ok(read_row(kind, row, 0)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(row??);
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// The forms, responses and answers to carry with the visits `visit_ids` (see
+    /// [`FormRecordsOfVisits`]).
+    pub fn form_records_of_visits<'a>(
+        &self,
+        visit_ids: impl IntoIterator<Item = &'a String>,
+    ) -> Result<FormRecordsOfVisits> {
+        let mut out = FormRecordsOfVisits::default();
+        let mut form_ids = std::collections::BTreeSet::new();
+        for visit in visit_ids {
+            let responses =
+                stored_records(&self.conn, RecordKind::Response, "t.visit_id = ?1", visit)?;
+            for response in &responses {
+                if let Some(form) = response.data.get("form").and_then(|v| v.as_str()) {
+                    form_ids.insert(form.to_owned());
+                }
+                out.answers.extend(stored_records(
+                    &self.conn,
+                    RecordKind::Answer,
+                    "t.response_id = ?1",
+                    &response.id,
+                )?);
+            }
+            out.responses.extend(responses);
+        }
+        for form in &form_ids {
+            out.forms.extend(stored_records(
+                &self.conn,
+                RecordKind::Form,
+                "t.id = ?1",
+                form,
+            )?);
+        }
+        out.responses.sort_by(|a, b| a.id.cmp(&b.id));
+        out.answers.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
     }
 }
 

@@ -38,7 +38,7 @@ pub use changes::{Change, ChangeKind, ChangeSet};
 pub use edits::FieldEdit;
 pub use error::{Result, StoreError, kind_label};
 pub use form_results::{NumberTally, ResponseInScope, Tally, TallyQuestion, TallyRows};
-pub use forms::ResponseFilter;
+pub use forms::{FormRecordsOfVisits, ResponseFilter};
 pub use history::{HistoryEntry, TrashEntry};
 pub use history_trail::{HistoryRow, history_entry_id, insert_travelled, rows_of};
 pub use import_log::{ConflictEntry, ImportLogEntry};

@@ -39,16 +39,16 @@ pub enum RecordKind {
     Subject,
     /// A visit.
     Visit,
-    /// A finding.
-    Finding,
-    /// A photo or document on a visit or finding (its metadata; the bytes are a blob).
-    Attachment,
     /// One version of a form (its workbook's bytes are a blob).
     Form,
     /// A filled form on a visit.
     Response,
     /// One answer of a response.
     Answer,
+    /// A finding.
+    Finding,
+    /// A photo or document on a visit or finding (its metadata; the bytes are a blob).
+    Attachment,
 }
 
 impl RecordKind {
@@ -76,6 +76,34 @@ impl RecordKind {
             RecordKind::Response => "response",
             RecordKind::Answer => "answer",
         }
+    }
+
+    /// The field holding the SHA-256 of content kept as a blob (an attachment's bytes, a
+    /// form's workbook), which travels with the record.
+    pub fn blob_field(self) -> Option<&'static str> {
+        match self {
+            RecordKind::Attachment => Some("sha256"),
+            RecordKind::Form => Some("workbook"),
+            _ => None,
+        }
+    }
+
+    /// The form records' fields that name another record, with its kind (the older kinds'
+    /// references are checked where they always were).
+    pub fn form_references(self) -> &'static [(&'static str, RecordKind)] {
+        match self {
+            RecordKind::Form => &[("subject_id", RecordKind::Subject)],
+            RecordKind::Response => &[("form", RecordKind::Form), ("visit_id", RecordKind::Visit)],
+            RecordKind::Answer => &[("response_id", RecordKind::Response)],
+            RecordKind::Finding => &[("response_id", RecordKind::Response)],
+            _ => &[],
+        }
+    }
+
+    /// Whether the record's `topics` field holds topic ids (a form's holds the codes or names
+    /// its workbook gives).
+    pub fn has_topic_ids(self) -> bool {
+        matches!(self, RecordKind::Subject | RecordKind::Finding)
     }
 
     /// The kind whose table is `code`.

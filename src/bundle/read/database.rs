@@ -73,10 +73,12 @@ pub(super) fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> 
         device_id: meta("device_id")?,
     };
     let mut records = Vec::new();
-    // Attachments came with schema 4.
-    let kinds = RecordKind::ALL
-        .into_iter()
-        .filter(|k| version >= 4 || *k != RecordKind::Attachment);
+    // Attachments came with schema 4, forms with schema 8.
+    let kinds = RecordKind::ALL.into_iter().filter(|k| match k {
+        RecordKind::Attachment => version >= 4,
+        RecordKind::Form | RecordKind::Response | RecordKind::Answer => version >= 8,
+        _ => true,
+    });
     for kind in kinds {
         let total: i64 = conn
             .query_row(&format!("SELECT count(*) FROM {}", kind.table()), [], |r| {
@@ -130,11 +132,14 @@ fn database_blobs(
     path: &Path,
 ) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut blobs = BTreeMap::new();
-    for incoming in records
-        .iter()
-        .filter(|r| r.rec.kind == RecordKind::Attachment)
-    {
-        let Some(sha256) = incoming.rec.data.get("sha256").and_then(Value::as_str) else {
+    for incoming in records {
+        let Some(sha256) = incoming
+            .rec
+            .kind
+            .blob_field()
+            .and_then(|field| incoming.rec.data.get(field))
+            .and_then(Value::as_str)
+        else {
             continue;
         };
         if blobs.contains_key(sha256) {

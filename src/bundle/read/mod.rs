@@ -124,6 +124,32 @@ fn check_blobs(records: &[Incoming], blobs: &BTreeMap<String, Vec<u8>>, path: &P
         }
         named.insert(sha256);
     }
+    // A form's workbook travels as a blob too.
+    for incoming in records.iter().filter(|r| r.rec.kind == RecordKind::Form) {
+        let sha256 = incoming
+            .rec
+            .data
+            .get("workbook")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let Some(workbook) = blobs.get(sha256) else {
+            return Err(BundleError::MissingAttachment {
+                id: incoming.rec.id.clone(),
+                sha256: sha256.to_owned(),
+                path: path.to_owned(),
+            });
+        };
+        // The form is what its workbook says: answers are checked against this definition.
+        crate::forms::incoming::check_form_record(&incoming.rec, workbook).map_err(
+            |(zh, en)| BundleError::BadRecord {
+                kind: RecordKind::Form.table(),
+                id: incoming.rec.id.clone(),
+                detail: Detail::new(zh, en),
+                path: path.to_owned(),
+            },
+        )?;
+        named.insert(sha256);
+    }
     if let Some(sha256) = blobs.keys().find(|s| !named.contains(s.as_str())) {
         return Err(BundleError::UnexpectedEntry {
             name: format!("{ATTACHMENTS_DIR}{sha256}"),
