@@ -3,7 +3,8 @@
 //! counts is the ratio of the two figures on each row, not the absolute times.
 //!
 //! `cargo bench` runs it at the sizes; `ZOUFANG_BENCH_SCALE=0.1` shrinks every size;
-//! `ZOUFANG_BENCH_ONLY=merge,export,search,list,autosave,summary,bundles,open,forms,formsui` runs some sections only.
+//! `ZOUFANG_BENCH_ONLY=merge,export,search,list,autosave,summary,bundles,open,forms,results,formsui`
+//! runs some sections only.
 //! Generated databases are cached in `target/bench-data/`, keyed by size and seed.
 
 use anyhow::{Context as _, Result, bail};
@@ -20,6 +21,8 @@ use zoufang::store::Store;
 use zoufang::ui::{Settings, View, ZoufangApp, fonts};
 
 // In a subdirectory so cargo does not take it for a bench of its own.
+#[path = "hot_paths/form_results.rs"]
+mod form_results;
 #[path = "hot_paths/forms.rs"]
 mod forms;
 #[path = "hot_paths/forms_ui.rs"]
@@ -76,6 +79,10 @@ fn main() -> Result<()> {
     }
     if bench.wants("open") {
         open(&bench, &mut rows)?;
+        report_progress(&rows);
+    }
+    if bench.wants("results") {
+        form_results::form_results(&bench, &mut rows)?;
         report_progress(&rows);
     }
     if bench.wants("forms") {

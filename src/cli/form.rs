@@ -35,6 +35,9 @@ pub enum FormCommand {
         #[arg(value_name = "FORM")]
         form: String,
     },
+    /// A form's results over the responses on the visits the filters select: counts per
+    /// choice and number statistics, or the responses exported as CSV/XLSX.
+    Results(super::form_results::ResultsArgs),
 }
 
 impl FormCommand {
@@ -45,7 +48,10 @@ impl FormCommand {
 
     /// True for the subcommands that only read the database.
     pub fn only_reads(&self) -> bool {
-        matches!(self, FormCommand::List | FormCommand::Show { .. })
+        matches!(
+            self,
+            FormCommand::List | FormCommand::Show { .. } | FormCommand::Results(_)
+        )
     }
 }
 
@@ -85,6 +91,7 @@ pub fn run_on(ctx: &mut super::Context, cmd: &FormCommand) -> Result<(), CliErro
         FormCommand::Import(args) => super::form_records::import(ctx, args),
         FormCommand::List => super::form_records::list(ctx),
         FormCommand::Show { form } => super::form_records::show(ctx, form),
+        FormCommand::Results(args) => super::form_results::run(ctx, args),
         FormCommand::Check(_) | FormCommand::Templates => Ok(()),
     }
 }

@@ -31,6 +31,7 @@ mod finding;
 mod form;
 mod form_json;
 mod form_records;
+mod form_results;
 mod import;
 mod import_changes;
 mod json;

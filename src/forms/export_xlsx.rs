@@ -246,11 +246,17 @@ pub fn write_xlsx(
     book.set_properties(&DocProperties::new().set_title(&def.title));
     let mut taken = HashSet::new();
     let tables = export_tables(def, responses, lang);
-    for (i, table) in tables.iter().enumerate() {
-        // The responses sheet carries the form's title, as Kobo names it; repeats their names.
-        let wanted = if i == 0 { &def.title } else { &table.name };
+    // Repeats' sheets carry their names (scripts find them by name), so they are named first;
+    // the responses sheet carries the form's title, as Kobo names it, made unique after them.
+    let mut names: Vec<String> = tables
+        .iter()
+        .skip(1)
+        .map(|t| sheet_name(&t.name, &mut taken))
+        .collect();
+    names.insert(0, sheet_name(&def.title, &mut taken));
+    for (table, name) in tables.iter().zip(names) {
         let ws = book.add_worksheet();
-        ws.set_name(sheet_name(wanted, &mut taken))?;
+        ws.set_name(name)?;
         table_sheet(ws, table, &fmt)?;
     }
     let ws = book.add_worksheet();

@@ -3,9 +3,12 @@
 //! in-memory [`super::results::results`] gives.
 
 use super::definition::FormDefinition;
+use super::export::ExportResponse;
+use super::paths::assemble;
 use super::results::{FormResults, QuestionResult, Stats};
 use super::types::QuestionType;
 use crate::store::{Result, Store, Tally, TallyQuestion, VisitFilter};
+use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 
 /// The questions of `def` that have results, and how each is counted.
@@ -98,4 +101,30 @@ pub fn stored_results(
         responses: as_count(rows.responses),
         questions,
     })
+}
+
+/// The live responses of form `def` (any version) on the visits `visits` selects, with their
+/// answers as the form reads them, ready for [`super::write_xlsx`] and [`super::write_csv`].
+pub fn stored_export_responses(
+    store: &Store,
+    def: &FormDefinition,
+    visits: &VisitFilter,
+) -> Result<Vec<ExportResponse>> {
+    let rows = store.form_responses_in_scope(&def.form_id, visits)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (answers, _) = assemble(r.answers.iter().map(|(p, v)| (p.as_str(), v.as_str())));
+            let investigators: Vec<String> =
+                serde_json::from_str(&r.investigators).unwrap_or_default();
+            ExportResponse {
+                id: r.id,
+                visit_id: r.visit_id,
+                date: NaiveDate::parse_from_str(&r.date, "%Y-%m-%d").ok(),
+                investigators: investigators.join("、"),
+                complete: r.complete,
+                answers,
+            }
+        })
+        .collect())
 }

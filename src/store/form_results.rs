@@ -81,7 +81,7 @@ fn scope_sql(visit_where: &str) -> String {
         "rs AS MATERIALIZED (
              SELECT r.id, r.visit_id, r.complete FROM response r
              WHERE r.deleted_at IS NULL
-               AND r.form IN (SELECT id FROM form WHERE form_id = ?1)
+               AND r.form IN (SELECT id FROM form WHERE form_id = ?1 AND deleted_at IS NULL)
                AND r.visit_id IN (SELECT v.id FROM visit v {visit_where}))"
     )
 }
