@@ -395,4 +395,17 @@ fn the_forms_view_shows_a_forms_responses_and_counts_them_in_its_results() {
     h.run();
     h.get_by_role_and_label(Role::Meter, "很不满意：2（67%）");
     h.get_by_role_and_label(Role::Meter, "满意：1（33%）");
+    // The Summary view has a section for the forms of its filter.
+    h.state_mut().command(AppCommand::ShowView(View::Summary));
+    for _ in 0..500 {
+        h.run();
+        if !h.state().is_busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    h.get_by_label("走访群众满意度问卷（3 份答卷）").click();
+    h.run();
+    h.get_by_role_and_label(Role::Meter, "很不满意：2（67%）");
 }

@@ -10,6 +10,7 @@ pub mod responses_table;
 pub mod results_ui;
 pub mod results_view;
 pub mod state;
+pub mod summary_forms;
 pub mod visit_forms;
 
 pub use fill::FormFill;
