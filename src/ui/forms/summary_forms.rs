@@ -25,10 +25,13 @@ pub fn visit_filter(filter: &SummaryFilter) -> VisitFilter {
     }
 }
 
+/// Each form with responses in scope, and its results.
+type FormsResults = Vec<(Form, FormResults)>;
+
 /// The forms section of the Summary view.
 #[derive(Default)]
 pub struct SummaryForms {
-    cached: Option<(u64, SummaryFilter, Vec<(Form, FormResults)>)>,
+    cached: Option<(u64, SummaryFilter, FormsResults)>,
 }
 
 impl SummaryForms {
