@@ -33,8 +33,8 @@ impl View {
         View::Problems,
         View::Topics,
         View::Subjects,
-        View::Forms,
         View::Summary,
+        View::Forms,
         View::Conflicts,
         View::Trash,
     ];

@@ -361,7 +361,7 @@ impl FormFill {
             let texts = self.texts();
             if let Some(hint) = texts.hints.get(&q.name) {
                 let hint = interpolate(hint, &self.derived.computed, &path.rows);
-                ui.label(RichText::new(hint).weak().small());
+                ui.label(RichText::new(hint).weak());
             }
             if inputs::input_ui(self, ui, def, q, path, label_id, lang) {
                 self.touched.insert(path.clone());

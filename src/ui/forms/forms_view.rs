@@ -105,7 +105,7 @@ impl FormsView {
         self.actions_ui(ui, shared);
         self.refusals_ui(ui, lang);
         ui.separator();
-        egui::ScrollArea::vertical()
+        egui::ScrollArea::both()
             .id_salt("forms-list")
             .max_height((ui.available_height() * 0.35).max(120.0))
             .auto_shrink([false, true])
@@ -113,17 +113,16 @@ impl FormsView {
         let Some(selected) = self.selected else {
             return;
         };
+        // Borrowed, not cloned: a form's definition is large and this runs every frame.
         let Some(row) = self
             .rows
             .as_ref()
             .and_then(|(_, rows)| rows.iter().find(|r| r.form.id == selected))
-            .cloned()
         else {
             return;
         };
         ui.separator();
         ui.horizontal(|ui| {
-            ui.label(RichText::new(&row.form.title).strong());
             ui.selectable_value(
                 &mut self.tab,
                 FormTab::Responses,
@@ -134,6 +133,7 @@ impl FormsView {
                 FormTab::Results,
                 lang.pick("结果", "Results"),
             );
+            ui.label(RichText::new(&row.form.title).strong());
         });
         match self.tab {
             FormTab::Responses => self.responses.ui(ui, shared, &row.form),
@@ -263,7 +263,7 @@ impl FormsView {
                     }
                     ui.label(&f.form_id);
                     ui.label(&f.version);
-                    ui.label(f.topics.join(" "));
+                    ui.label(topic_names(&f.topics, shared.topics, lang));
                     ui.label(row.responses.to_string());
                     let archive = if f.archived {
                         lang.pick("取消归档", "Unarchive")
@@ -287,6 +287,20 @@ impl FormsView {
             self.selected = Some(id);
         }
     }
+}
+
+/// A form's topics as the catalogue names them (codes or names the catalogue lacks as written).
+pub fn topic_names(topics: &[String], catalogue: &[crate::model::Topic], lang: Lang) -> String {
+    topics
+        .iter()
+        .map(|t| {
+            catalogue
+                .iter()
+                .find(|c| c.code == *t || c.name_zh == *t || c.name_en == *t)
+                .map_or(t.as_str(), |c| c.name(lang))
+        })
+        .collect::<Vec<_>>()
+        .join(lang.pick("、", ", "))
 }
 
 /// The files among `paths` the Forms view takes (workbooks), and the others.

@@ -95,7 +95,8 @@ pub struct ResponsesTable {
     all: Option<(u64, FormId, Vec<ResponseRow>)>,
     /// The rows after filter and sort, for the key they were made with.
     shown: Option<(u64, ResponseRowFilter, ResponseSort, bool, Vec<ResponseRow>)>,
-    answers: HashMap<ResponseId, Answers>,
+    /// The question cells of the rows shown so far, by response and language.
+    cells: HashMap<(ResponseId, Lang), Vec<String>>,
     /// The filters.
     pub filter: ResponseRowFilter,
     sort: ResponseSort,
@@ -141,7 +142,7 @@ impl ResponsesTable {
                 })
                 .collect();
             self.all = Some((revision, form.id, rows));
-            self.answers.clear();
+            self.cells.clear();
             self.shown = None;
         }
         revision
@@ -184,7 +185,7 @@ impl ResponsesTable {
         ui.label(
             RichText::new(match lang {
                 Lang::Zh => format!("共 {total} 份答卷"),
-                Lang::En => format!("{total} responses"),
+                Lang::En => crate::i18n::count_en(total as i64, "response", "responses"),
             })
             .weak(),
         );
@@ -204,11 +205,14 @@ impl ResponsesTable {
         let (mut sort, mut ascending) = (self.sort, self.ascending);
         let mut open = None;
         ui.style_mut().interaction.selectable_labels = false;
+        // The table takes the height left (a floating scrollbar must not cover its rows).
         egui::ScrollArea::horizontal()
             .id_salt("responses-scroll")
+            .auto_shrink([false, false])
             .show(ui, |ui| {
                 let mut table = TableBuilder::new(ui)
                     .id_salt("responses-table")
+                    .auto_shrink([false, false])
                     .striped(true)
                     .resizable(true)
                     .sense(egui::Sense::click())
@@ -248,10 +252,22 @@ impl ResponsesTable {
                                 return;
                             };
                             let id = r.id;
-                            let answers = self.answers.entry(id).or_insert_with(|| {
-                                crate::forms::response::answers_of(shared.store, id)
+                            // A row's cells are read and labelled once, when it first shows.
+                            let cells = self.cells.entry((id, lang)).or_insert_with(|| {
+                                let answers = crate::forms::response::answers_of(shared.store, id)
                                     .map(|s| s.answers)
-                                    .unwrap_or_default()
+                                    .unwrap_or_default();
+                                questions
+                                    .iter()
+                                    .map(|q| {
+                                        let text = answer_text(&answers, &q.name);
+                                        if q.kind.has_choices() {
+                                            choice_labels(&form.definition, q, &text, lang)
+                                        } else {
+                                            text
+                                        }
+                                    })
+                                    .collect()
                             });
                             row.col(|ui| {
                                 ui.label(r.date.to_string());
@@ -269,9 +285,9 @@ impl ResponsesTable {
                                     lang.pick("否", "no")
                                 });
                             });
-                            for q in &questions {
+                            for cell in cells.iter() {
                                 row.col(|ui| {
-                                    ui.label(answer_text(answers, &q.name));
+                                    ui.label(cell);
                                 });
                             }
                             if row.response().clicked() {
@@ -337,6 +353,30 @@ impl ResponsesTable {
                 .labelled_by(label);
         });
     }
+}
+
+/// A select answer's choices by their labels (`1 3` → `很不满意、一般`).
+fn choice_labels(
+    def: &crate::forms::FormDefinition,
+    q: &crate::forms::Question,
+    text: &str,
+    lang: Lang,
+) -> String {
+    let choices = def.choices_of(q);
+    text.split_whitespace()
+        .map(|v| {
+            choices
+                .iter()
+                .find(|c| c.name == v)
+                .and_then(|c| c.label.pick(lang, def.default_language.as_deref()))
+                .unwrap_or(if v == "other" {
+                    lang.pick("其他", "Other")
+                } else {
+                    v
+                })
+        })
+        .collect::<Vec<_>>()
+        .join(lang.pick("、", ", "))
 }
 
 /// The answer to `name` as one cell: the top-level answer, or every row's joined by " | ".
