@@ -394,3 +394,66 @@ fn answer_text(answers: &Answers, name: &str) -> String {
     collect(answers, name, &mut out);
     out.join(" | ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    fn row(day: u32, place: &str, who: &str, complete: bool) -> ResponseRow {
+        ResponseRow {
+            id: ResponseId::new(),
+            visit: VisitId::new(),
+            date: NaiveDate::from_ymd_opt(2026, 11, day).expect("a day"),
+            place: place.into(),
+            investigators: who.into(),
+            complete,
+        }
+    }
+
+    #[test]
+    fn rows_are_filtered_by_place_investigator_period_and_completeness() {
+        let rows = [
+            row(1, "城南敬老院", "王敏", true),
+            row(5, "城北福利院", "李强、王敏", false),
+            row(9, "城南日照中心", "张伟", true),
+        ];
+        let count = |f: &ResponseRowFilter| rows.iter().filter(|r| f.passes(r)).count();
+        assert_eq!(count(&ResponseRowFilter::default()), 3);
+        let place = ResponseRowFilter {
+            visit: " 城南 ".into(),
+            ..ResponseRowFilter::default()
+        };
+        assert_eq!(count(&place), 2);
+        let who = ResponseRowFilter {
+            investigator: "王敏".into(),
+            complete: Some(false),
+            ..ResponseRowFilter::default()
+        };
+        assert_eq!(count(&who), 1);
+        let period = ResponseRowFilter {
+            from: NaiveDate::from_ymd_opt(2026, 11, 2),
+            to: NaiveDate::from_ymd_opt(2026, 11, 9),
+            ..ResponseRowFilter::default()
+        };
+        assert_eq!(count(&period), 2);
+    }
+
+    #[test]
+    fn rows_sort_by_the_visits_columns_either_way() {
+        let mut rows = vec![
+            row(5, "乙", "b", false),
+            row(1, "丙", "a", true),
+            row(9, "甲", "c", true),
+        ];
+        sort_rows(&mut rows, ResponseSort::Date, true);
+        assert_eq!(
+            rows.iter().map(|r| r.date.day0() + 1).collect::<Vec<_>>(),
+            [1, 5, 9]
+        );
+        sort_rows(&mut rows, ResponseSort::Investigators, false);
+        assert_eq!(rows[0].investigators, "c");
+        sort_rows(&mut rows, ResponseSort::Complete, true);
+        assert!(!rows[0].complete);
+    }
+}
