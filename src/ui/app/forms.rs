@@ -5,6 +5,7 @@
 use super::*;
 use crate::forms::FormError;
 use crate::forms::response::{answers_of, save_progress};
+use crate::store::ChangeKind;
 use crate::ui::forms::{ResponseEditor, ResponseSave};
 
 impl ZoufangApp {
@@ -129,6 +130,7 @@ impl ZoufangApp {
             return;
         };
         let now = chrono::Local::now().naive_local();
+        let existed = store.response(save.id).is_ok();
         let result = store
             .form(save.form)
             .map_err(FormError::from)
@@ -163,8 +165,32 @@ impl ZoufangApp {
                 } else if save.complete {
                     self.message = Some(lang.pick("问卷已完成", "Response complete").to_owned());
                 }
-                // The save wrote answers, maybe findings, through the forms library.
-                self.everything_changed();
+                // What the save wrote, named so only the caches of those kinds are read again
+                // (not a 100 000-row problem list after every answer).
+                let mut changes = ChangeSet::default();
+                let change = |kind, id: String, what| crate::store::Change { kind, id, what };
+                changes.changes.push(change(
+                    RecordKind::Response,
+                    save.id.to_string(),
+                    if existed {
+                        ChangeKind::Updated
+                    } else {
+                        ChangeKind::Created
+                    },
+                ));
+                changes.changes.push(change(
+                    RecordKind::Answer,
+                    save.id.to_string(),
+                    ChangeKind::Created,
+                ));
+                for id in saved.findings_created {
+                    changes.changes.push(change(
+                        RecordKind::Finding,
+                        id.to_string(),
+                        ChangeKind::Created,
+                    ));
+                }
+                self.note_changes(&changes);
             }
             Err(err) => {
                 let message = err.localized(lang);
