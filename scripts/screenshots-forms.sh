@@ -80,7 +80,7 @@ for size in 1280x800 1024x700; do
         # The checklist, its responses, the first one open in the editor.
         click 200 125
         if [ "$lang" = zh ]; then click 156 184; else click 172 184; fi
-        click 260 "${ROW_Y:-296}"
+        click 260 296
         shot "forms-fill-$lang-$width"
         kill "$app" || true
         wait "$app" 2>/dev/null || true

@@ -310,6 +310,9 @@ impl ResponsesTable {
             let label = ui.label(lang.pick("走访人员", "Investigator")).id;
             ui.add(egui::TextEdit::singleline(&mut self.filter.investigator).desired_width(80.0))
                 .labelled_by(label);
+        });
+        // Two lines whatever the width, so the table starts at the same place.
+        ui.horizontal_wrapped(|ui| {
             let label = ui.label(lang.pick("从", "From")).id;
             date_edit(
                 ui,
