@@ -50,8 +50,9 @@ shot() { # NAME
     pngquant --force --skip-if-larger --output "$out/$1.png" 256 "$out/$1.png" || true
 }
 
-click() { # X Y
+click() { # X Y, then a pause so the next click meets the new layout
     DISPLAY=$display xdotool mousemove "$1" "$2" click 1
+    sleep 1
 }
 
 for size in 1280x800 1024x700; do

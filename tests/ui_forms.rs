@@ -409,3 +409,27 @@ fn the_forms_view_shows_a_forms_responses_and_counts_them_in_its_results() {
     h.run();
     h.get_by_role_and_label(Role::Meter, "很不满意：2（67%）");
 }
+
+#[test]
+fn tab_moves_to_the_next_question_and_space_chooses() {
+    let mut h = filling(template("care_home_safety"), Lang::Zh);
+    type_into(&mut h, "机构名称", "城南敬老院");
+    h.key_press(Key::Tab);
+    h.run();
+    assert_eq!(
+        h.state().kept().get("inst_name").unwrap().text(),
+        "城南敬老院"
+    );
+    // The next question's first choice has the focus; Space chooses it.
+    let first = h
+        .get_by_role_and_label(Role::Group, "机构类型")
+        .get_by_role_and_label(Role::RadioButton, "养老院")
+        .is_focused();
+    assert!(first, "Tab lands on the next question");
+    h.key_press(Key::Space);
+    h.run();
+    assert_eq!(
+        h.state().kept().get("inst_kind").unwrap().text(),
+        "nursing_home"
+    );
+}
