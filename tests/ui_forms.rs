@@ -383,6 +383,23 @@ fn the_forms_view_shows_a_forms_responses_and_counts_them_in_its_results() {
     h.get_by_label("走访群众满意度问卷").click();
     h.run();
     assert!(shows(&h, "共 3 份答卷"));
+    // The two very dissatisfied answers raised problems under the form's topic.
+    h.get_by_role_and_label(Role::ComboBox, "专题").click();
+    h.run();
+    // The popup's entry (the forms list names the topic too, as a label), scrolled to.
+    h.get_by_role_and_label(Role::Button, "政务服务")
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "政务服务").click();
+    h.run();
+    assert!(
+        shows(&h, "共 2 份答卷"),
+        "the topic filter keeps the visits with its problems"
+    );
+    h.get_by_role_and_label(Role::ComboBox, "专题").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "全部").click();
+    h.run();
     h.get_by_role_and_label(Role::ComboBox, "完成情况").click();
     h.run();
     h.get_by_label("已完成").click();

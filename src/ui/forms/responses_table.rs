@@ -6,7 +6,7 @@
 use crate::forms::answers::Answer;
 use crate::forms::{Answers, QuestionType};
 use crate::i18n::Lang;
-use crate::model::{Form, FormId, ResponseId, VisitId};
+use crate::model::{Form, FormId, ResponseId, TopicId, VisitId};
 use crate::store::{RecordKind, ResponseFilter};
 use crate::ui::app::{AppCommand, Shared};
 use crate::ui::views::sort_header;
@@ -14,7 +14,7 @@ use crate::ui::widgets::date_edit;
 use chrono::NaiveDate;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// One response with what its visit says.
 #[derive(Clone, Debug)]
@@ -60,6 +60,9 @@ pub struct ResponseRowFilter {
     pub to: Option<NaiveDate>,
     /// Only complete (true) or incomplete (false) responses.
     pub complete: Option<bool>,
+    /// Only visits with a finding under this topic (checked against the visits the store
+    /// finds for it, not by [`ResponseRowFilter::passes`]).
+    pub topic: Option<TopicId>,
 }
 
 impl ResponseRowFilter {
@@ -101,6 +104,8 @@ pub struct ResponsesTable {
     pub filter: ResponseRowFilter,
     sort: ResponseSort,
     ascending: bool,
+    /// The visits with a finding under the filter's topic, for the revision they were read at.
+    topic_visits: Option<(u64, TopicId, HashSet<VisitId>)>,
 }
 
 /// How many question columns are shown at most (a 300-question form stays a table).
@@ -157,7 +162,30 @@ impl ResponsesTable {
     pub fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared<'_>, form: &Form) {
         let lang = shared.lang;
         let revision = self.refresh(shared, form);
-        self.filters_ui(ui, lang);
+        self.filters_ui(ui, shared);
+        if let Some(topic) = self.filter.topic
+            && self
+                .topic_visits
+                .as_ref()
+                .is_none_or(|(r, t, _)| *r != revision || *t != topic)
+        {
+            let filter = crate::store::VisitFilter {
+                topics: vec![topic],
+                ..crate::store::VisitFilter::default()
+            };
+            let visits = shared.store.list_visits(
+                &filter,
+                crate::store::VisitSort::Date,
+                true,
+                crate::store::Page::ALL,
+            );
+            let visits = shared
+                .report(visits)
+                .into_iter()
+                .map(|v| v.visit.id)
+                .collect();
+            self.topic_visits = Some((revision, topic, visits));
+        }
         let key_matches = self.shown.as_ref().is_some_and(|(r, f, s, a, _)| {
             *r == revision && *f == self.filter && *s == self.sort && *a == self.ascending
         });
@@ -166,8 +194,14 @@ impl ResponsesTable {
                 .all
                 .as_ref()
                 .map(|(_, _, rows)| {
+                    let in_topic = |r: &ResponseRow| match (&self.filter.topic, &self.topic_visits)
+                    {
+                        (None, _) => true,
+                        (Some(_), Some((_, _, visits))) => visits.contains(&r.visit),
+                        (Some(_), None) => false,
+                    };
                     rows.iter()
-                        .filter(|r| self.filter.passes(r))
+                        .filter(|r| self.filter.passes(r) && in_topic(r))
                         .cloned()
                         .collect()
                 })
@@ -302,8 +336,30 @@ impl ResponsesTable {
         }
     }
 
-    fn filters_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+    fn filters_ui(&mut self, ui: &mut egui::Ui, shared: &Shared<'_>) {
+        let lang = shared.lang;
         ui.horizontal_wrapped(|ui| {
+            let any = lang.pick("全部", "All");
+            let label = ui.label(lang.pick("专题", "Topic")).id;
+            let shown = self.filter.topic.map_or_else(
+                || any.to_owned(),
+                |t| crate::ui::widgets::topic_path(shared.topics, t, lang),
+            );
+            egui::ComboBox::from_id_salt("responses-topic")
+                .selected_text(shown)
+                .width(120.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filter.topic, None, any);
+                    for t in shared.topics.iter().filter(|t| !t.meta.is_deleted()) {
+                        ui.selectable_value(
+                            &mut self.filter.topic,
+                            Some(t.id),
+                            crate::ui::widgets::topic_path(shared.topics, t.id, lang),
+                        );
+                    }
+                })
+                .response
+                .labelled_by(label);
             let label = ui.label(lang.pick("地点", "Place")).id;
             ui.add(egui::TextEdit::singleline(&mut self.filter.visit).desired_width(100.0))
                 .labelled_by(label);
