@@ -47,9 +47,11 @@ pub struct ResponseEditor {
 }
 
 impl ResponseEditor {
-    /// A new response to `form` on `visit` (saved with its first answer).
+    /// A new response to `form` on `visit` (saved with its first answer), its questions'
+    /// literal `default`s filled in.
     pub fn new(form: &Form, visit: VisitId) -> ResponseEditor {
-        ResponseEditor::existing(form, ResponseId::new(), visit, Answers::new(), false, false)
+        let answers = literal_defaults(&form.definition.questions);
+        ResponseEditor::existing(form, ResponseId::new(), visit, answers, false, false)
     }
 
     /// A saved response with its answers.
@@ -264,5 +266,55 @@ impl ResponseEditor {
                 shared.send(AppCommand::OpenFinding(f.id));
             }
         }
+    }
+}
+
+/// The `default`s written as plain values (not expressions such as `today()` or `${x}`) of the
+/// questions outside repeats.
+pub fn literal_defaults(questions: &[crate::forms::Question]) -> Answers {
+    let mut out = Answers::new();
+    for q in questions {
+        match q.kind {
+            crate::forms::QuestionType::Repeat => {}
+            crate::forms::QuestionType::Group => out.extend(literal_defaults(&q.children)),
+            _ => {
+                if let Some(value) = q.default.as_deref().map(str::trim)
+                    && !value.is_empty()
+                    && !value.contains("${")
+                    && !value.contains('(')
+                {
+                    let value = value.trim_matches('\'').to_owned();
+                    out.insert(q.name.clone(), crate::forms::Answer::Text(value));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_defaults_outside_repeats_are_filled_in() {
+        let json = serde_json::json!([
+            {"name": "a", "kind": "text", "default": "城南", "row": 2},
+            {"name": "b", "kind": "date", "default": "today()", "row": 3},
+            {"name": "g", "kind": "group", "row": 4, "children": [
+                {"name": "c", "kind": "select_one", "list_name": "yn", "default": "'yes'", "row": 5}
+            ]},
+            {"name": "r", "kind": "repeat", "row": 7, "children": [
+                {"name": "d", "kind": "integer", "default": "1", "row": 8}
+            ]}
+        ]);
+        let questions: Vec<crate::forms::Question> =
+            serde_json::from_value(json).expect("questions");
+        let answers = literal_defaults(&questions);
+        let texts: Vec<(&str, &str)> = answers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.text()))
+            .collect();
+        assert_eq!(texts, [("a", "城南"), ("c", "yes")]);
     }
 }
