@@ -105,6 +105,8 @@ impl FormsView {
         self.actions_ui(ui, shared);
         self.refusals_ui(ui, lang);
         ui.separator();
+        // A solid scroll bar takes its own strip: a floating one would cover the last row.
+        ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
         egui::ScrollArea::both()
             .id_salt("forms-list")
             .max_height((ui.available_height() * 0.35).max(120.0))
@@ -263,7 +265,10 @@ impl FormsView {
                     }
                     ui.label(&f.form_id);
                     ui.label(&f.version);
-                    ui.label(topic_names(&f.topics, shared.topics, lang));
+                    let topics = topic_names(&f.topics, shared.topics, lang);
+                    let height = ui.spacing().interact_size.y;
+                    ui.add_sized([170.0, height], egui::Label::new(&topics).truncate())
+                        .on_hover_text(&topics);
                     ui.label(row.responses.to_string());
                     let archive = if f.archived {
                         lang.pick("取消归档", "Unarchive")
