@@ -3,7 +3,7 @@
 //! counts is the ratio of the two figures on each row, not the absolute times.
 //!
 //! `cargo bench` runs it at the sizes; `ZOUFANG_BENCH_SCALE=0.1` shrinks every size;
-//! `ZOUFANG_BENCH_ONLY=merge,export,search,list,autosave,summary,bundles,open,forms,results,formsui`
+//! `ZOUFANG_BENCH_ONLY=merge,export,search,list,autosave,summary,bundles,sync,open,forms,results,formsui`
 //! runs some sections only.
 //! Generated databases are cached in `target/bench-data/`, keyed by size and seed.
 
