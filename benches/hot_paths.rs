@@ -98,6 +98,8 @@ fn main() -> Result<()> {
     if bench.wants("formsui") {
         forms_ui::form_typing(&bench.empty("formsui")?, &mut rows)?;
         report_progress(&rows);
+        forms_ui::responses_table(&bench, &mut rows)?;
+        report_progress(&rows);
     }
     print_table(&rows);
     Ok(())

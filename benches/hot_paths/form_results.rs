@@ -77,14 +77,14 @@ fn answer_questions(def: &FormDefinition, qs: &[Question], rng: &mut Rng, out: &
     }
 }
 
-fn household() -> Result<FormDefinition> {
+pub(super) fn household() -> Result<FormDefinition> {
     let (id, bytes) = builtin::template("household_visit").context("the household template")?;
     zoufang::forms::read_workbook(bytes.to_vec(), id)
         .map_err(|e| anyhow::anyhow!("the household template: {e}"))
 }
 
 /// A demo database with `responses` responses to the household form, made once and cached.
-fn results_db(bench: &Bench, def: &FormDefinition, responses: usize) -> Result<PathBuf> {
+pub(super) fn results_db(bench: &Bench, def: &FormDefinition, responses: usize) -> Result<PathBuf> {
     let visits = responses.div_ceil(RESPONSES_PER_VISIT);
     let demo = bench.demo_db(
         (visits as f64 * super::FINDINGS_PER_VISIT) as usize,

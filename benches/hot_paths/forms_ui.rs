@@ -147,3 +147,54 @@ pub fn form_typing(db: &std::path::Path, rows: &mut Vec<Row>) -> Result<()> {
     });
     Ok(())
 }
+
+/// The median frame of the Forms view showing the household form's responses table on `db`.
+fn responses_table_frame(db: &std::path::Path) -> Result<Duration> {
+    let settings = Settings {
+        lang: Lang::Zh,
+        view: zoufang::ui::View::Forms,
+        ..Settings::default()
+    };
+    let app = ZoufangApp::new(settings, db.to_owned());
+    if let Some(e) = app.db_error() {
+        anyhow::bail!("the app could not open {db:?}: {e}");
+    }
+    let mut h = harness(app);
+    h.step();
+    h.get_by_label("困难群众大走访入户调查表").click();
+    for _ in 0..20 {
+        h.step();
+    }
+    Ok(median(
+        (0..200)
+            .map(|_| {
+                let t = Instant::now();
+                h.step();
+                t.elapsed()
+            })
+            .collect(),
+    ))
+}
+
+/// Adds the row of the responses table at 100 000 responses beside 100.
+pub fn responses_table(bench: &super::Bench, rows: &mut Vec<Row>) -> Result<()> {
+    let def = super::form_results::household()?;
+    let big_n = bench.size(100_000);
+    let big = super::form_results::results_db(bench, &def, big_n)?;
+    let small = super::form_results::results_db(bench, &def, 100)?;
+    let (mut b, mut s) = (Duration::MAX, Duration::MAX);
+    for _ in 0..3 {
+        b = b.min(responses_table_frame(&big)?);
+        s = s.min(responses_table_frame(&small)?);
+    }
+    rows.push(Row {
+        case: "a form's responses table, one frame".to_owned(),
+        subject: format!("{} responses", super::thousands(big_n)),
+        subject_time: b,
+        baseline: "100 responses".to_owned(),
+        baseline_time: s,
+        goal: Goal::AtMost(1.5),
+        note: "median of 200 settled frames, Forms view, 1280×800".to_owned(),
+    });
+    Ok(())
+}

@@ -113,7 +113,18 @@ fn save(
     rows: &RowIds,
     now: NaiveDateTime,
 ) -> Result<Saved, FormError> {
-    let checked = Validator::new(&form.definition, now).validate(answers)?;
+    let checked = Validator::new(&form.definition, now).check(answers);
+    // An incomplete response (saved as the window fills it) may still miss answers; what it
+    // does answer must hold.
+    let blocking: Vec<_> = checked
+        .violations
+        .iter()
+        .filter(|v| response.complete || is_answered(answers, &v.question))
+        .cloned()
+        .collect();
+    if !blocking.is_empty() {
+        return Err(FormError::Response(blocking));
+    }
     let (flat, new_rows) = flatten(&checked.answers, rows);
     let index = FormIndex::new(&form.definition);
     let raises: Vec<Raise> = checked
@@ -150,6 +161,62 @@ fn save(
         id: response.id,
         findings_created: created,
     })
+}
+
+/// Whether `name` has a non-empty answer anywhere in `answers` (repeat rows included).
+fn is_answered(answers: &Answers, name: &str) -> bool {
+    answers.iter().any(|(key, answer)| match answer {
+        Answer::Text(t) => key == name && !t.trim().is_empty(),
+        Answer::Rows(rows) => key == name || rows.iter().any(|row| is_answered(row, name)),
+    })
+}
+
+/// Saves a response as the window fills it: created on its first save with the id the window
+/// gave it, its answers replaced by `answers` (whole), metadata filled (`start` kept from the first save). With `complete` false
+/// missing answers are allowed; every answer given is still checked, and failing checklist
+/// items raise their problems either way.
+pub fn save_progress(
+    store: &mut Store,
+    form: &Form,
+    id: ResponseId,
+    visit: VisitId,
+    mut answers: Answers,
+    complete: bool,
+    now: NaiveDateTime,
+) -> Result<Saved, FormError> {
+    let existing = store.response(id).ok();
+    let rows = match &existing {
+        Some(_) => {
+            let stored = answers_of(store, id)?;
+            // When filling started stays what the first save wrote.
+            for q in &form.definition.questions {
+                if q.kind == super::QuestionType::Start
+                    && !answers.contains_key(&q.name)
+                    && let Some(start) = stored.answers.get(&q.name)
+                {
+                    answers.insert(q.name.clone(), start.clone());
+                }
+            }
+            stored.rows
+        }
+        None => RowIds::new(),
+    };
+    let response = Response {
+        id,
+        form: form.id,
+        visit_id: visit,
+        complete,
+        meta: existing.map(|r| r.meta).unwrap_or_default(),
+    };
+    fill_metadata(
+        &form.definition,
+        &mut answers,
+        now,
+        store.device_id(),
+        store.author(),
+    );
+    answers.retain(|_, a| !matches!(a, Answer::Text(t) if t.is_empty()));
+    save(store, form, &response, &answers, &rows, now)
 }
 
 /// Writes the answers in `flat` and deletes the live ones no longer there (a removed repeat

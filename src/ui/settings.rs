@@ -16,6 +16,8 @@ pub enum View {
     Topics,
     /// Research subjects.
     Subjects,
+    /// Questionnaires and checklists (问卷与检查表).
+    Forms,
     /// The progress-report figures and exports.
     Summary,
     /// Merge conflicts to review.
@@ -26,12 +28,13 @@ pub enum View {
 
 impl View {
     /// Every view, in navigation order.
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Visits,
         View::Problems,
         View::Topics,
         View::Subjects,
         View::Summary,
+        View::Forms,
         View::Conflicts,
         View::Trash,
     ];
@@ -43,6 +46,7 @@ impl View {
             View::Problems => lang.pick("问题清单", "Problem list"),
             View::Topics => lang.pick("专题", "Topics"),
             View::Subjects => lang.pick("调研课题", "Subjects"),
+            View::Forms => lang.pick("问卷与检查表", "Forms & checklists"),
             View::Summary => lang.pick("统计汇总", "Summary"),
             View::Conflicts => lang.pick("冲突复核", "Conflicts"),
             View::Trash => lang.pick("回收站", "Trash"),

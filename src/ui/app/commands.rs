@@ -21,6 +21,9 @@ impl ZoufangApp {
             self.apply_save(kind, &edit);
             return;
         }
+        let Some(command) = self.run_form_command(command, ctx) else {
+            return;
+        };
         if let AppCommand::Report(message) = command {
             self.message = Some(message);
             return;
@@ -164,6 +167,13 @@ impl ZoufangApp {
             | AppCommand::ProblemsOfTopic(_)
             | AppCommand::Attach(..)
             | AppCommand::OpenAttachment(_)
+            | AppCommand::NewResponse(..)
+            | AppCommand::OpenResponse(_)
+            | AppCommand::SaveResponse(_)
+            | AppCommand::AttachToResponse(..)
+            | AppCommand::ImportForm(_)
+            | AppCommand::ImportBuiltinForm(_)
+            | AppCommand::ArchiveForm(..)
             | AppCommand::Save(..)
             | AppCommand::Report(_)
             | AppCommand::Delete(_)
@@ -301,7 +311,12 @@ fn record_title(store: &Store, id: &str) -> String {
 impl ZoufangApp {
     /// Attaches `files` on a worker thread: all are checked against the size limit first, so
     /// one file too large attaches none.
-    fn start_attach(&mut self, owner: AttachmentOwner, files: Vec<PathBuf>, ctx: &egui::Context) {
+    pub(super) fn start_attach(
+        &mut self,
+        owner: AttachmentOwner,
+        files: Vec<PathBuf>,
+        ctx: &egui::Context,
+    ) {
         let lang = self.settings.lang;
         if self.file_job.is_some() {
             self.message = Some(

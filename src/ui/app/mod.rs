@@ -29,6 +29,7 @@ use std::sync::{Arc, Mutex};
 mod chrome;
 mod commands;
 mod dialogs;
+mod forms;
 mod layout;
 mod ledger;
 mod panels;
@@ -92,6 +93,20 @@ pub enum AppCommand {
     Attach(AttachmentOwner, Vec<PathBuf>),
     /// Open an attachment with the system's viewer (on a worker thread).
     OpenAttachment(AttachmentId),
+    /// Start a response of a form on a visit, in the editor.
+    NewResponse(VisitId, crate::model::FormId),
+    /// Show a response in the editor.
+    OpenResponse(crate::model::ResponseId),
+    /// Save a response's answers (as the form is filled, or complete).
+    SaveResponse(Box<super::forms::ResponseSave>),
+    /// Attach a file to a response's visit and answer an attachment question with its name.
+    AttachToResponse(crate::model::ResponseId, super::forms::AnswerPath, PathBuf),
+    /// Import an XLSForm workbook as a form.
+    ImportForm(PathBuf),
+    /// Import a built-in template by its form id.
+    ImportBuiltinForm(String),
+    /// Archive a form (true) or take it out of the archive (false).
+    ArchiveForm(crate::model::FormId, bool),
 }
 
 /// What views and editors share for one frame: the store to read, the language, the catalogue,
@@ -136,6 +151,7 @@ enum Editor {
     Finding(FindingEditor),
     Subject(SubjectEditor),
     Topic(TopicEditor),
+    Response(Box<super::forms::ResponseEditor>),
 }
 
 impl Editor {
@@ -146,6 +162,7 @@ impl Editor {
             Editor::Finding(e) if !e.draft.is_new() => {
                 Some(AttachmentOwner::Finding(e.draft.draft.id))
             }
+            Editor::Response(e) if e.is_saved() => Some(AttachmentOwner::Visit(e.visit)),
             _ => None,
         }
     }
@@ -162,6 +179,8 @@ impl Editor {
             Editor::Finding(e) => e.draft.take_edit(lang, ctx, force),
             Editor::Subject(e) => e.draft.take_edit(lang, ctx, force),
             Editor::Topic(e) => e.draft.take_edit(lang, ctx, force),
+            // A response is saved through its own command (see `flush_editor`).
+            Editor::Response(_) => None,
         };
         edit.map(|edit| (self.kind(), edit))
     }
@@ -172,6 +191,7 @@ impl Editor {
             Editor::Finding(_) => RecordKind::Finding,
             Editor::Subject(_) => RecordKind::Subject,
             Editor::Topic(_) => RecordKind::Topic,
+            Editor::Response(_) => RecordKind::Response,
         }
     }
 
@@ -182,6 +202,7 @@ impl Editor {
             Editor::Finding(e) => e.draft.id_text(),
             Editor::Subject(e) => e.draft.id_text(),
             Editor::Topic(e) => e.draft.id_text(),
+            Editor::Response(e) => e.id.to_string(),
         }
     }
 
@@ -191,6 +212,7 @@ impl Editor {
             Editor::Finding(e) => (e.draft.draft.id.to_string(), e.draft.is_new()),
             Editor::Subject(e) => (e.draft.draft.id.to_string(), e.draft.is_new()),
             Editor::Topic(e) => (e.draft.draft.id.to_string(), e.draft.is_new()),
+            Editor::Response(e) => (e.id.to_string(), !e.is_saved()),
         };
         (!new).then_some(id)
     }
@@ -240,6 +262,7 @@ pub struct ZoufangApp {
     subjects_view: SubjectsView,
     trash: TrashView,
     summary: SummaryView,
+    forms_view: super::forms::FormsView,
     conflicts: ConflictsView,
     bundles: BundlesUi,
     search: SearchBox,
@@ -287,6 +310,7 @@ impl ZoufangApp {
             subjects_view: SubjectsView,
             trash: TrashView::default(),
             summary: SummaryView::default(),
+            forms_view: super::forms::FormsView::default(),
             conflicts: ConflictsView::default(),
             bundles: BundlesUi::default(),
             search: SearchBox::default(),
@@ -376,6 +400,12 @@ impl ZoufangApp {
     pub fn flush_editor(&mut self, ctx: Option<&egui::Context>) {
         let ctx = ctx.cloned().unwrap_or_default();
         let lang = self.settings.lang;
+        if let Some(Editor::Response(e)) = self.editor.as_mut() {
+            if let Some(save) = e.flush() {
+                self.save_response(save);
+            }
+            return;
+        }
         if let Some((kind, edit)) = self
             .editor
             .as_mut()

@@ -57,6 +57,7 @@ impl ZoufangApp {
                         Some(Editor::Finding(e)) => e.ui(ui, &mut shared),
                         Some(Editor::Subject(e)) => e.ui(ui, &mut shared),
                         Some(Editor::Topic(e)) => e.ui(ui, &mut shared),
+                        Some(Editor::Response(e)) => e.ui(ui, &mut shared),
                     }
                     let Some(id) = self.editor.as_ref().and_then(Editor::record_id) else {
                         return;
@@ -126,6 +127,7 @@ impl ZoufangApp {
                     .ui(ui, &mut shared, parse(&selected).map(SubjectId));
             }
             View::Summary => self.summary.ui(ui, &mut shared),
+            View::Forms => self.forms_view.ui(ui, &mut shared),
             View::Conflicts => self.conflicts.ui(ui, &mut shared),
             View::Trash => self.trash.ui(ui, &mut shared),
         }
@@ -145,6 +147,15 @@ impl ZoufangApp {
         let (imports, others): (Vec<PathBuf>, Vec<PathBuf>) = dropped
             .into_iter()
             .partition(|p| crate::ui::attachments::is_import_file(p));
+        // Workbooks dropped on the Forms view are imported as forms.
+        let (workbooks, others) = if self.settings.view == View::Forms {
+            crate::ui::forms::forms_view::split_workbooks(others)
+        } else {
+            (Vec::new(), others)
+        };
+        for workbook in workbooks {
+            self.commands.push(AppCommand::ImportForm(workbook));
+        }
         if !imports.is_empty() {
             self.commands.push(AppCommand::Import(imports));
         }

@@ -305,6 +305,7 @@ impl Editor {
             Editor::Finding(e) => e.draft.saved(Err(message)),
             Editor::Subject(e) => e.draft.saved(Err(message)),
             Editor::Topic(e) => e.draft.saved(Err(message)),
+            Editor::Response(e) => e.save_failed(message),
         }
     }
 }

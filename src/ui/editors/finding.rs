@@ -93,6 +93,15 @@ impl FindingEditor {
             if ui.link(lang.pick("← 所属走访", "← Its visit")).clicked() {
                 shared.send(AppCommand::OpenVisit(self.draft.draft.visit_id));
             }
+            // Raised by a failing checklist item: back to the response that raised it.
+            if let Some(response) = self.draft.draft.response_id
+                && ui
+                    .link(lang.pick("← 来源问卷", "← Its form response"))
+                    .on_hover_text(self.draft.draft.question.as_deref().unwrap_or_default())
+                    .clicked()
+            {
+                shared.send(AppCommand::OpenResponse(response));
+            }
         });
         self.draft.elsewhere_ui(ui, lang);
         let mut edits = Edits::default();

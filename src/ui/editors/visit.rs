@@ -17,6 +17,7 @@ pub struct VisitEditor {
     investigators: String,
     findings: Option<(u64, Vec<FindingRow>)>,
     attachments: AttachmentList,
+    forms: crate::ui::forms::VisitForms,
     /// A new visit puts the cursor in its first field once.
     focus_first: bool,
 }
@@ -29,6 +30,7 @@ impl VisitEditor {
             draft: Draft::existing(visit),
             findings: None,
             attachments: AttachmentList::default(),
+            forms: crate::ui::forms::VisitForms::default(),
             focus_first: false,
         }
     }
@@ -40,6 +42,7 @@ impl VisitEditor {
             draft: Draft::new(visit),
             findings: None,
             attachments: AttachmentList::default(),
+            forms: crate::ui::forms::VisitForms::default(),
             focus_first: true,
         }
     }
@@ -175,6 +178,8 @@ impl VisitEditor {
             ui.separator();
             let owner = AttachmentOwner::Visit(self.draft.draft.id);
             self.attachments.ui(ui, shared, owner);
+            ui.separator();
+            self.forms.ui(ui, shared, self.draft.draft.id);
         }
         ui.separator();
         self.findings_ui(ui, shared);
@@ -235,6 +240,15 @@ impl VisitEditor {
                 }
                 if r.finding.kind == FindingKind::Problem {
                     ui.label(RichText::new(r.finding.status.label(lang)).weak());
+                }
+                // A checklist item raised it: a link to the response and its question.
+                if let Some(response) = r.finding.response_id
+                    && ui
+                        .small_button(lang.pick("问卷", "Form"))
+                        .on_hover_text(r.finding.question.as_deref().unwrap_or_default())
+                        .clicked()
+                {
+                    shared.send(AppCommand::OpenResponse(response));
                 }
             });
         }

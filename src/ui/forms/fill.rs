@@ -5,7 +5,7 @@
 use super::inputs;
 use super::state::{AnswerPath, Derived, Edit, derive, interpolate, rows_at, text_at};
 use crate::forms::{
-    Answers, FindingMatch, FormDefinition, Question, QuestionType, Required, Violation,
+    Answer, Answers, FindingMatch, FormDefinition, Question, QuestionType, Required, Violation,
 };
 use crate::i18n::Lang;
 use chrono::NaiveDateTime;
@@ -104,6 +104,14 @@ impl FormFill {
     /// The answers with calculations filled in (what labels and results read).
     pub fn computed(&self) -> &Answers {
         &self.derived.computed
+    }
+
+    /// What can be saved now: the answers kept, less those that break a rule (they stay here,
+    /// with their message, until they are put right).
+    pub fn savable(&self) -> Answers {
+        let mut out = self.derived.kept.clone();
+        strip_wrong(&mut out, None, &self.derived.violations);
+        out
     }
 
     /// Every rule the answers break now, in survey order.
@@ -353,7 +361,7 @@ impl FormFill {
             let texts = self.texts();
             if let Some(hint) = texts.hints.get(&q.name) {
                 let hint = interpolate(hint, &self.derived.computed, &path.rows);
-                ui.label(RichText::new(hint).weak().small());
+                ui.label(RichText::new(hint).weak());
             }
             if inputs::input_ui(self, ui, def, q, path, label_id, lang) {
                 self.touched.insert(path.clone());
@@ -385,6 +393,26 @@ impl FormFill {
     /// Asks the owner to choose a file for `path`.
     pub(super) fn request_attachment(&mut self, path: &AnswerPath) {
         self.attach_request = Some(path.clone());
+    }
+}
+
+/// Removes from `map` (the top level, or repeat row `row`, 1-based) the answers that break a
+/// rule.
+fn strip_wrong(
+    map: &mut Answers,
+    row: Option<usize>,
+    violations: &HashMap<(String, Option<usize>), Violation>,
+) {
+    map.retain(|name, answer| match answer {
+        Answer::Text(_) => !violations.contains_key(&(name.clone(), row)),
+        Answer::Rows(_) => true,
+    });
+    for answer in map.values_mut() {
+        if let Answer::Rows(rows) = answer {
+            for (i, r) in rows.iter_mut().enumerate() {
+                strip_wrong(r, Some(i + 1), violations);
+            }
+        }
     }
 }
 

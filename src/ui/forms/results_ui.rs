@@ -30,7 +30,7 @@ pub fn results_ui(ui: &mut egui::Ui, def: &FormDefinition, results: &FormResults
     ui.label(
         RichText::new(match lang {
             Lang::Zh => format!("共 {} 份答卷", results.responses),
-            Lang::En => format!("{} responses", results.responses),
+            Lang::En => crate::i18n::count_en(results.responses as i64, "response", "responses"),
         })
         .strong(),
     );
@@ -111,7 +111,8 @@ fn counts_ui(
                 });
             });
             let number_width = 72.0;
-            let track = (ui.available_width() - number_width).max(40.0);
+            // Bars stay short enough to be compared at a glance on a wide window.
+            let track = (ui.available_width() - number_width).clamp(40.0, 480.0);
             let (rect, response) = ui.allocate_exact_size(vec2(track, row_height), Sense::hover());
             let text = bar_text(name, *count, total, lang);
             response

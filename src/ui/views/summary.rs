@@ -28,6 +28,7 @@ pub struct SummaryView {
     error: Option<String>,
     saving: Option<Job<PathBuf>>,
     saved: Option<Result<PathBuf, String>>,
+    forms: crate::ui::forms::summary_forms::SummaryForms,
 }
 
 impl SummaryView {
@@ -221,6 +222,9 @@ impl SummaryView {
                 if let Some(topic) = by_topic_ui(ui, &summary, lang) {
                     shared.send(crate::ui::app::AppCommand::ProblemsOfTopic(topic));
                 }
+                ui.add_space(8.0);
+                let filter = self.filter();
+                self.forms.ui(ui, shared, &filter);
             });
     }
 
