@@ -288,6 +288,46 @@ fn different_answers_edited_on_two_laptops_merge_without_a_conflict() {
 }
 
 #[test]
+fn different_answers_saved_from_two_windows_merge_without_a_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b, id) = two_laptops(dir.path(), "yes");
+    // What the window's response editor does on each save: the whole form's answers, each
+    // laptop at its own time.
+    for (store, name, value, hours) in [
+        (&mut a, "remarks", "王敏：已复查", 3),
+        (&mut b, "inst_name", "幸福里颐养院", 5),
+    ] {
+        let later = now() + chrono::Duration::hours(hours);
+        let response = store.response(id).unwrap();
+        let form = store.form(response.form).unwrap();
+        let mut answers = answers_of(store, id).unwrap().answers;
+        answers.insert(name.to_owned(), Answer::Text(value.to_owned()));
+        zoufang::forms::response::save_progress(
+            store,
+            &form,
+            id,
+            response.visit_id,
+            answers,
+            true,
+            later,
+        )
+        .unwrap();
+    }
+    exchange(&mut a, &mut b, dir.path(), "1");
+    let found = conflicts(&a, true).unwrap();
+    assert!(found.is_empty(), "no conflict on the metadata: {found:?}");
+    assert!(conflicts(&b, true).unwrap().is_empty());
+    assert_eq!(a.records_digest().unwrap(), b.records_digest().unwrap());
+    let answers = answers_of(&b, id).unwrap().answers;
+    assert_eq!(
+        answers["username"],
+        Answer::Text("王敏".into()),
+        "who filled it"
+    );
+    assert_eq!(answers["remarks"], Answer::Text("王敏：已复查".into()));
+}
+
+#[test]
 fn the_same_answer_edited_on_two_laptops_is_one_conflict() {
     let dir = tempfile::tempdir().unwrap();
     let (mut a, mut b, id) = two_laptops(dir.path(), "yes");

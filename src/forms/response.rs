@@ -185,21 +185,22 @@ pub fn save_progress(
     now: NaiveDateTime,
 ) -> Result<Saved, FormError> {
     let existing = store.response(id).ok();
-    let rows = match &existing {
+    let (rows, stored_metadata) = match &existing {
         Some(_) => {
             let stored = answers_of(store, id)?;
-            // When filling started stays what the first save wrote.
-            for q in &form.definition.questions {
-                if q.kind == super::QuestionType::Start
-                    && !answers.contains_key(&q.name)
-                    && let Some(start) = stored.answers.get(&q.name)
-                {
-                    answers.insert(q.name.clone(), start.clone());
-                }
-            }
-            stored.rows
+            // The metadata (`start`, `end`, `username`, `deviceid` …) stays what the first save
+            // wrote, as `edit_response` keeps it: were each save to restamp it, two colleagues
+            // filling different answers of one response would conflict on it.
+            let metadata: Answers = form
+                .definition
+                .questions
+                .iter()
+                .filter(|q| q.kind.is_metadata())
+                .filter_map(|q| Some((q.name.clone(), stored.answers.get(&q.name)?.clone())))
+                .collect();
+            (stored.rows, metadata)
         }
-        None => RowIds::new(),
+        None => (RowIds::new(), Answers::new()),
     };
     let response = Response {
         id,
@@ -215,6 +216,7 @@ pub fn save_progress(
         store.device_id(),
         store.author(),
     );
+    answers.extend(stored_metadata);
     answers.retain(|_, a| !matches!(a, Answer::Text(t) if t.is_empty()));
     save(store, form, &response, &answers, &rows, now)
 }
