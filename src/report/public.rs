@@ -355,7 +355,7 @@ fn markdown(report: &PublicReport) -> String {
 }
 
 /// Text safe anywhere in HTML content or a quoted attribute.
-fn html_escape(text: &str) -> String {
+pub(super) fn html_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
