@@ -18,4 +18,4 @@ pub use records::{
     Attachment, AttachmentOwner, Finding, Interviewee, OwnerKind, RecordMeta, Subject, Topic,
     Visit, guess_mime,
 };
-pub use validate::{Field, ValidationError, is_sha256, parse_date};
+pub use validate::{Field, MAX_PEOPLE, ValidationError, column_label, is_sha256, parse_date};
