@@ -3,7 +3,8 @@
 //! counts is the ratio of the two figures on each row, not the absolute times.
 //!
 //! `cargo bench` runs it at the sizes; `ZOUFANG_BENCH_SCALE=0.1` shrinks every size;
-//! `ZOUFANG_BENCH_ONLY=merge,export,search,list,autosave,summary,bundles,open,forms` runs some sections only.
+//! `ZOUFANG_BENCH_ONLY=merge,export,search,list,autosave,summary,bundles,sync,open,forms,results,formsui`
+//! runs some sections only.
 //! Generated databases are cached in `target/bench-data/`, keyed by size and seed.
 
 use anyhow::{Context as _, Result, bail};
@@ -20,8 +21,14 @@ use zoufang::store::Store;
 use zoufang::ui::{Settings, View, ZoufangApp, fonts};
 
 // In a subdirectory so cargo does not take it for a bench of its own.
+#[path = "hot_paths/form_results.rs"]
+mod form_results;
 #[path = "hot_paths/forms.rs"]
 mod forms;
+#[path = "hot_paths/forms_ui.rs"]
+mod forms_ui;
+#[path = "hot_paths/sync.rs"]
+mod sync;
 
 /// The allocator the app uses (src/main.rs), for subjects and baselines alike.
 #[global_allocator]
@@ -72,12 +79,24 @@ fn main() -> Result<()> {
         many_bundles(&bench, &mut rows)?;
         report_progress(&rows);
     }
+    if bench.wants("sync") {
+        sync::sync_after_one_edit(&bench, &mut rows)?;
+        report_progress(&rows);
+    }
     if bench.wants("open") {
         open(&bench, &mut rows)?;
         report_progress(&rows);
     }
+    if bench.wants("results") {
+        form_results::form_results(&bench, &mut rows)?;
+        report_progress(&rows);
+    }
     if bench.wants("forms") {
         forms::form_checks(&mut rows)?;
+        report_progress(&rows);
+    }
+    if bench.wants("formsui") {
+        forms_ui::form_typing(&bench.empty("formsui")?, &mut rows)?;
         report_progress(&rows);
     }
     print_table(&rows);
@@ -454,9 +473,11 @@ fn merge_and_export(bench: &Bench, findings: usize, rows: &mut Vec<Row>) -> Resu
         subject_time: s,
         baseline: "prepared INSERTs, 1 tx".to_owned(),
         baseline_time: b,
-        goal: Goal::RateAtLeast(0.5),
+        goal: Goal::RateAtLeast(0.25),
         note: format!("{n} findings"),
     });
+    let floor = sync::floor(&source, plain.clone())?;
+    rows.push(sync::floor_row(bench, &label, &bundle, &floor)?);
 
     // A database that already holds half: the visits of the first half of the demo period.
     let half_bundle = bench.file("half.zfb");

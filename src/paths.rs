@@ -105,6 +105,26 @@ pub fn check_output(out: &Path, db: &Path, replace: bool) -> Result<(), UnsafeOu
     Ok(())
 }
 
+/// Writes a document to the file the user chose in the window's save dialog (which asked
+/// about replacing an existing one): never onto the open database `db` or its journals, and
+/// atomically. The error is a message in `lang` naming the file.
+pub fn save_chosen(
+    out: &Path,
+    db: &Path,
+    bytes: &[u8],
+    lang: crate::i18n::Lang,
+) -> Result<(), String> {
+    use crate::i18n::Localized;
+    check_output(out, db, true).map_err(|e| e.localized(lang))?;
+    write_atomically(out, bytes).map_err(|e| {
+        let reason = match lang {
+            crate::i18n::Lang::Zh => io_reason_zh(&e),
+            crate::i18n::Lang::En => e.to_string(),
+        };
+        format!("{reason}: {}", out.display())
+    })
+}
+
 /// `path` with its folder made absolute and its links resolved (the file itself may not
 /// exist yet), for comparing two spellings of one place.
 fn resolved(path: &Path) -> PathBuf {
@@ -140,6 +160,20 @@ fn same_existing_file(_: &Path, _: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_chosen_in_the_window_never_replaces_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("z.sqlite");
+        std::fs::write(&db, b"database").unwrap();
+        let refused = save_chosen(&db, &db, b"report", crate::i18n::Lang::Zh).unwrap_err();
+        assert!(refused.contains("当前打开的数据库"), "{refused}");
+        assert_eq!(std::fs::read(&db).unwrap(), b"database");
+        let report = dir.path().join("汇总.xlsx");
+        std::fs::write(&report, b"old").unwrap();
+        save_chosen(&report, &db, b"new", crate::i18n::Lang::Zh).unwrap();
+        assert_eq!(std::fs::read(&report).unwrap(), b"new", "the dialog asked");
+    }
 
     #[test]
     fn the_database_and_its_companions_are_never_an_output() {

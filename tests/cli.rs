@@ -966,3 +966,31 @@ fn a_reader_that_stops_early_does_not_make_the_command_fail() {
     assert!(output.status.success(), "{output:?}");
     assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
 }
+
+#[test]
+fn history_names_a_visits_subject_by_its_title_not_its_id() {
+    let db = Db::new();
+    let subject = db.json(&["subject", "add", "--title", "殡葬工作现状、堵点与出路"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let visit = db.json(&[
+        "visit",
+        "add",
+        "--date",
+        "2026-03-02",
+        "--place",
+        "城郊公益性公墓",
+    ])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    db.ok(&["visit", "edit", &visit, "--subject", &subject]);
+    let out = stdout(&db.cmd("zh", &["show", &visit]));
+    assert!(
+        out.contains("调研课题：— → 殡葬工作现状、堵点与出路"),
+        "{out}"
+    );
+    let history = out.split("修改记录").nth(1).unwrap();
+    assert!(!history.contains(&subject), "no id in the history: {out}");
+}

@@ -130,6 +130,10 @@ fn a_database_from_before_interviewees_is_migrated_with_an_empty_list() {
              DROP TABLE attachment; DROP TABLE blob;
              ALTER TABLE search_doc DROP COLUMN place;
              DROP TABLE ledger_source; DROP TABLE ledger_visit;
+             DROP TABLE form; DROP TABLE response; DROP TABLE answer;
+             DROP INDEX finding_response;
+             ALTER TABLE finding DROP COLUMN response_id; ALTER TABLE finding DROP COLUMN question;
+             UPDATE finding SET clocks = json_remove(clocks, '$.response_id', '$.question');
              PRAGMA user_version = 2;",
         )
         .unwrap();

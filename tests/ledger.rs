@@ -557,3 +557,61 @@ fn the_sheet_is_chosen_by_name_and_a_missing_one_is_named() {
         "{message}"
     );
 }
+
+/// The office ledger as Excel 97–2003 and OpenDocument files, saved by LibreOffice from the
+/// workbook `office_rows` makes; remade only by hand:
+/// `cargo test --test ledger make_office_fixtures -- --ignored`, then
+/// `soffice --headless --convert-to xls|ods --outdir tests/fixtures/ledger tests/fixtures/ledger/整改清单.xlsx`.
+#[test]
+#[ignore]
+fn make_office_fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ledger");
+    std::fs::create_dir_all(&dir).unwrap();
+    write_xlsx(&dir.join("整改清单.xlsx"), &office_rows());
+}
+
+/// A ledger saved by another office suite reads like the workbook it came from.
+fn imports_like_the_xlsx(file: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store_in(dir.path());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/ledger")
+        .join(file);
+    let report = import(&mut store, &path);
+    assert_eq!(
+        (report.rows, report.created, report.errors.len()),
+        (6, 6, 0),
+        "{file}: {report:?}"
+    );
+    assert_eq!(report.header_row, 3, "{file}");
+    let list = problems(&store);
+    let funeral = store.resolve_topic("殡葬改革").unwrap();
+    assert_eq!(
+        by_title(&list, "骨灰堂管理台账缺失").topics,
+        vec![funeral],
+        "{file}: merged cell, last row"
+    );
+    assert_eq!(
+        by_title(&list, "殡仪馆收费公示不全").deadline,
+        Some(day(2026, 6, 30)),
+        "{file}: a date cell"
+    );
+    assert_eq!(
+        by_title(&list, "部分养老机构消防通道堆放杂物").status,
+        Status::Closed,
+        "{file}"
+    );
+    // The same file again changes nothing.
+    let again = import(&mut store, &path);
+    assert_eq!((again.created, again.updated), (0, 0), "{file}");
+}
+
+#[test]
+fn an_excel_97_ledger_is_read() {
+    imports_like_the_xlsx("整改清单.xls");
+}
+
+#[test]
+fn an_opendocument_ledger_is_read() {
+    imports_like_the_xlsx("整改清单.ods");
+}

@@ -3,6 +3,8 @@
 //! to skip that row, then the rest imported.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::ui::settle;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use zoufang::i18n::Lang;
@@ -118,7 +120,7 @@ fn the_window_imports_a_ledger_through_its_preview_and_shows_what_it_did() {
     );
 
     h.get_by_label("导入").click();
-    h.run();
+    settle(&mut h);
 
     let store = Store::open(&db).unwrap();
     assert_eq!(store.count_findings(&Default::default()).unwrap(), 3);

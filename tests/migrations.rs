@@ -98,7 +98,11 @@ fn each_fixture_upgrades_with_its_data_intact() {
 
 /// Fields a migration added after the first schema: (the version that added it, kind, field).
 /// The digest of an upgraded fixture leaves out the fields its version did not have yet.
-const ADDED_FIELDS: &[(i64, RecordKind, &str)] = &[(3, RecordKind::Visit, "interviewees")];
+const ADDED_FIELDS: &[(i64, RecordKind, &str)] = &[
+    (3, RecordKind::Visit, "interviewees"),
+    (8, RecordKind::Finding, "response_id"),
+    (8, RecordKind::Finding, "question"),
+];
 
 /// `Store::records_digest` as a database of schema `version` computed it: the same records,
 /// clocks and tombstones, without the fields later migrations added.
@@ -204,6 +208,33 @@ fn make(version: i64, downgrade: impl FnOnce(&rusqlite::Connection)) {
             .attach_bytes(owner, "副本.jpg", photo, 1 << 20)
             .unwrap();
         store.delete(&copy.id.to_string()).unwrap();
+    }
+    if version >= 8 {
+        // Forms (schema 8): a template, a response on a visit whose failing checklist item
+        // raised a problem, and a second response in the Trash.
+        let form = zoufang::forms::record::import_builtin(&mut store, "养老机构安全检查表", None)
+            .unwrap()
+            .form;
+        let answers: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(fixtures().join("forms/elderly-care-answers.json")).unwrap(),
+        )
+        .unwrap();
+        let answers = zoufang::forms::answers_from_json(&answers).unwrap();
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 3, 5)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        let visit = rows[0].visit.id;
+        let saved =
+            zoufang::forms::response::add_response(&mut store, &form, visit, answers.clone(), now)
+                .unwrap();
+        assert!(
+            !saved.findings_created.is_empty(),
+            "the fixture raises a problem"
+        );
+        let gone =
+            zoufang::forms::response::add_response(&mut store, &form, visit, answers, now).unwrap();
+        store.delete(&gone.id.to_string()).unwrap();
     }
     let search: String = rows[0].visit.place.chars().take(2).collect();
     let expected = serde_json::json!({

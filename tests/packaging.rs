@@ -3,11 +3,12 @@
 //! page and the shell completions are generated from the command line itself.
 #![allow(clippy::unwrap_used)]
 
+mod common;
 use assert_cmd::Command;
 use clap::Parser;
+use common::ui::settle;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::time::Duration;
 use zoufang::cli::Cli;
 use zoufang::demo::{DemoOptions, generate};
 use zoufang::i18n::Lang;
@@ -30,19 +31,6 @@ fn colleagues_bundle(dir: &std::path::Path, visits: usize) -> std::path::PathBuf
     )
     .unwrap();
     bundle
-}
-
-fn settle(h: &mut Harness<'static, ZoufangApp>) {
-    for _ in 0..1000 {
-        // The preview is read on a worker thread; step until it has reported.
-        let _ = h.try_run();
-        if !h.state().is_busy() {
-            h.run();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("the preview did not finish");
 }
 
 #[test]

@@ -730,6 +730,35 @@ fn finding_filter_overdue_uses_the_given_today() {
 }
 
 #[test]
+fn findings_without_a_deadline_sort_after_the_dated_ones_both_ways() {
+    let w = world();
+    let s = &w.store;
+    for ascending in [true, false] {
+        let rows = s
+            .list_findings(
+                &FindingFilter::default(),
+                FindingSort::Deadline,
+                ascending,
+                Page::ALL,
+            )
+            .unwrap();
+        let deadlines: Vec<_> = rows.iter().map(|r| r.finding.deadline).collect();
+        let dated = deadlines.iter().take_while(|d| d.is_some()).count();
+        assert!(dated > 1 && dated < deadlines.len(), "{deadlines:?}");
+        assert!(
+            deadlines[dated..].iter().all(Option::is_none),
+            "undated last (ascending {ascending}): {deadlines:?}"
+        );
+        let mut sorted = deadlines[..dated].to_vec();
+        sorted.sort();
+        if !ascending {
+            sorted.reverse();
+        }
+        assert_eq!(deadlines[..dated], sorted[..]);
+    }
+}
+
+#[test]
 fn finding_filters_by_visit_date_investigator_region_subject_owner() {
     let w = world();
     let s = &w.store;

@@ -3,10 +3,11 @@
 //! of crashing; files dropped with no record open are not lost silently.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::ui::settle;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 use zoufang::i18n::Lang;
 use zoufang::model::{Finding, Visit};
 use zoufang::store::Store;
@@ -29,19 +30,6 @@ fn harness(path: &Path, command: Option<AppCommand>) -> Harness<'static, Zoufang
         .build_ui_state(|ui, app: &mut ZoufangApp| app.ui(ui), app);
     h.run();
     h
-}
-
-/// Steps the window until its workers (attaching, thumbnails) are done.
-fn settle(h: &mut Harness<'static, ZoufangApp>) {
-    for _ in 0..1000 {
-        let _ = h.try_run();
-        if !h.state().is_busy() {
-            h.run();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("the worker did not finish");
 }
 
 /// A file dropped from the file manager.

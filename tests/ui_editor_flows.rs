@@ -4,7 +4,9 @@
 //! no error before typing, Delete with Undo, warnings beside dates, the author asked once).
 #![allow(clippy::unwrap_used)]
 
+mod common;
 use chrono::NaiveDate;
+use common::ui::settle;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -392,19 +394,6 @@ fn the_author_is_asked_once_per_user_and_can_be_changed() {
     h.run();
     assert_eq!(Store::open(&second).unwrap().author(), "陈珺敏");
     assert_eq!(h.state().settings.author.as_deref(), Some("陈珺敏"));
-}
-
-/// Runs frames until the worker threads are done.
-fn settle(h: &mut Harness<'static, ZoufangApp>) {
-    for _ in 0..1000 {
-        let _ = h.try_run();
-        if !h.state().is_busy() {
-            h.run();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("the worker did not finish");
 }
 
 #[test]

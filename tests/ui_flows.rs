@@ -3,6 +3,8 @@
 //! font is loaded and missing glyphs panic, so every string drawn here must render.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::ui::settle;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -402,18 +404,6 @@ fn keyboard_shortcuts_start_records_and_move_them_to_the_trash() {
 }
 
 /// Runs frames until the worker threads are done.
-fn settle(h: &mut Harness<'static, ZoufangApp>) {
-    for _ in 0..1000 {
-        // A worker finishing mid-run asks for frames of its own; keep stepping until idle.
-        let _ = h.try_run();
-        if !h.state().is_busy() {
-            h.run();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("the worker did not finish");
-}
 
 #[test]
 fn a_colleagues_bundle_is_previewed_then_merged_from_the_window() {

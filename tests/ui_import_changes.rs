@@ -2,9 +2,10 @@
 //! that list opens the record once the import is applied (egui_kittest, headless).
 #![allow(clippy::unwrap_used)]
 
+mod common;
+use common::ui::settle;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::time::Duration;
 use zoufang::i18n::Lang;
 use zoufang::model::{Finding, Visit};
 use zoufang::store::Store;
@@ -22,19 +23,6 @@ fn harness(path: &std::path::Path) -> Harness<'static, ZoufangApp> {
         .with_max_steps(12)
         .with_context_setup(|ctx| fonts::install(ctx, false))
         .build_ui_state(|ui, app: &mut ZoufangApp| app.ui(ui), app)
-}
-
-/// Steps frames until the import's worker is done.
-fn settle(h: &mut Harness<'static, ZoufangApp>) {
-    for _ in 0..1000 {
-        let _ = h.try_run();
-        if !h.state().is_busy() {
-            h.run();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("the worker did not finish");
 }
 
 #[test]

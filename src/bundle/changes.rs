@@ -144,6 +144,9 @@ pub(crate) fn title_of(rec: &StoredRecord) -> String {
         RecordKind::Finding | RecordKind::Subject => text("title"),
         RecordKind::Topic => first(&["name_zh", "name_en", "code"]),
         RecordKind::Attachment => text("name"),
+        RecordKind::Form => first(&["title", "form_id"]),
+        RecordKind::Response => text("form"),
+        RecordKind::Answer => text("path"),
     }
 }
 

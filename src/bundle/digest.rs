@@ -6,7 +6,7 @@
 use super::Result;
 use super::export::{ExportFilter, select};
 use crate::model::TopicId;
-use crate::store::{RecordKind, Store, hex};
+use crate::store::{Store, hex};
 use sha2::{Digest, Sha256};
 
 /// What a digest covers and its value.
@@ -46,10 +46,10 @@ pub fn agreement_digest(store: &Store, topics: &[TopicId]) -> Result<AgreementDi
                     .unwrap_or_default()
                     .as_bytes(),
             );
-            if kind == RecordKind::Attachment {
+            if let Some(field) = kind.blob_field() {
                 // The record's SHA-256 stands for the content; a laptop missing the content
                 // does not agree.
-                let sha256 = rec.data.get("sha256").and_then(|v| v.as_str());
+                let sha256 = rec.data.get(field).and_then(|v| v.as_str());
                 let held = match sha256 {
                     Some(sha256) => store.has_blob(sha256)?,
                     None => false,

@@ -8,11 +8,11 @@ use super::format::{
     FORMAT_VERSION_WITHOUT_ATTACHMENTS, FORMAT_VERSION_WITHOUT_HISTORY, FilterInfo, MANIFEST,
     Manifest, RecordsDoc, attachment_entry, records_entry,
 };
+use super::incremental::{ChangesSince, changed_selection};
 use super::{Progress, Stage};
 use crate::model::{SubjectId, TopicId};
 use crate::store::{
     Page, RecordKind, SCHEMA_VERSION, Store, StoreError, StoredRecord, VisitFilter, VisitSort,
-    load, read_row, select_list,
 };
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
@@ -82,6 +82,53 @@ pub fn export(
     export_with(store, filter, out, None, true, progress)
 }
 
+/// How [`export_with_options`] writes a bundle.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ExportOptions<'a> {
+    /// Encrypt with this passphrase (which must pass [`Passphrase::check_strength`]).
+    pub passphrase: Option<&'a Passphrase>,
+    /// Write format version 2 (or 1) without history, for a colleague whose Zoufang predates
+    /// format 3.
+    pub older_reader: bool,
+    /// Carry only the records that moved since what the destination has; an empty selection
+    /// then means everything.
+    pub changes_since: Option<&'a ChangesSince>,
+    /// Write nothing (and return `None`) when no record is selected.
+    pub skip_if_empty: bool,
+}
+
+/// [`export`] with every option: encryption, the format for older readers, incremental.
+/// Returns `None` when `skip_if_empty` and nothing is selected.
+pub fn export_with_options(
+    store: &Store,
+    filter: &ExportFilter,
+    out: &Path,
+    options: &ExportOptions<'_>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Option<ExportSummary>> {
+    if let Some(passphrase) = options.passphrase {
+        passphrase.check_strength()?;
+    }
+    let Some(since) = options.changes_since else {
+        if options.skip_if_empty && filter.is_empty() {
+            return Ok(None);
+        }
+        let selected = selection(store, filter)?;
+        return write_selected(store, filter, selected, out, options, progress);
+    };
+    let everything = ExportFilter {
+        all: true,
+        ..ExportFilter::default()
+    };
+    let filter = if filter.is_empty() {
+        &everything
+    } else {
+        filter
+    };
+    let selected = changed_selection(store, filter.all, since, || selection(store, filter))?;
+    write_selected(store, filter, selected, out, options, progress)
+}
+
 /// Like [`export`], but without the records' history: the bundle keeps the format version an
 /// older Zoufang reads (1, or 2 with attachments or set-element clocks), for a colleague who
 /// has not updated yet.
@@ -115,12 +162,43 @@ fn export_with(
     with_history: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportSummary> {
+    let selected = selection(store, filter)?;
+    let options = ExportOptions {
+        passphrase,
+        older_reader: !with_history,
+        ..ExportOptions::default()
+    };
+    write_selected(store, filter, selected, out, &options, progress)?
+        .ok_or(BundleError::NothingSelected)
+}
+
+/// The records `filter` selects; an empty filter selects nothing and says so.
+fn selection(
+    store: &Store,
+    filter: &ExportFilter,
+) -> Result<BTreeMap<RecordKind, Vec<StoredRecord>>> {
     if filter.is_empty() {
         return Err(BundleError::NothingSelected);
     }
-    crate::paths::check_output(out, store.path(), true).map_err(StoreError::from)?;
-    let selected = select(store, filter)?;
+    select(store, filter)
+}
+
+/// Writes the bundle of `selected` (`None` when it is empty and the options skip that).
+fn write_selected(
+    store: &Store,
+    filter: &ExportFilter,
+    selected: BTreeMap<RecordKind, Vec<StoredRecord>>,
+    out: &Path,
+    options: &ExportOptions<'_>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Option<ExportSummary>> {
     let total: u64 = selected.values().map(|v| v.len() as u64).sum();
+    if total == 0 && options.skip_if_empty {
+        return Ok(None);
+    }
+    crate::paths::check_output(out, store.path(), true).map_err(StoreError::from)?;
+    let with_history = !options.older_reader;
+    let passphrase = options.passphrase;
     let mut done = 0u64;
     let mut docs: Vec<(String, Vec<u8>)> = Vec::new();
     let mut counts = BTreeMap::new();
@@ -139,8 +217,8 @@ fn export_with(
     };
     let mut element_clocks = false;
     for (kind, records) in selected {
-        if kind == RecordKind::Attachment && records.is_empty() {
-            // No attachments: maybe a version-1 bundle, readable by a Zoufang without them.
+        if kind > RecordKind::Visit && kind != RecordKind::Finding && records.is_empty() {
+            // No attachments or forms: maybe a bundle an older Zoufang, without them, reads.
             continue;
         }
         let mut out_records = Vec::with_capacity(records.len());
@@ -153,7 +231,13 @@ fn export_with(
                 Some(all) => all.remove(&rec.id).unwrap_or_default(),
                 None => store.history_base(&rec.id)?,
             };
-            out_records.push(BundleRecord::from_stored(rec, base));
+            let record = BundleRecord::from_stored(rec, base);
+            // Format 3 carries each record clock once; version 1 and 2 readers need every clock.
+            out_records.push(if with_history {
+                record.compacted(kind)
+            } else {
+                record
+            });
             done += 1;
             if done.is_multiple_of(500) {
                 progress(Progress {
@@ -170,10 +254,10 @@ fn export_with(
         };
         docs.push((records_entry(kind), serde_json::to_vec(&doc)?));
     }
-    // Version 2 added attachments and the clocks of set elements; a bundle with neither is
-    // written as version 1, which an older Zoufang reads the same.
-    // Version 3 added history; a bundle without any is written as before.
-    let version = if !history_docs.is_empty() {
+    // Version 3 (history, compact clocks) unless an older reader was asked for. Version 2
+    // added attachments and the clocks of set elements; a bundle with neither is written as
+    // version 1, which an older Zoufang reads the same.
+    let version = if with_history {
         FORMAT_VERSION
     } else if counts.contains_key(RecordKind::Attachment.table()) || element_clocks {
         FORMAT_VERSION_WITHOUT_HISTORY
@@ -226,12 +310,12 @@ fn export_with(
         done: total,
         total,
     });
-    Ok(ExportSummary {
+    Ok(Some(ExportSummary {
         path: out.to_owned(),
         bundle_id: manifest.bundle_id,
         counts,
         encrypted: passphrase.is_some(),
-    })
+    }))
 }
 
 /// The content of every exported attachment, once per SHA-256, with its size (the bytes are
@@ -241,10 +325,9 @@ fn attachment_blobs(
     selected: &BTreeMap<RecordKind, Vec<StoredRecord>>,
 ) -> Result<Vec<(String, u64)>> {
     let hashes: BTreeSet<String> = selected
-        .get(&RecordKind::Attachment)
-        .into_iter()
-        .flatten()
-        .filter_map(|rec| text(rec, "sha256"))
+        .iter()
+        .filter_map(|(kind, records)| kind.blob_field().map(|field| (field, records)))
+        .flat_map(|(field, records)| records.iter().filter_map(move |rec| text(rec, field)))
         .collect();
     Ok(store.blob_sizes(hashes)?)
 }
@@ -388,22 +471,10 @@ pub(crate) fn select(
     store: &Store,
     filter: &ExportFilter,
 ) -> Result<BTreeMap<RecordKind, Vec<StoredRecord>>> {
-    let conn = store.conn();
     let mut out: BTreeMap<RecordKind, Vec<StoredRecord>> = BTreeMap::new();
     if filter.all {
         for kind in RecordKind::ALL {
-            let sql = format!(
-                "SELECT {} FROM {} t ORDER BY t.id",
-                select_list(kind, "t"),
-                kind.table()
-            );
-            let mut stmt = conn.prepare(&sql)?;
-            let rows = stmt.query_map([], |row| Ok(read_row(kind, row, 0)))?;
-            let mut records = Vec::new();
-            for row in rows {
-                records.push(row??);
-            }
-            out.insert(kind, records);
+            out.insert(kind, store.all_records(kind)?);
         }
         return Ok(out);
     }
@@ -444,29 +515,25 @@ pub(crate) fn select(
     let mut subject_ids: BTreeSet<String> =
         filter.subject.iter().map(ToString::to_string).collect();
     let mut topic_ids: BTreeSet<String> = BTreeSet::new();
-    let finding_sql = format!(
-        "SELECT {} FROM finding t WHERE t.visit_id = ?1 ORDER BY t.id",
-        select_list(RecordKind::Finding, "t")
-    );
-    let mut stmt = conn.prepare(&finding_sql)?;
     for id in &visit_ids {
-        let Some(visit) = load(conn, RecordKind::Visit, id)? else {
+        let Some(visit) = store.load_stored(RecordKind::Visit, id)? else {
             continue;
         };
         if let Some(subject) = text(&visit, "subject_id") {
             subject_ids.insert(subject);
         }
         visits.push(visit);
-        let rows = stmt.query_map([id], |row| Ok(read_row(RecordKind::Finding, row, 0)))?;
-        for row in rows {
-            let finding = row??;
+        for finding in store.finding_records_of_visit(id)? {
             topic_ids.extend(list(&finding, "topics"));
             findings.push(finding);
         }
     }
+    // The responses on those visits, their answers and the form versions they name.
+    let forms = store.form_records_of_visits(&visit_ids)?;
+    subject_ids.extend(forms.forms.iter().filter_map(|f| text(f, "subject_id")));
     let mut subjects = Vec::new();
     for id in &subject_ids {
-        if let Some(subject) = load(conn, RecordKind::Subject, id)? {
+        if let Some(subject) = store.load_stored(RecordKind::Subject, id)? {
             topic_ids.extend(list(&subject, "topics"));
             subjects.push(subject);
         }
@@ -478,7 +545,7 @@ pub(crate) fn select(
         if topics.contains_key(&id) {
             continue;
         }
-        if let Some(topic) = load(conn, RecordKind::Topic, &id)? {
+        if let Some(topic) = store.load_stored(RecordKind::Topic, &id)? {
             if let Some(parent) = text(&topic, "parent_id") {
                 queue.push(parent);
             }
@@ -494,14 +561,7 @@ pub(crate) fn select(
         .map(|r| r.id.as_str())
         .collect();
     let mut attachments = Vec::new();
-    let attachment_sql = format!(
-        "SELECT {} FROM attachment t ORDER BY t.id",
-        select_list(RecordKind::Attachment, "t")
-    );
-    let mut stmt = conn.prepare(&attachment_sql)?;
-    let rows = stmt.query_map([], |row| Ok(read_row(RecordKind::Attachment, row, 0)))?;
-    for row in rows {
-        let attachment = row??;
+    for attachment in store.all_records(RecordKind::Attachment)? {
         if text(&attachment, "owner_id").is_some_and(|o| owners.contains(o.as_str())) {
             attachments.push(attachment);
         }
@@ -511,6 +571,9 @@ pub(crate) fn select(
     out.insert(RecordKind::Visit, visits);
     out.insert(RecordKind::Finding, findings);
     out.insert(RecordKind::Attachment, attachments);
+    out.insert(RecordKind::Form, forms.forms);
+    out.insert(RecordKind::Response, forms.responses);
+    out.insert(RecordKind::Answer, forms.answers);
     Ok(out)
 }
 

@@ -1,4 +1,4 @@
-//! The bundle file format, version 2 (see `docs/bundle-format.md`): the manifest, the record
+//! The bundle file format, version 3 (see `docs/bundle-format.md`): the manifest, the record
 //! documents, the attachments' bytes, the entry names and the limits a reader enforces.
 
 use crate::model::Hlc;
@@ -156,8 +156,13 @@ pub struct BundleRecord {
     pub id: String,
     /// Its data fields (the kind's columns).
     pub data: Map<String, Value>,
-    /// The clock of the last change to each field, and `deleted_at` for the tombstone.
+    /// The clock of the last change to each field, and `deleted_at` for the tombstone; in a
+    /// compact record (format 3, `clock` given) only those that differ from `clock`.
     pub clocks: BTreeMap<String, Hlc>,
+    /// Format 3: the record's clock, written once; a field or element clock missing from
+    /// `clocks` equals it (see [`BundleRecord::compacted`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Hlc>,
     /// When it was made.
     #[serde(default)]
     pub created_at: Option<DateTime<Utc>>,
@@ -183,12 +188,63 @@ impl BundleRecord {
             id: rec.id,
             data: rec.data,
             clocks: rec.clocks,
+            clock: None,
             created_at: rec.meta.created_at,
             updated_at: rec.meta.updated_at,
             updated_by: rec.meta.updated_by,
             deleted_at: rec.meta.deleted_at,
             base,
         }
+    }
+
+    /// The compact form format 3 writes: the record clock once, and only the clocks that
+    /// differ from it. The keys left out are exactly those [`BundleRecord::expanded`] puts
+    /// back — every column of the kind, and the tombstone when there is one — so the record
+    /// reads back exactly as it was. Element clocks (`field/<element>`) are written only where
+    /// the database holds one (an element without its own clock carries its field's), so they
+    /// are compact already. A record lacking a column's clock (written by an older Zoufang) is
+    /// left in full.
+    pub fn compacted(mut self, kind: RecordKind) -> BundleRecord {
+        let Some(clock) = self.clocks.values().max().cloned() else {
+            return self;
+        };
+        let implied = self.implied_keys(kind);
+        if !implied.iter().all(|k| self.clocks.contains_key(k)) {
+            return self;
+        }
+        for key in implied {
+            if self.clocks.get(&key) == Some(&clock) {
+                self.clocks.remove(&key);
+            }
+        }
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The full form of a record read from a file: for a compact record, every clock the
+    /// writer left out (see [`BundleRecord::compacted`]) set to the record clock.
+    pub fn expanded(mut self, kind: RecordKind) -> BundleRecord {
+        let Some(clock) = self.clock.take() else {
+            return self;
+        };
+        for key in self.implied_keys(kind) {
+            self.clocks.entry(key).or_insert_with(|| clock.clone());
+        }
+        self
+    }
+
+    /// The clock keys a compact record may leave out, derived from the kind's column specs so
+    /// that every record kind gets compaction without code of its own.
+    fn implied_keys(&self, kind: RecordKind) -> Vec<String> {
+        let mut keys: Vec<String> = kind
+            .columns()
+            .iter()
+            .map(|(name, _)| (*name).to_owned())
+            .collect();
+        if self.deleted_at.is_some() {
+            keys.push(crate::store::DELETED_FIELD.to_owned());
+        }
+        keys
     }
 
     /// The stored form (not yet validated).

@@ -92,13 +92,12 @@ pub(crate) fn read_docs(
 
 /// The history of a colleague's database's records, checked like a bundle's.
 pub(crate) fn from_database(
-    conn: &rusqlite::Connection,
-    version: i64,
+    db: &crate::store::foreign::ForeignDatabase,
     records: &[Incoming],
     path: &Path,
 ) -> Result<Vec<HistoryRow>> {
     let ids: HashSet<&str> = records.iter().map(|r| r.rec.id.as_str()).collect();
-    let rows = crate::store::rows_of(conn, version, &ids)?;
+    let rows = db.history_rows(&ids)?;
     check_rows(rows, records, path)
 }
 

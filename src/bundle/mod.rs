@@ -15,9 +15,11 @@ mod error;
 mod export;
 pub mod format;
 mod history;
+mod incremental;
 mod log;
 mod merge;
 mod read;
+mod sync;
 
 mod digest;
 mod resolve;
@@ -28,13 +30,18 @@ pub use crypt::{
 };
 pub use digest::{AgreementDigest, agreement_digest};
 pub use error::{BundleError, Detail, Result};
-pub use export::{ExportFilter, ExportSummary, export, export_encrypted, export_without_history};
+pub use export::{
+    ExportFilter, ExportOptions, ExportSummary, export, export_encrypted, export_with_options,
+    export_without_history,
+};
 pub use format::Limits;
 pub use history::{HistoryDoc, MAX_HISTORY_ENTRIES, MAX_HISTORY_ENTRY_BYTES};
+pub use incremental::ChangesSince;
 pub use log::{ConflictEntry, ImportLogEntry, conflicts, import_log, mark_reviewed, value_text};
 pub use merge::{Counts, FileReport, ImportOptions, ImportReport, import};
 pub use read::{Origin, SourceKind, decode_records};
 pub use resolve::{Keep, Resolution, resolve};
+pub use sync::{RefusedFile, SyncOptions, SyncReport, sync, sync_mark};
 pub use verify::{Verified, verify};
 
 /// What a long operation is doing, for a progress bar.

@@ -88,6 +88,13 @@ pub fn resolve(store: &mut Store, seq: i64, keep: Keep) -> Result<Resolution> {
             RecordKind::Attachment => {
                 put_with::<crate::model::Attachment>(store, rec, field, target.clone())?;
             }
+            RecordKind::Form => put_with::<crate::model::Form>(store, rec, field, target.clone())?,
+            RecordKind::Response => {
+                put_with::<crate::model::Response>(store, rec, field, target.clone())?;
+            }
+            RecordKind::Answer => {
+                put_with::<crate::model::AnswerRecord>(store, rec, field, target.clone())?;
+            }
         }
         Resolution::Rewritten
     };

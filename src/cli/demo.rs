@@ -2,6 +2,7 @@
 
 use super::{CliError, Context};
 use crate::demo::{DemoOptions, generate};
+use crate::i18n::count_en;
 use clap::Args;
 
 /// How much demo data to make.
@@ -38,10 +39,10 @@ pub fn run(ctx: &mut Context, args: &DemoArgs) -> Result<(), CliError> {
                 ctx.store.path().display()
             ),
             crate::i18n::Lang::En => format!(
-                "Demo data added: {} subjects, {} visits, {} findings → {}",
-                summary.subjects,
-                summary.visits,
-                summary.findings,
+                "Demo data added: {}, {}, {} → {}",
+                count_en(summary.subjects as i64, "subject", "subjects"),
+                count_en(summary.visits as i64, "visit", "visits"),
+                count_en(summary.findings as i64, "finding", "findings"),
                 ctx.store.path().display()
             ),
         }

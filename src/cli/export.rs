@@ -2,7 +2,10 @@
 
 use super::passphrase::PassphraseArgs;
 use super::{CliError, Context, date_arg, id_arg};
-use crate::bundle::{ExportFilter, export, export_encrypted, no_progress};
+use crate::bundle::{
+    ChangesSince, ExportFilter, ExportOptions, export_with_options, is_encrypted, no_progress,
+    sync_mark,
+};
 use crate::i18n::Lang;
 use clap::Args;
 use std::path::PathBuf;
@@ -37,6 +40,14 @@ pub struct ExportArgs {
     /// Encrypt the bundle with a passphrase (asked twice unless given by file or environment).
     #[arg(long)]
     encrypt: bool,
+    /// Only the records that moved since a bundle sent before (its file) or since the last
+    /// sync to a folder (its path); without other selection, out of everything.
+    #[arg(long, value_name = "BUNDLE_OR_MARK")]
+    changes_since: Option<PathBuf>,
+    /// The bundle format: 3 (default), or 2 for a colleague whose Zoufang predates format 3
+    /// (no history).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..=3))]
+    format_version: u32,
     /// Where the passphrase comes from.
     #[command(flatten)]
     passphrase: PassphraseArgs,
@@ -58,7 +69,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
         investigator: args.investigator.clone(),
         subject: args.subject.as_deref().map(id_arg).transpose()?,
     };
-    if args.passphrase.passphrase_file.is_some() && !args.encrypt {
+    if args.passphrase.passphrase_file.is_some() && !args.encrypt && args.changes_since.is_none() {
         return Err(CliError::Unsupported(
             ctx.lang
                 .pick(
@@ -68,18 +79,40 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
                 .to_owned(),
         ));
     }
-    let summary = if args.encrypt {
-        let passphrase = args.passphrase.get(ctx.lang, true)?;
-        export_encrypted(
-            &ctx.store,
-            &filter,
-            &args.out,
-            &passphrase,
-            &mut no_progress(),
-        )?
+    let passphrase = if args.encrypt {
+        Some(args.passphrase.get(ctx.lang, true)?)
     } else {
-        export(&ctx.store, &filter, &args.out, &mut no_progress())?
+        None
     };
+    let since = match &args.changes_since {
+        None => None,
+        Some(path) if path.is_dir() => Some(
+            sync_mark(&ctx.store, path)?
+                .map(ChangesSince::Mark)
+                .ok_or_else(|| no_mark(ctx.lang, path))?,
+        ),
+        Some(path) => {
+            let encrypted = is_encrypted(path).unwrap_or(false);
+            let key = if encrypted && passphrase.is_none() {
+                Some(args.passphrase.get(ctx.lang, false)?)
+            } else {
+                None
+            };
+            Some(ChangesSince::of_bundle(
+                path,
+                key.as_ref().or(passphrase.as_ref()),
+            )?)
+        }
+    };
+    let options = ExportOptions {
+        passphrase: passphrase.as_ref(),
+        older_reader: args.format_version < 3,
+        changes_since: since.as_ref(),
+        skip_if_empty: false,
+    };
+    let summary =
+        export_with_options(&ctx.store, &filter, &args.out, &options, &mut no_progress())?
+            .ok_or(crate::bundle::BundleError::NothingSelected)?;
     if ctx.json {
         return ctx.print_json(&summary);
     }
@@ -111,4 +144,16 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
         ),
     }
     Ok(())
+}
+
+/// The error for a folder that was never synced to from this database.
+fn no_mark(lang: Lang, path: &std::path::Path) -> CliError {
+    CliError::Unsupported(format!(
+        "{}{}",
+        lang.pick(
+            "本数据库从未同步到这个文件夹，没有可比较的记录：",
+            "this database never synced to this folder, there is nothing to compare with: "
+        ),
+        path.display()
+    ))
 }

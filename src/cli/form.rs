@@ -24,6 +24,35 @@ pub enum FormCommand {
     Check(CheckArgs),
     /// List the built-in templates.
     Templates,
+    /// Import an XLSForm workbook (or a built-in template) as a form; prints its id. The same
+    /// workbook again changes nothing; a newer `version` is a new form version.
+    Import(super::form_records::ImportArgs),
+    /// List the forms (every version).
+    List,
+    /// Show a form's questions (FORM: an id, or a form_id for its newest version).
+    Show {
+        /// The form's id or form_id.
+        #[arg(value_name = "FORM")]
+        form: String,
+    },
+    /// A form's results over the responses on the visits the filters select: counts per
+    /// choice and number statistics, or the responses exported as CSV/XLSX.
+    Results(super::form_results::ResultsArgs),
+}
+
+impl FormCommand {
+    /// True for the subcommands that work without a database.
+    pub fn needs_no_database(&self) -> bool {
+        matches!(self, FormCommand::Check(_) | FormCommand::Templates)
+    }
+
+    /// True for the subcommands that only read the database.
+    pub fn only_reads(&self) -> bool {
+        matches!(
+            self,
+            FormCommand::List | FormCommand::Show { .. } | FormCommand::Results(_)
+        )
+    }
 }
 
 /// What to check.
@@ -47,11 +76,23 @@ pub struct CheckArgs {
     answer: Vec<String>,
 }
 
-/// Runs a `form` subcommand.
+/// Runs a `form` subcommand that needs no database.
 pub fn run(cmd: &FormCommand, lang: Lang, as_json: bool) -> Result<(), CliError> {
     match cmd {
         FormCommand::Templates => templates(as_json),
         FormCommand::Check(args) => check(args, lang, as_json),
+        _ => Ok(()),
+    }
+}
+
+/// Runs a `form` subcommand on the open database.
+pub fn run_on(ctx: &mut super::Context, cmd: &FormCommand) -> Result<(), CliError> {
+    match cmd {
+        FormCommand::Import(args) => super::form_records::import(ctx, args),
+        FormCommand::List => super::form_records::list(ctx),
+        FormCommand::Show { form } => super::form_records::show(ctx, form),
+        FormCommand::Results(args) => super::form_results::run(ctx, args),
+        FormCommand::Check(_) | FormCommand::Templates => Ok(()),
     }
 }
 
@@ -96,7 +137,8 @@ fn load(args: &CheckArgs) -> Result<FormDefinition, FormError> {
     }
 }
 
-fn print_tree(
+/// Prints the questions as an indented tree: name, type, label.
+pub(super) fn print_tree(
     questions: &[Question],
     def: &FormDefinition,
     lang: Lang,
@@ -115,13 +157,22 @@ fn print_tree(
 }
 
 fn read_answers(args: &CheckArgs, lang: Lang) -> Result<crate::forms::Answers, CliError> {
+    read_answers_from(args.answers.as_deref(), &args.answer, lang)
+}
+
+/// Reads answers from a JSON file (if any), then `NAME=VALUE` pairs over them.
+pub(super) fn read_answers_from(
+    file: Option<&std::path::Path>,
+    pairs: &[String],
+    lang: Lang,
+) -> Result<crate::forms::Answers, CliError> {
     let bad = |e: String| {
         CliError::Unsupported(format!(
             "{}{e}",
             lang.pick("答案无效：", "invalid answers: ")
         ))
     };
-    let mut answers = match &args.answers {
+    let mut answers = match file {
         Some(path) => {
             let file = std::fs::File::open(path)?;
             let mut text = String::new();
@@ -132,7 +183,7 @@ fn read_answers(args: &CheckArgs, lang: Lang) -> Result<crate::forms::Answers, C
         }
         None => crate::forms::Answers::new(),
     };
-    for pair in &args.answer {
+    for pair in pairs {
         let (name, value) = pair
             .split_once('=')
             .ok_or_else(|| bad(format!("{pair} (NAME=VALUE)")))?;
@@ -178,16 +229,7 @@ fn print_checked(checked: &Checked, lang: Lang, as_json: bool) -> Result<(), Cli
 fn check(args: &CheckArgs, lang: Lang, as_json: bool) -> Result<(), CliError> {
     let def = match load(args) {
         Ok(def) => def,
-        Err(err) => {
-            if let (true, FormError::Workbook(problems)) = (as_json, &err) {
-                let errors: Vec<_> = problems.iter().map(|p| p.to_json(lang)).collect();
-                outln!(
-                    "{}",
-                    serde_json::to_string_pretty(&json!({ "errors": errors }))?
-                );
-            }
-            return Err(err.into());
-        }
+        Err(err) => return refuse(err, lang, as_json),
     };
     if args.answers.is_none() && args.answer.is_empty() {
         if as_json {
@@ -218,17 +260,31 @@ fn check(args: &CheckArgs, lang: Lang, as_json: bool) -> Result<(), CliError> {
     let now = chrono::Local::now().naive_local();
     match Validator::new(&def, now).validate(&answers) {
         Ok(checked) => print_checked(&checked, lang, as_json),
-        Err(err) => {
-            if let (true, FormError::Response(violations)) = (as_json, &err) {
-                let errors: Vec<_> = violations.iter().map(|v| v.to_json(lang)).collect();
-                outln!(
-                    "{}",
-                    serde_json::to_string_pretty(&json!({ "errors": errors }))?
-                );
+        Err(err) => refuse(err, lang, as_json),
+    }
+}
+
+/// Refuses with a form error: with `--json`, `{"errors":[…]}` on stdout first (one entry per
+/// workbook problem or broken rule), then the error for stderr and exit 1.
+pub(super) fn refuse<T>(err: FormError, lang: Lang, as_json: bool) -> Result<T, CliError> {
+    if as_json {
+        let errors: Option<Vec<_>> = match &err {
+            FormError::Workbook(problems) => {
+                Some(problems.iter().map(|p| p.to_json(lang)).collect())
             }
-            Err(err.into())
+            FormError::Response(violations) => {
+                Some(violations.iter().map(|v| v.to_json(lang)).collect())
+            }
+            FormError::Store(_) | FormError::Xlsx(_) => None,
+        };
+        if let Some(errors) = errors {
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&json!({ "errors": errors }))?
+            );
         }
     }
+    Err(err.into())
 }
 
 impl From<FormError> for CliError {

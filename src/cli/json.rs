@@ -21,7 +21,8 @@ impl TopicCodes {
     }
 }
 
-fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> Value {
+/// A time as RFC 3339 in UTC with milliseconds, or null.
+pub fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> Value {
     t.map_or(Value::Null, |t| {
         Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
     })
@@ -46,7 +47,7 @@ pub fn attachment(a: &Attachment) -> Value {
 
 /// A finding as JSON.
 pub fn finding(f: &Finding, codes: &TopicCodes) -> Value {
-    json!({
+    let mut out = json!({
         "id": f.id,
         "visit_id": f.visit_id,
         "kind": f.kind,
@@ -68,7 +69,13 @@ pub fn finding(f: &Finding, codes: &TopicCodes) -> Value {
         "updated_at": time(f.meta.updated_at),
         "updated_by": f.meta.updated_by,
         "deleted_at": time(f.meta.deleted_at),
-    })
+    });
+    // Only a problem raised by a checklist item names its response and question.
+    if let Some(response) = f.response_id {
+        out["response_id"] = json!(response);
+        out["question"] = json!(f.question);
+    }
+    out
 }
 
 /// A visit as JSON.

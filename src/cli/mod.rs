@@ -29,16 +29,21 @@ mod digest;
 mod export;
 mod finding;
 mod form;
+mod form_json;
+mod form_records;
+mod form_results;
 mod import;
 mod import_changes;
 mod json;
 mod ledger;
 mod list;
 mod passphrase;
+mod response;
 mod shell;
 mod show;
 mod subject;
 mod summary;
+mod sync;
 pub mod terminal;
 mod topic;
 mod verify;
@@ -142,6 +147,9 @@ pub enum Command {
     Digest(digest::DigestArgs),
     /// Check a bundle (or a database file) without importing it.
     Verify(verify::VerifyArgs),
+    /// Sync through a shared folder: write this laptop's new changes there as one bundle and
+    /// import the colleagues' bundles not imported yet.
+    Sync(sync::SyncArgs),
     /// Copy the database (SQLite's online backup) to FILE, or into the rotated backups folder.
     Backup {
         /// Where to write the copy (default: `backups/` beside the database, newest 10 kept).
@@ -156,9 +164,13 @@ pub enum Command {
     },
     /// List the backups beside the database, newest first.
     Backups,
-    /// XLSForm questionnaires and checklists: check a workbook, list the built-in templates.
+    /// XLSForm questionnaires and checklists: check or import a workbook, list and show forms,
+    /// list the built-in templates.
     #[command(subcommand)]
     Form(form::FormCommand),
+    /// Fill forms on visits: add, edit, delete, restore, list and show responses.
+    #[command(subcommand)]
+    Response(response::ResponseCommand),
     /// Show or set the author name written into history and bundles.
     Author {
         /// The new name.
@@ -365,7 +377,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
     match command {
         Command::Restore { file } => return backup::restore_cmd(&db, file, lang, cli.json),
         Command::Backups => return backup::list(&db, lang, cli.json),
-        Command::Form(cmd) => return form::run(cmd, lang, cli.json),
+        Command::Form(cmd) if cmd.needs_no_database() => return form::run(cmd, lang, cli.json),
         // These need no database at all.
         Command::Completions { shell } => return shell::completions(*shell),
         Command::Manpage => return shell::manpage(),
@@ -427,10 +439,12 @@ fn run_on(ctx: &mut Context, command: &Command) -> Result<(), CliError> {
         Command::Imports => conflicts::imports(ctx),
         Command::Digest(args) => digest::run(ctx, args),
         Command::Verify(args) => verify::run(ctx, args),
+        Command::Sync(args) => sync::run(ctx, args),
         Command::Backup { out } => backup::backup(ctx, out.as_deref()),
+        Command::Form(cmd) => form::run_on(ctx, cmd),
+        Command::Response(cmd) => response::run(ctx, cmd),
         Command::Restore { .. }
         | Command::Backups
-        | Command::Form(_)
         | Command::Completions { .. }
         | Command::Manpage => Ok(()),
         Command::Author { name } => {
@@ -465,6 +479,8 @@ impl Command {
             | Command::Backups
             | Command::Author { name: None } => true,
             Command::Conflicts(args) => args.only_reads(),
+            Command::Form(cmd) => cmd.only_reads(),
+            Command::Response(cmd) => cmd.only_reads(),
             Command::Import(args) => args.only_reads(),
             Command::ImportTable(args) => args.only_reads(),
             _ => false,

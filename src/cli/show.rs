@@ -5,7 +5,7 @@ use super::{CliError, Context};
 use crate::i18n::Lang;
 use crate::model::{Finding, Subject, Topic, Visit};
 use crate::store::{Action, RecordKind, kind_label};
-use crate::ui::history::{change_lines, field_label};
+use crate::ui::history::{History, change_lines, field_label};
 use serde_json::{Value, json};
 
 /// Prints any record with its history.
@@ -20,8 +20,14 @@ pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
         RecordKind::Subject => json::subject(&stored.to_record::<Subject>()?, &codes),
         RecordKind::Topic => json::topic(&stored.to_record::<Topic>()?, &codes, 0),
         RecordKind::Attachment => json::attachment(&stored.to_record()?),
+        RecordKind::Form | RecordKind::Response | RecordKind::Answer => {
+            super::form_json::record(&ctx.store, &stored, ctx.lang)?
+        }
     };
-    let history = ctx.store.history(id)?;
+    let History {
+        entries: history,
+        captions,
+    } = History::load(&ctx.store, id, ctx.lang)?;
     if ctx.json {
         return ctx.print_json(&json!({
             "kind": stored.kind,
@@ -55,7 +61,7 @@ pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
             action_label(entry.action, ctx.lang),
         );
         // Each change with its values before → after, in words.
-        for (field, change) in change_lines(entry, &topics, ctx.lang) {
+        for (field, change) in change_lines(entry, &topics, &captions, ctx.lang) {
             let name = field_label(&field, ctx.lang);
             outln!("      {name}{}{change}", ctx.lang.pick("：", ": "));
         }

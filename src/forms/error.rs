@@ -99,6 +99,12 @@ pub enum FormError {
     /// The response breaks the form's rules; every violation is listed.
     #[error("the response breaks {} rule(s)", .0.len())]
     Response(Vec<Violation>),
+    /// An export workbook could not be written.
+    #[error("cannot write the workbook: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// Reading or writing the database failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 impl Localized for FormError {
@@ -114,6 +120,11 @@ impl Localized for FormError {
                 .map(|v| v.localized(lang))
                 .collect::<Vec<_>>()
                 .join("\n"),
+            FormError::Xlsx(e) => match lang {
+                Lang::Zh => format!("无法写出工作簿：{e}"),
+                Lang::En => format!("cannot write the workbook: {e}"),
+            },
+            FormError::Store(e) => e.localized(lang),
         }
     }
 }

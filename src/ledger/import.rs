@@ -180,22 +180,19 @@ pub fn import_read_ledger(
     let device = store.device_id().to_owned();
     store.write(|w| {
         w.set_author(format!("{importer}（导入台账 {file_name}）"));
-        let seq = sql::log_ledger_import(
-            w.tx(),
-            &sql::LedgerLogLine {
-                file_name: &ledger.path.display().to_string(),
-                sha256: &ledger.sha256,
-                creator: &importer,
-                device_id: &device,
-                result: &counts,
-                backup: backup.as_deref(),
-            },
-        )?;
+        let seq = w.log_ledger_import(&sql::LedgerLogLine {
+            file_name: &ledger.path.display().to_string(),
+            sha256: &ledger.sha256,
+            creator: &importer,
+            device_id: &device,
+            result: &counts,
+            backup: backup.as_deref(),
+        })?;
         let new_visit = match &visit_for_new {
             Some(NewVisit::Existing(id)) => Some(*id),
             Some(NewVisit::Make(visit)) => {
                 w.put(visit.as_ref())?;
-                sql::set_ledger_visit(w.tx(), &identity, &visit.id.to_string())?;
+                w.set_ledger_visit(&identity, &visit.id.to_string())?;
                 Some(visit.id)
             }
             None => None,
@@ -213,13 +210,7 @@ pub fn import_read_ledger(
                 }
                 Change::Unchanged | Change::InTrash => {}
             }
-            sql::remember_source(
-                w.tx(),
-                &identity,
-                &p.row.key,
-                &p.finding.id.to_string(),
-                seq,
-            )?;
+            w.remember_ledger_source(&identity, &p.row.key, &p.finding.id.to_string(), seq)?;
         }
         Ok(())
     })?;
@@ -260,7 +251,8 @@ fn visit_for_new(
     if let Some(id) = options.visit {
         return Ok(NewVisit::Existing(id));
     }
-    if let Some(id) = sql::ledger_visit(store.conn(), &ledger.identity())?
+    if let Some(id) = store
+        .ledger_visit(&ledger.identity())?
         .and_then(|id| id.parse::<VisitId>().ok())
         && store.visit(id).is_ok_and(|v| !v.meta.is_deleted())
     {
@@ -279,7 +271,8 @@ fn visit_for_new(
 fn plan_row(store: &Store, identity: &str, row: &LedgerRow, closing: &Closing) -> Result<Planned> {
     let existing = match row.id {
         Some(id) => found(store.finding(id))?,
-        None => match sql::source_finding(store.conn(), identity, &row.key)?
+        None => match store
+            .ledger_source_finding(identity, &row.key)?
             .and_then(|id| id.parse::<FindingId>().ok())
         {
             Some(id) => found(store.finding(id))?,

@@ -61,3 +61,34 @@ id_type!(
     /// Id of a [`crate::model::Attachment`].
     AttachmentId
 );
+id_type!(
+    /// Id of a [`crate::model::Form`] (one version of a form).
+    FormId
+);
+id_type!(
+    /// Id of a [`crate::model::Response`].
+    ResponseId
+);
+id_type!(
+    /// Id of a [`crate::model::AnswerRecord`] (deterministic: see [`derived_uuid`]).
+    AnswerId
+);
+
+/// A UUID that is the same on every laptop for the same `parts` (a UUIDv8 whose bits are the
+/// first bytes of a SHA-256 of them): two laptops answering the same question of the same
+/// response, or raising the same checklist problem, make the same record, so their edits
+/// merge field by field instead of duplicating.
+pub fn derived_uuid(domain: &str, parts: &[&str]) -> Uuid {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(domain.as_bytes());
+    for part in parts {
+        // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    let digest = hasher.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}

@@ -187,6 +187,12 @@ pub struct Finding {
     pub verified_by: String,
     /// The closing note.
     pub close_note: String,
+    /// The form response whose checklist item raised it.
+    #[serde(default)]
+    pub response_id: Option<super::ids::ResponseId>,
+    /// The question (its path in the response) whose failing answer raised it.
+    #[serde(default)]
+    pub question: Option<String>,
     /// Bookkeeping.
     #[serde(skip)]
     pub meta: RecordMeta,
@@ -213,6 +219,8 @@ impl Finding {
             closed_on: None,
             verified_by: String::new(),
             close_note: String::new(),
+            response_id: None,
+            question: None,
             meta: RecordMeta::default(),
         }
     }

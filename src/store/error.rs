@@ -266,6 +266,9 @@ pub fn kind_label(kind: &str, lang: Lang) -> &'static str {
         "topic" => lang.pick("专题", "topic"),
         "subject" => lang.pick("调研课题", "subject"),
         "attachment" => lang.pick("附件", "attachment"),
+        "form" => lang.pick("表单", "form"),
+        "response" => lang.pick("表单答卷", "form response"),
+        "answer" => lang.pick("答案", "answer"),
         _ => lang.pick("记录", "record"),
     }
 }

@@ -1,7 +1,11 @@
 //! Rows a bundle merge writes besides the records themselves, as Writer methods so bundle/
 //! holds no SQL.
 
-use super::{RecordKind, Result, Writer};
+use super::{
+    Action, HistoryRow, RecordKind, Result, Stamp, StoredRecord, Writer, attachments, record,
+    search,
+};
+use serde_json::Value;
 
 /// One imported file's line in the import log.
 pub struct ImportLogLine<'a> {
@@ -50,6 +54,41 @@ pub struct ConflictLine<'a> {
 }
 
 impl Writer<'_> {
+    /// Stores the content of an attachment once per SHA-256 (already held: left as it is).
+    pub fn insert_blob(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
+        attachments::insert_blob(self.tx(), sha256, bytes)
+    }
+
+    /// Stores history entries that arrived from elsewhere, each once; returns how many were new.
+    pub fn insert_travelled(&self, rows: &[HistoryRow]) -> Result<usize> {
+        super::insert_travelled(self.tx(), rows)
+    }
+
+    /// Writes a record as it is, leaving its search indexes to [`Writer::reindex`] (called for
+    /// every such record before the transaction ends; see [`record::write_row_unindexed`]).
+    pub fn write_row_unindexed(&self, rec: &StoredRecord) -> Result<()> {
+        record::write_row_unindexed(self.tx(), rec)
+    }
+
+    /// Brings the search indexes of a record written with [`Writer::write_row_unindexed`] up
+    /// to date.
+    pub fn reindex(&self, rec: &StoredRecord) -> Result<()> {
+        search::reindex(self.tx(), rec)
+    }
+
+    /// Appends one history row for the record `id`.
+    pub fn write_history(
+        &self,
+        kind: RecordKind,
+        id: &str,
+        action: Action,
+        stamp: &Stamp<'_>,
+        before: Option<&Value>,
+        after: Option<&Value>,
+    ) -> Result<()> {
+        record::write_history(self.tx(), kind, id, action, stamp, before, after)
+    }
+
     /// Keeps a conflict for review; one already kept is left as it is.
     pub fn record_conflict(&self, line: &ConflictLine<'_>) -> Result<()> {
         self.tx().execute(

@@ -11,6 +11,9 @@ pub mod collation;
 mod edits;
 mod error;
 mod export_queries;
+pub mod foreign;
+mod form_results;
+mod forms;
 mod history;
 pub mod history_base;
 mod history_trail;
@@ -27,6 +30,7 @@ pub mod search;
 mod search_place;
 pub mod sets;
 mod summary_sql;
+mod sync_marks;
 mod topics;
 mod writer;
 
@@ -35,6 +39,8 @@ pub use backup::{BACKUPS_KEPT, BackupInfo, RestoreReport};
 pub use changes::{Change, ChangeKind, ChangeSet};
 pub use edits::FieldEdit;
 pub use error::{Result, StoreError, kind_label};
+pub use form_results::{NumberTally, ResponseInScope, Tally, TallyQuestion, TallyRows};
+pub use forms::{FormRecordsOfVisits, ResponseFilter};
 pub use history::{HistoryEntry, TrashEntry};
 pub use history_trail::{HistoryRow, history_entry_id, insert_travelled, rows_of};
 pub use import_log::{ConflictEntry, ImportLogEntry};
@@ -47,6 +53,7 @@ pub use record::{
 pub use schema::{SCHEMA_VERSION, check_objects as check_schema_objects};
 pub use search::SearchHit;
 pub use summary_sql::{SummaryGroup, SummaryRow};
+pub use sync_marks::HistoryMark;
 pub use topics::TopicCount;
 pub use writer::Writer;
 

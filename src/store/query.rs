@@ -327,9 +327,15 @@ impl Store {
             FindingSort::Updated => "f.clock",
         };
         let dir = if ascending { "ASC" } else { "DESC" };
+        // A finding without a deadline is the least urgent either way: it sorts after the dated ones.
+        let undated_last = if sort == FindingSort::Deadline {
+            "f.deadline IS NULL, "
+        } else {
+            ""
+        };
         let sql = format!(
             "SELECT {}, v.date, v.place, v.region FROM finding f JOIN visit v ON v.id = f.visit_id
-             {} ORDER BY {order} {dir}, f.id {dir} LIMIT {} OFFSET {}",
+             {} ORDER BY {undated_last}{order} {dir}, f.id {dir} LIMIT {} OFFSET {}",
             select_list(RecordKind::Finding, "f"),
             w.sql(),
             page.limit,

@@ -2,7 +2,10 @@
 //! becomes a row and back, and how a local edit is stamped field by field and written to history.
 
 use super::error::{Result, StoreError};
-use crate::model::{Attachment, Finding, Hlc, RecordMeta, Subject, Topic, ValidationError, Visit};
+use crate::model::{
+    AnswerRecord, Attachment, Finding, Form, Hlc, RecordMeta, Response, Subject, Topic,
+    ValidationError, Visit,
+};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, Transaction, params_from_iter};
@@ -36,6 +39,12 @@ pub enum RecordKind {
     Subject,
     /// A visit.
     Visit,
+    /// One version of a form (its workbook's bytes are a blob).
+    Form,
+    /// A filled form on a visit.
+    Response,
+    /// One answer of a response.
+    Answer,
     /// A finding.
     Finding,
     /// A photo or document on a visit or finding (its metadata; the bytes are a blob).
@@ -44,10 +53,13 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every kind, parents before children (the order imports apply them in).
-    pub const ALL: [RecordKind; 5] = [
+    pub const ALL: [RecordKind; 8] = [
         RecordKind::Topic,
         RecordKind::Subject,
         RecordKind::Visit,
+        RecordKind::Form,
+        RecordKind::Response,
+        RecordKind::Answer,
         RecordKind::Finding,
         RecordKind::Attachment,
     ];
@@ -60,7 +72,38 @@ impl RecordKind {
             RecordKind::Visit => "visit",
             RecordKind::Finding => "finding",
             RecordKind::Attachment => "attachment",
+            RecordKind::Form => "form",
+            RecordKind::Response => "response",
+            RecordKind::Answer => "answer",
         }
+    }
+
+    /// The field holding the SHA-256 of content kept as a blob (an attachment's bytes, a
+    /// form's workbook), which travels with the record.
+    pub fn blob_field(self) -> Option<&'static str> {
+        match self {
+            RecordKind::Attachment => Some("sha256"),
+            RecordKind::Form => Some("workbook"),
+            _ => None,
+        }
+    }
+
+    /// The form records' fields that name another record, with its kind (the older kinds'
+    /// references are checked where they always were).
+    pub fn form_references(self) -> &'static [(&'static str, RecordKind)] {
+        match self {
+            RecordKind::Form => &[("subject_id", RecordKind::Subject)],
+            RecordKind::Response => &[("form", RecordKind::Form), ("visit_id", RecordKind::Visit)],
+            RecordKind::Answer => &[("response_id", RecordKind::Response)],
+            RecordKind::Finding => &[("response_id", RecordKind::Response)],
+            _ => &[],
+        }
+    }
+
+    /// Whether the record's `topics` field holds topic ids (a form's holds the codes or names
+    /// its workbook gives).
+    pub fn has_topic_ids(self) -> bool {
+        matches!(self, RecordKind::Subject | RecordKind::Finding)
     }
 
     /// The kind whose table is `code`.
@@ -116,6 +159,8 @@ impl RecordKind {
                 ("closed_on", Text),
                 ("verified_by", Text),
                 ("close_note", Text),
+                ("response_id", Text),
+                ("question", Text),
             ],
             RecordKind::Attachment => &[
                 ("owner_kind", Text),
@@ -127,6 +172,19 @@ impl RecordKind {
                 ("evidence", Bool),
                 ("added_by", Text),
             ],
+            RecordKind::Form => &[
+                ("form_id", Text),
+                ("version", Text),
+                ("title", Text),
+                ("definition", Json),
+                ("languages", Json),
+                ("topics", Json),
+                ("subject_id", Text),
+                ("workbook", Text),
+                ("archived", Bool),
+            ],
+            RecordKind::Response => &[("form", Text), ("visit_id", Text), ("complete", Bool)],
+            RecordKind::Answer => &[("response_id", Text), ("path", Text), ("value", Text)],
         }
     }
 }
@@ -173,6 +231,9 @@ impl_record!(Subject, RecordKind::Subject);
 impl_record!(Visit, RecordKind::Visit);
 impl_record!(Finding, RecordKind::Finding);
 impl_record!(Attachment, RecordKind::Attachment);
+impl_record!(Form, RecordKind::Form);
+impl_record!(Response, RecordKind::Response);
+impl_record!(AnswerRecord, RecordKind::Answer);
 
 /// A record as stored: its data fields as JSON, the clock of each field, and its bookkeeping.
 #[derive(Clone, Debug, PartialEq)]

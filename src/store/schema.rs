@@ -12,7 +12,8 @@ struct Migration {
     #[allow(dead_code)]
     why: &'static str,
     sql: &'static str,
-    /// What SQL alone cannot do, run after `sql` in the same transaction (re-indexing).
+    /// What SQL alone cannot do, run in the same transaction after the SQL of every pending
+    /// migration (re-indexing).
     then: Option<fn(&Transaction<'_>) -> Result<()>>,
 }
 
@@ -291,6 +292,72 @@ CREATE TABLE ledger_visit (
 "#,
         then: None,
     },
+    Migration {
+        why: "Forms (issue 12): a form version, a response on a visit and each of its answers \
+          are synced records (clocks, tombstones, history, bundles). An answer's id is derived \
+          from its response and path, so the same answer made on two laptops is one record. A \
+          finding raised by a failing checklist item names its response and question; existing \
+          findings get none, stamped with the origin clock like the interviewees of schema 3.",
+        sql: r#"
+CREATE TABLE form (
+    id          TEXT PRIMARY KEY,
+    form_id     TEXT NOT NULL,
+    version     TEXT NOT NULL DEFAULT '',
+    title       TEXT NOT NULL DEFAULT '',
+    definition  TEXT NOT NULL,
+    languages   TEXT NOT NULL DEFAULT '[]',
+    topics      TEXT NOT NULL DEFAULT '[]',
+    subject_id  TEXT,
+    workbook    TEXT NOT NULL,
+    archived    INTEGER NOT NULL DEFAULT 0,
+    created_at  TEXT,
+    updated_at  TEXT,
+    updated_by  TEXT NOT NULL DEFAULT '',
+    clock       TEXT NOT NULL,
+    clocks      TEXT NOT NULL DEFAULT '{}',
+    deleted_at  TEXT
+) STRICT;
+CREATE INDEX form_form_id ON form(form_id);
+CREATE INDEX form_workbook ON form(workbook);
+
+CREATE TABLE response (
+    id          TEXT PRIMARY KEY,
+    form        TEXT NOT NULL,
+    visit_id    TEXT NOT NULL,
+    complete    INTEGER NOT NULL DEFAULT 1,
+    created_at  TEXT,
+    updated_at  TEXT,
+    updated_by  TEXT NOT NULL DEFAULT '',
+    clock       TEXT NOT NULL,
+    clocks      TEXT NOT NULL DEFAULT '{}',
+    deleted_at  TEXT
+) STRICT;
+CREATE INDEX response_form ON response(form);
+CREATE INDEX response_visit ON response(visit_id);
+
+CREATE TABLE answer (
+    id          TEXT PRIMARY KEY,
+    response_id TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    value       TEXT NOT NULL DEFAULT '',
+    created_at  TEXT,
+    updated_at  TEXT,
+    updated_by  TEXT NOT NULL DEFAULT '',
+    clock       TEXT NOT NULL,
+    clocks      TEXT NOT NULL DEFAULT '{}',
+    deleted_at  TEXT
+) STRICT;
+CREATE INDEX answer_response ON answer(response_id, path);
+
+ALTER TABLE finding ADD COLUMN response_id TEXT;
+ALTER TABLE finding ADD COLUMN question TEXT;
+CREATE INDEX finding_response ON finding(response_id);
+UPDATE finding SET clocks = json_set(clocks,
+    '$.response_id', '000000000000000.000000.builtin',
+    '$.question', '000000000000000.000000.builtin');
+"#,
+        then: None,
+    },
 ];
 
 /// The schema version this build writes.
@@ -344,9 +411,11 @@ pub fn migrate(
     }
     for migration in &MIGRATIONS[from as usize..] {
         tx.execute_batch(migration.sql)?;
-        if let Some(then) = migration.then {
-            then(&tx)?;
-        }
+    }
+    // The code steps run once every table has its final columns: they read and write records
+    // through this build's column lists, which name columns later migrations add.
+    for then in MIGRATIONS[from as usize..].iter().filter_map(|m| m.then) {
+        then(&tx)?;
     }
     if from == 0 {
         seed(&tx)?;

@@ -49,7 +49,11 @@ fn searchable_text(rec: &StoredRecord) -> Option<(String, String)> {
             ]),
         )),
         RecordKind::Subject => Some((text_field(rec, "title"), join(&["lead", "unit", "notes"]))),
-        RecordKind::Topic | RecordKind::Attachment => None,
+        RecordKind::Topic
+        | RecordKind::Attachment
+        | RecordKind::Form
+        | RecordKind::Response
+        | RecordKind::Answer => None,
     }
 }
 

@@ -171,7 +171,7 @@ impl<'a> Writer<'a> {
         })
     }
 
-    fn exists(&self, kind: RecordKind, id: &str) -> Result<bool> {
+    pub(super) fn exists(&self, kind: RecordKind, id: &str) -> Result<bool> {
         let sql = format!(
             "SELECT 1 FROM {} WHERE id = ?1 AND deleted_at IS NULL",
             kind.table()
@@ -217,7 +217,10 @@ impl<'a> Writer<'a> {
                 id: subject,
             });
         }
-        if let Some(serde_json::Value::Array(topics)) = rec.data.get("topics") {
+        // A form's topics are the codes or names its workbook gives, not topic ids.
+        if rec.kind != RecordKind::Form
+            && let Some(serde_json::Value::Array(topics)) = rec.data.get("topics")
+        {
             for topic in topics.iter().filter_map(|t| t.as_str()) {
                 if !old_topics.contains(&topic) && !self.exists(RecordKind::Topic, topic)? {
                     return Err(StoreError::UnknownTopic(topic.to_owned()));
@@ -229,6 +232,44 @@ impl<'a> Writer<'a> {
         }
         if rec.kind == RecordKind::Attachment {
             self.check_attachment(rec, old)?;
+        }
+        self.check_form_references(rec, &text)?;
+        Ok(())
+    }
+
+    /// A response names a live visit and form version, an answer or a raised finding a live
+    /// response (checked when the reference is new); a form's workbook bytes are in the
+    /// database.
+    fn check_form_references(
+        &self,
+        rec: &StoredRecord,
+        new_text: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<()> {
+        let required: &[(&str, RecordKind)] = match rec.kind {
+            RecordKind::Response => &[("visit_id", RecordKind::Visit), ("form", RecordKind::Form)],
+            RecordKind::Answer => &[("response_id", RecordKind::Response)],
+            RecordKind::Finding => &[("response_id", RecordKind::Response)],
+            _ => &[],
+        };
+        for (field, kind) in required {
+            if let Some(id) = new_text(field)
+                && !self.exists(*kind, &id)?
+            {
+                return Err(StoreError::NotFound {
+                    kind: kind.table(),
+                    id,
+                });
+            }
+        }
+        if rec.kind == RecordKind::Form {
+            let sha256 = rec
+                .data
+                .get("workbook")
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            if !attachments::blob_exists(&self.tx, sha256)? {
+                return Err(StoreError::MissingBlob(sha256.to_owned()));
+            }
         }
         Ok(())
     }

@@ -115,11 +115,7 @@ impl Thumbnails {
                     for (db, sha256) in req_rx {
                         let image = Store::open_read_only(&db)
                             .ok()
-                            .and_then(|store| {
-                                crate::store::attachments::read_blob(store.conn(), &sha256)
-                                    .ok()
-                                    .flatten()
-                            })
+                            .and_then(|store| store.read_blob(&sha256).ok().flatten())
                             .and_then(|bytes| decode_thumbnail(&bytes, THUMB_SIDE));
                         if res_tx.send((sha256, image)).is_err() {
                             return;

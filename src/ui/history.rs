@@ -4,9 +4,60 @@
 
 use crate::i18n::Lang;
 use crate::model::{Category, FindingKind, Status, Topic};
-use crate::store::{Action, HistoryEntry};
+use crate::store::{Action, HistoryEntry, RecordKind, Store};
 use egui::RichText;
 use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A record's history as the window shows it: its entries, and the records they refer to
+/// (a finding's visit, a visit's subject) by caption instead of by id.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// The entries, oldest first.
+    pub entries: Vec<HistoryEntry>,
+    /// Captions of the records named by `…_id` fields, by id.
+    pub captions: BTreeMap<String, String>,
+}
+
+impl History {
+    /// Reads the history of `id` and the captions of the records its entries refer to.
+    pub fn load(store: &Store, id: &str, lang: Lang) -> crate::store::Result<History> {
+        let entries = store.history(id)?;
+        let mut captions = BTreeMap::new();
+        let referenced = entries
+            .iter()
+            .flat_map(|e| [&e.before, &e.after])
+            .filter_map(|side| side.as_ref().and_then(Value::as_object))
+            .flat_map(|fields| fields.iter())
+            .filter(|(field, _)| field.ends_with("_id") && field.as_str() != "parent_id")
+            .filter_map(|(_, value)| value.as_str());
+        for id in referenced {
+            if !captions.contains_key(id)
+                && let Some(caption) = caption(store, id, lang)
+            {
+                captions.insert(id.to_owned(), caption);
+            }
+        }
+        Ok(History { entries, captions })
+    }
+}
+
+/// A record in a few words: a visit by day and place, a subject or finding by title. A record
+/// this laptop does not have (or cannot read) keeps its id.
+fn caption(store: &Store, id: &str, lang: Lang) -> Option<String> {
+    let record = store.load_any(id).ok()?;
+    let text = |field: &str| record.data.get(field).and_then(Value::as_str).unwrap_or("");
+    let caption = match record.kind {
+        RecordKind::Visit => {
+            let day = chrono::NaiveDate::parse_from_str(text("date"), "%Y-%m-%d")
+                .map_or_else(|_| text("date").to_owned(), |d| lang.date(d));
+            format!("{day} {}", text("place"))
+        }
+        RecordKind::Subject | RecordKind::Finding => text("title").to_owned(),
+        _ => return None,
+    };
+    Some(caption.trim().to_owned()).filter(|c| !c.is_empty())
+}
 
 /// A field's name in the user's language.
 pub fn field_label(name: &str, lang: Lang) -> String {
@@ -64,7 +115,13 @@ pub fn action_label(action: Action, lang: Lang) -> &'static str {
 
 /// One value of a history snapshot in words: dates as dates, codes by their labels, topics by
 /// name, lists joined, nothing as "—".
-pub fn value_text(field: &str, value: Option<&Value>, topics: &[Topic], lang: Lang) -> String {
+pub fn value_text(
+    field: &str,
+    value: Option<&Value>,
+    topics: &[Topic],
+    captions: &BTreeMap<String, String>,
+    lang: Lang,
+) -> String {
     let topic_name = |id: &str| {
         topics
             .iter()
@@ -85,6 +142,7 @@ pub fn value_text(field: &str, value: Option<&Value>, topics: &[Topic], lang: La
             "kind" => FindingKind::parse(s).map_or_else(|| s.clone(), |v| v.label(lang).to_owned()),
             "parent_id" => topic_name(s),
             "deleted_at" => local_time(s),
+            _ if field.ends_with("_id") => captions.get(s).cloned().unwrap_or_else(|| s.clone()),
             _ => s.clone(),
         },
         Some(Value::Array(items)) => {
@@ -125,7 +183,12 @@ fn local_time(at: &str) -> String {
 
 /// The changes of one entry as (field, before → after) in words, in field order; none for a
 /// record's creation (here, or its first arrival by import), whose every field is new.
-pub fn change_lines(entry: &HistoryEntry, topics: &[Topic], lang: Lang) -> Vec<(String, String)> {
+pub fn change_lines(
+    entry: &HistoryEntry,
+    topics: &[Topic],
+    captions: &BTreeMap<String, String>,
+    lang: Lang,
+) -> Vec<(String, String)> {
     if !has_changes(entry) {
         return Vec::new();
     }
@@ -134,8 +197,8 @@ pub fn change_lines(entry: &HistoryEntry, topics: &[Topic], lang: Lang) -> Vec<(
         .changed_fields()
         .into_iter()
         .map(|f| {
-            let before = value_text(&f, field_of(&entry.before, &f).as_ref(), topics, lang);
-            let after = value_text(&f, field_of(&entry.after, &f).as_ref(), topics, lang);
+            let value = |side| value_text(&f, field_of(side, &f).as_ref(), topics, captions, lang);
+            let (before, after) = (value(&entry.before), value(&entry.after));
             let text = format!("{} → {}", clip(&before), clip(&after));
             (f, text)
         })
@@ -159,7 +222,8 @@ fn clip(text: &str) -> String {
 
 /// Shows the history, newest first: who, when, what, and each change before → after; a combo
 /// box narrows it to the entries that changed one field.
-pub fn history_ui(ui: &mut egui::Ui, entries: &[HistoryEntry], topics: &[Topic], lang: Lang) {
+pub fn history_ui(ui: &mut egui::Ui, history: &History, topics: &[Topic], lang: Lang) {
+    let entries = &history.entries;
     if entries.is_empty() {
         ui.label(RichText::new(lang.pick("尚无修改记录", "No changes recorded yet")).weak());
         return;
@@ -192,7 +256,7 @@ pub fn history_ui(ui: &mut egui::Ui, entries: &[HistoryEntry], topics: &[Topic],
         });
     ui.data_mut(|d| d.insert_temp(filter_id, filter.clone()));
     for entry in entries.iter().rev() {
-        let mut changes = change_lines(entry, topics, lang);
+        let mut changes = change_lines(entry, topics, &history.captions, lang);
         if let Some(f) = &filter {
             changes.retain(|(field, _)| field == f);
             if changes.is_empty() {

@@ -7,6 +7,7 @@ pub mod bundles;
 pub mod draft;
 pub mod editors;
 pub mod fonts;
+pub mod forms;
 pub mod history;
 pub mod import_changes;
 pub mod jobs;

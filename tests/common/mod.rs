@@ -2,6 +2,8 @@
 //! the `zoufang` command on a test database.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod ui;
+
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

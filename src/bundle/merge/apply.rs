@@ -5,7 +5,7 @@ use super::{ImportReport, Plan, Planned};
 use crate::bundle::error::Result;
 use crate::bundle::{Progress, Stage};
 use crate::model::Hlc;
-use crate::store::{Action, Stamp, Writer, write_history, write_row_unindexed};
+use crate::store::{Action, Stamp, Writer};
 
 impl Plan {
     /// Writes every changed record with its history, the conflicts and the import log, inside
@@ -31,12 +31,12 @@ impl Plan {
             let device = w.device().to_owned();
             // Attachment bytes first: every attachment record written below finds its own.
             for (sha256, bytes) in &self.blobs {
-                crate::store::attachments::insert_blob(w.tx(), sha256, bytes)?;
+                w.insert_blob(sha256, bytes)?;
             }
-            crate::store::insert_travelled(w.tx(), &self.history)?;
+            w.insert_travelled(&self.history)?;
             for (i, planned) in changes.iter().enumerate() {
                 let rec = &planned.current;
-                write_row_unindexed(w.tx(), rec)?;
+                w.write_row_unindexed(rec)?;
                 let clock = rec.meta.clock.clone().unwrap_or_else(Hlc::origin);
                 let stamp = Stamp {
                     author: &author,
@@ -45,8 +45,7 @@ impl Plan {
                 };
                 let before = planned.before.as_ref();
                 let after = rec.snapshot();
-                write_history(
-                    w.tx(),
+                w.write_history(
                     rec.kind,
                     &rec.id,
                     Action::Merge,
@@ -65,7 +64,7 @@ impl Plan {
             // The search indexes last, after every statement that opens a savepoint (see
             // `write_row_unindexed`).
             for planned in &changes {
-                crate::store::search::reindex(w.tx(), &planned.current)?;
+                w.reindex(&planned.current)?;
             }
             for lost in &self.lost {
                 let stamp = Stamp {
@@ -73,8 +72,7 @@ impl Plan {
                     device: &device,
                     clock: &lost.clock,
                 };
-                write_history(
-                    w.tx(),
+                w.write_history(
                     lost.kind,
                     &lost.id,
                     Action::Conflict,

@@ -110,7 +110,14 @@ pub(super) fn check_references(
     {
         targets.push((RecordKind::Topic, parent));
     }
-    if let Some(Value::Array(topics)) = rec.data.get("topics") {
+    for (field, kind) in rec.kind.form_references() {
+        if let Some(id) = text(field) {
+            targets.push((*kind, id));
+        }
+    }
+    if rec.kind.has_topic_ids()
+        && let Some(Value::Array(topics)) = rec.data.get("topics")
+    {
         for topic in topics.iter().filter_map(Value::as_str) {
             targets.push((RecordKind::Topic, topic.to_owned()));
         }

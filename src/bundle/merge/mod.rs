@@ -181,6 +181,43 @@ pub fn import(
     )
 }
 
+/// What [`import_sources`] did, with the history's newest point just before and just after
+/// it wrote (both read under its write lock).
+pub(crate) struct SourcesImport {
+    /// What the import did.
+    pub report: ImportReport,
+    /// The newest history point before the import wrote.
+    pub before: Option<crate::store::HistoryMark>,
+    /// The newest history point once it had written.
+    pub after: Option<crate::store::HistoryMark>,
+}
+
+/// Imports sources already read, like [`import`], in one transaction with a backup first.
+pub(crate) fn import_sources(
+    store: &mut Store,
+    sources: Vec<Source>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SourcesImport> {
+    store.write_planned(
+        move |store| {
+            let before = store.history_high_water()?;
+            let (plan, mut report, progress) = plan_import(store, sources, false, progress)?;
+            if plan.changes_anything() {
+                report.backup = crate::store::backup::backup_while_locked(store)?;
+            }
+            Ok((plan, report, progress, before))
+        },
+        |w, (plan, mut report, progress, before)| {
+            plan.apply(w, &mut report, progress)?;
+            Ok(SourcesImport {
+                report,
+                before,
+                after: w.history_high_water()?,
+            })
+        },
+    )
+}
+
 /// A plan, the report of what it does, and the progress callback handed back for its writing.
 type PlanOutcome<'p> = (Plan, ImportReport, &'p mut dyn FnMut(Progress));
 
@@ -205,6 +242,12 @@ fn plan_import<'p>(
     };
     let total: u64 = sources.iter().map(|s| s.records.len() as u64).sum();
     let mut done = 0u64;
+    // A record may refer to one that another file of the same import brings: the files of
+    // one import are one set, in whatever order they were given (a sync reads a folder).
+    let in_sources: HashSet<(RecordKind, &str)> = sources
+        .iter()
+        .flat_map(|s| s.records.iter().map(|r| (r.rec.kind, r.rec.id.as_str())))
+        .collect();
     for (file, source) in sources.iter().enumerate() {
         // A file imported before had its versions judged then: re-importing it finds nothing
         // new to review (else an old ancestor version would look concurrent with a later edit).
@@ -212,11 +255,6 @@ fn plan_import<'p>(
         let mut per_kind: BTreeMap<String, Counts> = RecordKind::ALL
             .iter()
             .map(|k| (k.table().to_owned(), Counts::default()))
-            .collect();
-        let in_source: HashSet<(RecordKind, &str)> = source
-            .records
-            .iter()
-            .map(|r| (r.rec.kind, r.rec.id.as_str()))
             .collect();
         let mut changes = super::changes::ChangeList::default();
         for incoming in &source.records {
@@ -228,7 +266,7 @@ fn plan_import<'p>(
                     total,
                 });
             }
-            check_references(store, &plan.records, &in_source, incoming, &source.origin)?;
+            check_references(store, &plan.records, &in_sources, incoming, &source.origin)?;
             let counts = per_kind
                 .entry(incoming.rec.kind.table().to_owned())
                 .or_default();

@@ -5,11 +5,8 @@ use super::{Incoming, Origin, Source, SourceKind, check_blobs, file_sha256};
 use crate::bundle::error::{BundleError, Detail, Result};
 use crate::bundle::format::{ATTACHMENTS_DIR, BundleRecord};
 use crate::bundle::{Progress, Stage};
-use crate::store::history_base::history_base;
-use crate::store::{
-    DELETED_FIELD, RecordKind, SCHEMA_VERSION, StoredRecord, read_row, select_list,
-};
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use crate::store::foreign::{ForeignDatabase, ForeignOpenError};
+use crate::store::{DELETED_FIELD, RecordKind, SCHEMA_VERSION, StoredRecord};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,21 +17,14 @@ pub(super) fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> 
     let foreign = || BundleError::ForeignDatabase(path.to_owned());
     // A damaged or foreign file says so; anything else (say, a copied write-ahead log that
     // cannot be opened read-only) is a file problem, reported as it is.
-    let opening = |e: rusqlite::Error| match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => foreign(),
-        _ => BundleError::File {
-            source: std::io::Error::other(e.to_string()),
+    let db = ForeignDatabase::open(path).map_err(|e| match e {
+        ForeignOpenError::NotADatabase => foreign(),
+        ForeignOpenError::Unreadable(text) => BundleError::File {
+            source: std::io::Error::other(text),
             path: path.to_owned(),
         },
-    };
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(opening)?;
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(opening)?;
+    })?;
+    let version = db.version();
     if version > SCHEMA_VERSION {
         return Err(BundleError::NewerDatabase {
             found: version,
@@ -42,26 +32,15 @@ pub(super) fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> 
             path: path.to_owned(),
         });
     }
-    let tables: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'
-               AND name IN ('meta', 'topic', 'subject', 'visit', 'finding', 'history')",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(|_| foreign())?;
-    if version < 1 || tables != 6 {
+    let has_tables = db.has_core_tables().map_err(|_| foreign())?;
+    if version < 1 || !has_tables {
         return Err(foreign());
     }
     // Nothing of a foreign schema is run or copied: a trigger, a view in place of a table or
     // a changed table is refused before a row is read.
-    crate::store::check_schema_objects(&conn, version, path)?;
+    db.check_schema(path)?;
     let meta = |key: &str| -> Result<String> {
-        Ok(conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()
-            .map_err(|_| foreign())?
-            .unwrap_or_default())
+        Ok(db.meta(key).map_err(|_| foreign())?.unwrap_or_default())
     };
     let origin = Origin {
         kind: SourceKind::Database,
@@ -73,47 +52,43 @@ pub(super) fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> 
         device_id: meta("device_id")?,
     };
     let mut records = Vec::new();
-    // Attachments came with schema 4.
-    let kinds = RecordKind::ALL
-        .into_iter()
-        .filter(|k| version >= 4 || *k != RecordKind::Attachment);
+    // Attachments came with schema 4, forms with schema 8.
+    let kinds = RecordKind::ALL.into_iter().filter(|k| match k {
+        RecordKind::Attachment => version >= 4,
+        RecordKind::Form | RecordKind::Response | RecordKind::Answer => version >= 8,
+        _ => true,
+    });
     for kind in kinds {
-        let total: i64 = conn
-            .query_row(&format!("SELECT count(*) FROM {}", kind.table()), [], |r| {
-                r.get(0)
-            })
-            .map_err(|_| foreign())?;
-        let sql = format!(
-            "SELECT {} FROM {} t ORDER BY t.id",
-            select_list(kind, "t"),
-            kind.table()
-        );
-        let mut stmt = conn.prepare(&sql).map_err(|_| foreign())?;
-        let mut rows = stmt.query([]).map_err(|_| foreign())?;
+        let total = db.count(kind).map_err(|_| foreign())?;
         let mut done = 0u64;
-        while let Some(row) = rows.next().map_err(|_| foreign())? {
-            let rec = read_row(kind, row, 0).map_err(|e| BundleError::BadRecord {
-                kind: kind.table(),
-                id: String::new(),
-                detail: Detail::of(&e),
-                path: path.to_owned(),
-            })?;
-            let base = history_base(&conn, &rec.id)?;
-            let record = BundleRecord::from_stored(rec, base);
-            records.push(validate(kind, record, path)?);
-            done += 1;
-            if done.is_multiple_of(500) {
-                progress(Progress {
-                    stage: Stage::Reading,
-                    done,
-                    total: u64::try_from(total).unwrap_or(0),
-                });
-            }
-        }
+        db.each_record(
+            kind,
+            |_| foreign(),
+            |rec| {
+                let rec = rec.map_err(|e| BundleError::BadRecord {
+                    kind: kind.table(),
+                    id: String::new(),
+                    detail: Detail::of(&e),
+                    path: path.to_owned(),
+                })?;
+                let base = db.history_base(&rec.id)?;
+                let record = BundleRecord::from_stored(rec, base);
+                records.push(validate(kind, record, path)?);
+                done += 1;
+                if done.is_multiple_of(500) {
+                    progress(Progress {
+                        stage: Stage::Reading,
+                        done,
+                        total: u64::try_from(total).unwrap_or(0),
+                    });
+                }
+                Ok(())
+            },
+        )?;
     }
-    let blobs = database_blobs(&conn, &records, path)?;
+    let blobs = database_blobs(&db, &records, path)?;
     check_blobs(&records, &blobs, path)?;
-    let history = crate::bundle::history::from_database(&conn, version, &records, path)?;
+    let history = crate::bundle::history::from_database(&db, &records, path)?;
     Ok(Source {
         origin,
         records,
@@ -125,27 +100,30 @@ pub(super) fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> 
 /// The bytes of the attachments among `records`, read from a colleague's database and checked
 /// against their hashes.
 fn database_blobs(
-    conn: &Connection,
+    db: &ForeignDatabase,
     records: &[Incoming],
     path: &Path,
 ) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut blobs = BTreeMap::new();
-    for incoming in records
-        .iter()
-        .filter(|r| r.rec.kind == RecordKind::Attachment)
-    {
-        let Some(sha256) = incoming.rec.data.get("sha256").and_then(Value::as_str) else {
+    for incoming in records {
+        let Some(sha256) = incoming
+            .rec
+            .kind
+            .blob_field()
+            .and_then(|field| incoming.rec.data.get(field))
+            .and_then(Value::as_str)
+        else {
             continue;
         };
         if blobs.contains_key(sha256) {
             continue;
         }
-        let bytes = crate::store::attachments::read_blob(conn, sha256).map_err(|_| {
-            BundleError::AttachmentHash {
+        let bytes = db
+            .read_blob(sha256)
+            .map_err(|_| BundleError::AttachmentHash {
                 name: format!("{ATTACHMENTS_DIR}{sha256}"),
                 path: path.to_owned(),
-            }
-        })?;
+            })?;
         if let Some(bytes) = bytes {
             blobs.insert(sha256.to_owned(), bytes);
         }

@@ -124,6 +124,23 @@ fn check_blobs(records: &[Incoming], blobs: &BTreeMap<String, Vec<u8>>, path: &P
         }
         named.insert(sha256);
     }
+    // A form's workbook travels as a blob too.
+    for incoming in records.iter().filter(|r| r.rec.kind == RecordKind::Form) {
+        let sha256 = incoming
+            .rec
+            .data
+            .get("workbook")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !blobs.contains_key(sha256) {
+            return Err(BundleError::MissingAttachment {
+                id: incoming.rec.id.clone(),
+                sha256: sha256.to_owned(),
+                path: path.to_owned(),
+            });
+        }
+        named.insert(sha256);
+    }
     if let Some(sha256) = blobs.keys().find(|s| !named.contains(s.as_str())) {
         return Err(BundleError::UnexpectedEntry {
             name: format!("{ATTACHMENTS_DIR}{sha256}"),
@@ -196,7 +213,7 @@ pub(crate) fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Res
 }
 
 /// SHA-256 of a whole file, refusing files above `max_bytes`.
-fn file_sha256(path: &Path, max_bytes: u64) -> Result<String> {
+pub(crate) fn file_sha256(path: &Path, max_bytes: u64) -> Result<String> {
     let file_err = |source| BundleError::File {
         source,
         path: path.to_owned(),
@@ -422,7 +439,7 @@ fn read_bundle<R: Read + std::io::Seek>(
             });
         }
         for record in doc.records {
-            let incoming = validate(kind, record, path)?;
+            let incoming = validate(kind, record.expanded(kind), path)?;
             if !seen.insert(incoming.rec.id.clone()) {
                 return Err(BundleError::BadRecord {
                     kind: kind.table(),
@@ -472,7 +489,7 @@ pub fn decode_records(kind: &str, bytes: &[u8]) -> Result<usize> {
     }
     let count = doc.records.len();
     for record in doc.records {
-        validate(kind, record, path)?;
+        validate(kind, record.expanded(kind), path)?;
     }
     Ok(count)
 }

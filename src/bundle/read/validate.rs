@@ -29,7 +29,11 @@ fn is_cross_field(err: &ValidationError) -> bool {
 /// JSON) for a record that lacks it. A bundle from an older Zoufang has neither the field nor
 /// its clock: it gets the value with the origin clock, exactly what the migration gave the
 /// records already in a database, so any real edit wins over it.
-const LATER_FIELDS: &[(RecordKind, &str, &str)] = &[(RecordKind::Visit, "interviewees", "[]")];
+const LATER_FIELDS: &[(RecordKind, &str, &str)] = &[
+    (RecordKind::Visit, "interviewees", "[]"),
+    (RecordKind::Finding, "response_id", "null"),
+    (RecordKind::Finding, "question", "null"),
+];
 
 fn add_later_fields(rec: &mut StoredRecord) {
     for (kind, field, value) in LATER_FIELDS {
@@ -115,6 +119,9 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
         RecordKind::Visit => typed::<Visit>(&rec),
         RecordKind::Finding => typed::<Finding>(&rec),
         RecordKind::Attachment => typed::<crate::model::Attachment>(&rec),
+        RecordKind::Form => typed::<crate::model::Form>(&rec),
+        RecordKind::Response => typed::<crate::model::Response>(&rec),
+        RecordKind::Answer => typed::<crate::model::AnswerRecord>(&rec),
     }
     .map_err(bad)?;
     if normalised.id != rec.id {

@@ -373,7 +373,10 @@ impl ZoufangApp {
                 RecordKind::Finding => hit.id.parse().ok().map(AppCommand::OpenFinding),
                 RecordKind::Subject => hit.id.parse().ok().map(AppCommand::OpenSubject),
                 RecordKind::Topic => hit.id.parse().ok().map(AppCommand::OpenTopic),
-                RecordKind::Attachment => None,
+                RecordKind::Attachment
+                | RecordKind::Form
+                | RecordKind::Response
+                | RecordKind::Answer => None,
             };
             self.commands.extend(command);
         }

@@ -332,7 +332,10 @@ impl ZoufangApp {
                 }
                 Ok(match lang {
                     Lang::Zh => format!("已添加 {} 个附件", files.len()),
-                    Lang::En => format!("{} file(s) attached", files.len()),
+                    Lang::En => format!(
+                        "{} attached",
+                        crate::i18n::count_en(files.len() as i64, "file", "files")
+                    ),
                 })
             },
         ));

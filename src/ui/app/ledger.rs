@@ -3,6 +3,7 @@
 
 use super::ZoufangApp;
 use crate::i18n::Localized;
+use crate::ui::jobs::Job;
 use crate::ui::ledger::{LedgerPreview, LedgerPreviewAction};
 use std::path::Path;
 
@@ -68,10 +69,7 @@ impl ZoufangApp {
         let today = chrono::Local::now().date_naive();
         let written = crate::ledger::export_ledger(store, &Default::default(), today, format)
             .map_err(|e| e.localized(lang))
-            .and_then(|bytes| {
-                crate::paths::write_atomically(path, &bytes)
-                    .map_err(|e| format!("{e}: {}", path.display()))
-            });
+            .and_then(|bytes| crate::paths::save_chosen(path, store.path(), &bytes, lang));
         self.message = Some(match written {
             Ok(()) => format!(
                 "{}{}",
@@ -108,25 +106,37 @@ impl ZoufangApp {
         }
         match action {
             Some(LedgerPreviewAction::Import(path, options)) => {
-                self.ledger_preview = None;
-                let Some(store) = self.store.as_mut() else {
+                if self.file_job.is_some() {
+                    self.message = Some(
+                        lang.pick("请等上一项操作完成", "Wait for the work in progress")
+                            .to_owned(),
+                    );
                     return;
-                };
-                self.message = Some(match crate::ledger::import_ledger(store, &path, &options) {
-                    Ok(r) => match lang {
-                        crate::i18n::Lang::Zh => format!(
-                            "台账已导入：新增 {}，更新 {}，未变 {}，跳过 {}",
-                            r.created, r.updated, r.unchanged, r.skipped
-                        ),
-                        crate::i18n::Lang::En => format!(
-                            "Ledger imported: {} created, {} updated, {} unchanged, {} skipped",
-                            r.created, r.updated, r.unchanged, r.skipped
-                        ),
+                }
+                self.ledger_preview = None;
+                // A large sheet takes a while: the window stays responsive while the worker
+                // imports through its own connection (one transaction, after a backup).
+                self.file_job = Some(Job::spawn(
+                    "ledger-import",
+                    lang.pick("正在导入台账", "Importing the ledger").to_owned(),
+                    ctx,
+                    self.db_path.clone(),
+                    lang,
+                    move |store, _| {
+                        let r = crate::ledger::import_ledger(store, &path, &options)
+                            .map_err(|e| e.localized(lang))?;
+                        Ok(match lang {
+                            crate::i18n::Lang::Zh => format!(
+                                "台账已导入：新增 {}，更新 {}，未变 {}，跳过 {}",
+                                r.created, r.updated, r.unchanged, r.skipped
+                            ),
+                            crate::i18n::Lang::En => format!(
+                                "Ledger imported: {} created, {} updated, {} unchanged, {} skipped",
+                                r.created, r.updated, r.unchanged, r.skipped
+                            ),
+                        })
                     },
-                    Err(e) => e.localized(lang),
-                });
-                self.everything_changed();
-                self.data_version = None;
+                ));
             }
             Some(LedgerPreviewAction::Cancel) => self.ledger_preview = None,
             None => {}

@@ -7,7 +7,7 @@
 use super::attachments::Thumbnails;
 use super::bundles::{BundleContext, BundlesUi};
 use super::editors::{FindingEditor, VisitEditor};
-use super::history::history_ui;
+use super::history::{History, history_ui};
 use super::settings::{Settings, View};
 use super::views::conflicts::ConflictsView;
 use super::views::problems::ProblemsView;
@@ -21,7 +21,7 @@ use crate::model::{
     AttachmentId, AttachmentOwner, Finding, FindingId, Subject, SubjectId, Topic, TopicId, Visit,
     VisitId,
 };
-use crate::store::{ChangeSet, FieldEdit, HistoryEntry, RecordKind, SearchHit, Store};
+use crate::store::{ChangeSet, FieldEdit, RecordKind, SearchHit, Store};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -240,7 +240,7 @@ pub struct ZoufangApp {
     conflicts: ConflictsView,
     bundles: BundlesUi,
     search: SearchBox,
-    history: Option<(u64, String, Vec<HistoryEntry>)>,
+    history: Option<(u64, String, History)>,
     author_input: String,
     /// The author dialog was opened from the File menu.
     editing_author: bool,

@@ -79,15 +79,15 @@ impl ZoufangApp {
                         .as_ref()
                         .is_none_or(|(rev, hid, _)| *rev != self.revision || *hid != id);
                     if stale {
-                        let entries = shared.report(store.history(&id));
-                        self.history = Some((self.revision, id.clone(), entries));
+                        let history = shared.report(History::load(store, &id, lang));
+                        self.history = Some((self.revision, id.clone(), history));
                     }
                     egui::CollapsingHeader::new(lang.pick("修改记录", "History"))
                         .id_salt("history")
                         .default_open(self.settings.show_history)
                         .show(ui, |ui| {
-                            if let Some((_, _, entries)) = &self.history {
-                                history_ui(ui, entries, &self.topics, lang);
+                            if let Some((_, _, history)) = &self.history {
+                                history_ui(ui, history, &self.topics, lang);
                             }
                         });
                 });

@@ -243,7 +243,10 @@ impl ZoufangApp {
             RecordKind::Topic => store
                 .save_edit::<Topic>(edit)
                 .map(|(r, _, c)| (Saved::Topic(r), c)),
-            RecordKind::Attachment => return,
+            RecordKind::Attachment
+            | RecordKind::Form
+            | RecordKind::Response
+            | RecordKind::Answer => return,
         };
         let is_editors = self
             .editor

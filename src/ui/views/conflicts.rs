@@ -108,6 +108,10 @@ impl ConflictsView {
                                                 AppCommand::OpenFinding(f)
                                             }
                                         }),
+                                    // The forms window (issue 17) opens these.
+                                    RecordKind::Form
+                                    | RecordKind::Response
+                                    | RecordKind::Answer => None,
                                 };
                                 if let Some(command) = command {
                                     shared.send(command);

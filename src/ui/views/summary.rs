@@ -131,8 +131,7 @@ impl SummaryView {
                 reporter.progress(0.1);
                 let bytes = produce(store, &filter, today, lang).map_err(|e| e.localized(lang))?;
                 reporter.progress(0.9);
-                crate::paths::write_atomically(&path, &bytes)
-                    .map_err(|e| format!("{e}: {}", path.display()))?;
+                crate::paths::save_chosen(&path, store.path(), &bytes, lang)?;
                 Ok(path)
             },
         ));

@@ -106,13 +106,18 @@ impl VisitsView {
         if selected.is_none() {
             self.selected_index = None;
         }
+        // A page that cannot be read is reported once, below, whichever read met it.
+        let mut page_error = None;
         if let Some(step) = arrow_step(ui)
             && let Some(next) = stepped_index(self.selected_index, step, total)
             && let Some(r) = self.rows.get(next, |offset, limit| {
                 shared
                     .store
                     .list_visits(&filter, sort, ascending, Page { offset, limit })
-                    .unwrap_or_default()
+                    .unwrap_or_else(|err| {
+                        page_error = Some(err);
+                        Vec::new()
+                    })
             })
         {
             open = Some(r.visit.id);
@@ -120,7 +125,6 @@ impl VisitsView {
             scroll_to = Some(next);
         }
         let mut selected_index = self.selected_index;
-        let mut page_error = None;
         // Rows are clicked, not text-selected.
         ui.style_mut().interaction.selectable_labels = false;
         scrolled_to(TableBuilder::new(ui), scroll_to)
