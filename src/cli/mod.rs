@@ -164,6 +164,9 @@ pub enum Command {
     },
     /// List the backups beside the database, newest first.
     Backups,
+    /// Set the schema version of a database copied through SQL (`.dump`), after checking its
+    /// tables object by object and backing it up.
+    Repair,
     /// XLSForm questionnaires and checklists: check or import a workbook, list and show forms,
     /// list the built-in templates.
     #[command(subcommand)]
@@ -377,6 +380,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
     match command {
         Command::Restore { file } => return backup::restore_cmd(&db, file, lang, cli.json),
         Command::Backups => return backup::list(&db, lang, cli.json),
+        Command::Repair => return backup::repair_cmd(&db, lang, cli.json),
         Command::Form(cmd) if cmd.needs_no_database() => return form::run(cmd, lang, cli.json),
         // These need no database at all.
         Command::Completions { shell } => return shell::completions(*shell),
@@ -445,6 +449,7 @@ fn run_on(ctx: &mut Context, command: &Command) -> Result<(), CliError> {
         Command::Response(cmd) => response::run(ctx, cmd),
         Command::Restore { .. }
         | Command::Backups
+        | Command::Repair
         | Command::Completions { .. }
         | Command::Manpage => Ok(()),
         Command::Author { name } => {

@@ -25,6 +25,7 @@ mod people;
 mod query;
 mod reading;
 mod record;
+mod repair;
 mod schema;
 pub mod search;
 mod search_place;
@@ -50,6 +51,7 @@ pub use record::{
     Action, ColumnType, DELETED_FIELD, Record, RecordKind, Stamp, StoredRecord, load, read_row,
     select_list, write_history, write_row, write_row_unindexed,
 };
+pub use repair::{RepairReport, repair};
 pub use schema::{SCHEMA_VERSION, check_objects as check_schema_objects};
 pub use search::SearchHit;
 pub use summary_sql::{SummaryGroup, SummaryRow};
