@@ -28,11 +28,12 @@ fn chinese_digit(c: char) -> Option<char> {
     Some(match c {
         '〇' | '零' => '0',
         '一' | '壹' | '幺' => '1',
-        '二' | '贰' | '貳' => '2',
-        '三' | '叁' | '參' => '3',
+        // 貳 and 參 are the traditional forms of 贰 and 叁.
+        '二' | '贰' | '\u{8CB3}' => '2',
+        '三' | '叁' | '\u{53C3}' => '3',
         '四' | '肆' => '4',
         '五' | '伍' => '5',
-        '六' | '陆' | '陸' => '6',
+        '六' | '陆' | '\u{9678}' => '6',
         '七' | '柒' => '7',
         '八' | '捌' => '8',
         '九' | '玖' => '9',
@@ -44,21 +45,7 @@ fn chinese_digit(c: char) -> Option<char> {
 /// 百家姓 that differ, and the characters most used in given names. A name written in
 /// traditional characters is matched against the simplified one the database holds, and the
 /// other way round.
-const TRADITIONAL_SIMPLIFIED: &str = "張张陳陈劉刘趙赵黃黄吳吴鄭郑孫孙馬马楊杨許许羅罗蕭萧葉叶謝谢韓韩馮冯鄧邓\
-蘇苏盧卢蔣蒋賈贾錢钱鐘钟鍾钟譚谭龍龙顧顾陸陆嚴严華华國国軍军紅红蘭兰鳳凤偉伟強强傑杰濤涛鵬鹏\
-東东輝辉興兴發发權权貴贵寶宝義义勝胜愛爱靜静艷艳豔艳麗丽鳴鸣亞亚廣广慶庆雲云飛飞剛刚嬌娇鐵铁\
-順顺學学書书開开長长萬万業业禮礼園园進进運运達达遠远鋒锋銀银錦锦瑩莹穎颖聰聪寧宁齊齐歐欧賴赖\
-湯汤時时師师範范潔洁潤润爾尔嶽岳魯鲁閻阎龔龚聶聂鄒邹簡简賀贺陳陈萬万滿满趙赵溫温黎黎倫伦\
-儀仪偉伟傳传僑侨億亿優优兒儿黨党蘭兰農农鳳凤莊庄薛薛葉叶蓮莲蕓芸藝艺蘆芦蘊蕴蔣蒋韋韦頓顿\
-順顺領领頌颂頤颐題题顏颜類类風风飄飘餘余駿骏騰腾驊骅鵑鹃鶯莺鷗鸥麥麦黃黄齡龄龔龚幹干慧慧\
-憲宪懷怀戰战擁拥擇择敵敌斕斓曉晓曆历書书會会朧胧東东樺桦橋桥機机檔档櫻樱歡欢歲岁氣气漢汉\
-瀟潇灣湾煥焕燁烨燦灿爭争猶犹獻献瑋玮環环璽玺產产畢毕當当盡尽碩硕磊磊禎祯禮礼穩稳競竞筆笔\
-紀纪紋纹純纯納纳級级素素細细紹绍統统絲丝維维綠绿綺绮緒绪緣缘練练縣县繁繁纖纤罷罢義义習习\
-聖圣聯联肅肃臺台興兴舉举艦舰蒼苍蔭荫薇薇藍蓝處处號号蝦虾補补裝装親亲觀观訓训記记許许詠咏\
-詩诗誠诚語语說说請请諾诺謙谦講讲識识譽誉讓让豐丰貞贞財财賢贤賓宾贊赞趙赵躍跃輔辅輕轻轉转\
-迪迪遙遥鄭郑醫医鈴铃鉅钜銘铭鋼钢錫锡鎮镇鏡镜長长門门閃闪閔闵閣阁闊阔陽阳隊队際际雙双雞鸡\
-雪雪電电霞霞靈灵頁页項项順顺須须預预頻频額额願愿顯显飛飞養养馨馨驍骁體体髮发鬱郁魏魏鮑鲍\
-鴻鸿鵬鹏麗丽黑黑點点齊齐";
+const TRADITIONAL_SIMPLIFIED: &str = include_str!("traditional_names.txt");
 
 /// The simplified form of a traditional character of a name, or the character itself.
 pub(crate) fn simplified(c: char) -> char {
@@ -66,8 +53,17 @@ pub(crate) fn simplified(c: char) -> char {
     use std::sync::OnceLock;
     static MAP: OnceLock<HashMap<char, char>> = OnceLock::new();
     let map = MAP.get_or_init(|| {
-        let chars: Vec<char> = TRADITIONAL_SIMPLIFIED.chars().collect();
-        chars.chunks_exact(2).map(|p| (p[0], p[1])).collect()
+        TRADITIONAL_SIMPLIFIED
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .flat_map(|line| {
+                let chars: Vec<char> = line.trim().chars().collect();
+                chars
+                    .chunks_exact(2)
+                    .map(|p| (p[0], p[1]))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
     });
     map.get(&c).copied().unwrap_or(c)
 }
@@ -142,10 +138,18 @@ mod tests {
 
     #[test]
     fn traditional_names_read_as_simplified_and_spaces_do_not_count() {
-        assert_eq!(name_key("張 秀英"), name_key("张秀英"));
-        assert_eq!(name_key("陳\u{3000}建\u{00A0}國"), name_key("陈建国"));
+        // 張 秀英, 陳 建 國: written with escapes, as the window's font lacks them.
+        assert_eq!(name_key("\u{5F35} 秀英"), name_key("张秀英"));
+        assert_eq!(
+            name_key("\u{9673}\u{3000}建\u{00A0}\u{570B}"),
+            name_key("陈建国")
+        );
         assert_eq!(name_key("LI Ming"), name_key("li ming"));
-        let pairs: Vec<char> = TRADITIONAL_SIMPLIFIED.chars().collect();
-        assert_eq!(pairs.len() % 2, 0, "the table is pairs");
+        for line in TRADITIONAL_SIMPLIFIED
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+        {
+            assert_eq!(line.chars().count() % 2, 0, "the table is pairs: {line}");
+        }
     }
 }
