@@ -233,3 +233,41 @@ fn the_command_line_records_and_shows_interviewees() {
     assert_eq!(shown["record"]["interviewees"], serde_json::json!([]));
     assert_eq!(shown["record"]["people_met"], 1);
 }
+
+#[test]
+fn an_unknown_role_lists_the_chinese_words_accepted_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("z.sqlite");
+    let refused = zoufang_in(&db, "zh")
+        .args([
+            "visit",
+            "add",
+            "--date",
+            "2026-04-01",
+            "--place",
+            "城西养老院",
+            "--interviewee",
+            "张秀英,村民",
+        ])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("群众（resident）") && stderr.contains("家属（family）"),
+        "{stderr}"
+    );
+    // And the Chinese word is taken.
+    zoufang_in(&db, "zh")
+        .args([
+            "visit",
+            "add",
+            "--date",
+            "2026-04-01",
+            "--place",
+            "城西养老院",
+            "--interviewee",
+            "张秀英,家属",
+        ])
+        .assert()
+        .success();
+}
