@@ -109,6 +109,12 @@ fn page_setups(bytes: &[u8], sheets: usize) -> Vec<String> {
                 )),
                 "sheet {n} repeats its header rows: {workbook}"
             );
+            assert!(
+                sheet.contains("<oddFooter>&amp;C")
+                    && sheet.contains("&amp;P")
+                    && sheet.contains("&amp;N"),
+                "sheet {n} numbers its pages in the footer"
+            );
             attr(&sheet, "pageSetup", "orientation").unwrap_or_default()
         })
         .collect()

@@ -182,7 +182,7 @@ fn list_sheet(
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, last, columns.len().saturating_sub(1) as u16)?;
     let width: f64 = columns.iter().map(|c| c.width).sum();
-    print::setup_page(ws, width, Some((0, 0)))?;
+    print::setup_page(ws, width, Some((0, 0)), lang)?;
     Ok(())
 }
 
@@ -280,7 +280,7 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, lang: Lang, fmt: &Formats)
             .collect(),
     )?;
     // The title and scope head every page; the sheet is narrow enough for portrait.
-    print::setup_page(ws, SUMMARY_WIDTH, Some((0, 1)))?;
+    print::setup_page(ws, SUMMARY_WIDTH, Some((0, 1)), lang)?;
     Ok(())
 }
 
@@ -315,6 +315,6 @@ fn topic_sheet(ws: &mut Worksheet, report: &Report, lang: Lang, fmt: &Formats) -
     ws.set_freeze_panes(1, 1)?;
     ws.autofilter(0, 0, last, FIGURES.len() as u16 + 1)?;
     let width = 22.0 + 16.0 + TOPIC_FIGURE_WIDTH * FIGURES.len() as f64;
-    print::setup_page(ws, width, Some((0, 0)))?;
+    print::setup_page(ws, width, Some((0, 0)), lang)?;
     Ok(())
 }
