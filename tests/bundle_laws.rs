@@ -2,7 +2,7 @@
 //! laptops that swap bundles now and then: whatever happened, importing everyone's final
 //! bundles in any order (one by one or all at once) gives the same records, every laptop that
 //! imports the others' bundles ends up with those same records, and importing again changes
-//! nothing.
+//! nothing. Forms, responses and their answers take part like every other record.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -12,6 +12,9 @@ use common::*;
 use proptest::prelude::*;
 use std::path::PathBuf;
 use zoufang::bundle::{ImportOptions, import, no_progress};
+use zoufang::forms::record::import_builtin;
+use zoufang::forms::response::{add_response, edit_response};
+use zoufang::forms::{Answer, answers_from_json};
 use zoufang::model::{Finding, FindingId, Status, Visit, VisitId};
 use zoufang::store::Store;
 
@@ -59,6 +62,18 @@ enum Op {
         dev: usize,
         pick: usize,
     },
+    /// A satisfaction questionnaire filled on a visit (the form imported first, once).
+    NewResponse {
+        dev: usize,
+        pick: usize,
+        value: usize,
+    },
+    /// One answer of a response changed.
+    EditAnswer {
+        dev: usize,
+        pick: usize,
+        value: usize,
+    },
     Sync {
         from: usize,
         to: usize,
@@ -78,6 +93,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (d.clone(), p.clone(), v.clone()).prop_map(|(dev, pick, value)| Op::ToggleInvestigator { dev, pick, value }),
         1 => (d.clone(), p.clone()).prop_map(|(dev, pick)| Op::Delete { dev, pick }),
         1 => (d.clone(), p.clone()).prop_map(|(dev, pick)| Op::Restore { dev, pick }),
+        1 => (d.clone(), p.clone(), v.clone()).prop_map(|(dev, pick, value)| Op::NewResponse { dev, pick, value }),
+        2 => (d.clone(), p.clone(), v.clone()).prop_map(|(dev, pick, value)| Op::EditAnswer { dev, pick, value }),
         2 => (d.clone(), d).prop_map(|(from, to)| Op::Sync { from, to }),
     ]
 }
@@ -186,6 +203,44 @@ fn run(devices: &mut [Store], op: &Op, dir: &std::path::Path, step: usize) {
             } else {
                 store.restore(&id).unwrap();
             }
+        }
+        Op::NewResponse {
+            dev,
+            pick: p,
+            value,
+        } => {
+            let store = &mut devices[dev % n];
+            let Some(visit) = pick(store, "visit", p) else {
+                return;
+            };
+            let form = import_builtin(store, "visit_satisfaction", None)
+                .unwrap()
+                .form;
+            let score = ["3", "4", "5"][value];
+            let answers = answers_from_json(&serde_json::json!({
+                "attitude": score, "efficiency": "4", "policy_known": "some", "overall": score,
+            }))
+            .unwrap();
+            let now = day.and_hms_opt(10, 0, 0).unwrap();
+            let _refused_on_a_deleted_visit =
+                add_response(store, &form, visit.parse().unwrap(), answers, now).is_err();
+        }
+        Op::EditAnswer {
+            dev,
+            pick: p,
+            value,
+        } => {
+            let store = &mut devices[dev % n];
+            let Some(id) = pick(store, "response", p) else {
+                return;
+            };
+            let name = ["attitude", "efficiency", "overall"][p % 3];
+            let change = [(
+                name.to_owned(),
+                Answer::Text(["3", "4", "5"][value].to_owned()),
+            )];
+            let now = day.and_hms_opt(11, 0, 0).unwrap();
+            edit_response(store, id.parse().unwrap(), change.into(), now).unwrap();
         }
         Op::Sync { from, to } => {
             let (from, to) = (from % n, to % n);

@@ -299,6 +299,12 @@ fn the_same_answer_edited_on_two_laptops_is_one_conflict() {
     assert_eq!(found[0].field, "value");
     assert_eq!(conflicts(&b, true).unwrap().len(), 1);
     assert_eq!(a.records_digest().unwrap(), b.records_digest().unwrap());
+    // Resolved like any field: laptop A keeps its own answer, and B has it once synced.
+    zoufang::bundle::resolve(&mut a, found[0].seq, zoufang::bundle::Keep::Mine).unwrap();
+    let mine = Answer::Text("甲的备注".into());
+    assert_eq!(answers_of(&a, id).unwrap().answers["remarks"], mine);
+    exchange(&mut a, &mut b, dir.path(), "2");
+    assert_eq!(answers_of(&b, id).unwrap().answers["remarks"], mine);
 }
 
 #[test]
@@ -330,4 +336,156 @@ fn a_checklist_item_failing_on_two_laptops_raises_one_problem() {
         assert_eq!(raised.len(), 1);
     }
     assert_eq!(a.records_digest().unwrap(), b.records_digest().unwrap());
+}
+
+#[test]
+fn a_bundle_whose_answer_does_not_fit_its_form_is_refused_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, visit) = store_with_visit();
+    let form = import_builtin(&mut a, "care_home_safety", None)
+        .unwrap()
+        .form;
+    let mut answers = care_home();
+    answers.insert("residents".into(), Answer::Text("137".into()));
+    add_response(&mut a, &form, visit.id, answers, now()).unwrap();
+    let good = export_all(&a, dir.path(), "good.zfb");
+    let bad = dir.path().join("bad.zfb");
+    common::tamper(&good, &bad, |entries| {
+        let (_, bytes) = entries
+            .iter_mut()
+            .find(|(name, _)| name.contains("answer"))
+            .unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert_eq!(text.matches("\"137\"").count(), 1);
+        *bytes = text.replace("\"137\"", "\"many\"").into_bytes();
+    });
+    let mut b = laptop("李强");
+    let before = b.digest().unwrap();
+    let err = zoufang::bundle::import(
+        &mut b,
+        &[bad],
+        &zoufang::bundle::ImportOptions::default(),
+        &mut no_progress(),
+    )
+    .unwrap_err();
+    let message = zoufang::i18n::Localized::localized(&err, zoufang::i18n::Lang::En);
+    assert!(
+        message.contains("answer") && message.contains("value") && message.contains("many"),
+        "{message}"
+    );
+    assert_eq!(b.digest().unwrap(), before);
+}
+
+#[test]
+fn a_bundle_of_a_subject_hands_its_forms_to_the_team() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lead = laptop("组长");
+    let subject = zoufang::model::Subject {
+        title: "养老机构安全生产专项调研".into(),
+        ..Default::default()
+    };
+    lead.save_subject(&subject).unwrap();
+    let form = import_builtin(&mut lead, "care_home_safety", Some(subject.id))
+        .unwrap()
+        .form;
+    import_builtin(&mut lead, "visit_satisfaction", None).unwrap();
+    let path = dir.path().join("subject.zfb");
+    let filter = ExportFilter {
+        subject: Some(subject.id),
+        ..ExportFilter::default()
+    };
+    export(&lead, &filter, &path, &mut no_progress()).unwrap();
+    let mut member = laptop("王敏");
+    import_files(&mut member, &[path]);
+    let forms = member.forms().unwrap();
+    assert_eq!(forms.len(), 1, "only the subject's form");
+    assert_eq!(forms[0].id, form.id);
+    assert_eq!(forms[0].subject_id, Some(subject.id));
+}
+
+#[test]
+fn a_removed_repeat_row_is_its_answers_in_the_trash_and_the_other_row_keeps_its_id() {
+    let (mut store, visit) = store_with_visit();
+    let form = import_builtin(&mut store, "household_visit", None)
+        .unwrap()
+        .form;
+    let saved = add_response(&mut store, &form, visit.id, household(), now()).unwrap();
+    let before = answers_of(&store, saved.id).unwrap();
+    let Answer::Rows(rows) = &before.answers["members"] else {
+        panic!("no rows");
+    };
+    let first_only = Answers::from([
+        ("members".to_owned(), Answer::Rows(vec![rows[0].clone()])),
+        ("member_count".to_owned(), Answer::Text("1".into())),
+    ]);
+    edit_response(&mut store, saved.id, first_only, now()).unwrap();
+    let after = answers_of(&store, saved.id).unwrap();
+    assert_eq!(after.rows["members"], before.rows["members"][..1]);
+    let removed_row = &before.rows["members"][1];
+    let gone: Vec<_> = store
+        .all_answers(saved.id)
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.path.contains(removed_row.as_str()))
+        .collect();
+    assert!(!gone.is_empty() && gone.iter().all(|a| a.meta.is_deleted()));
+}
+
+#[test]
+fn a_bundle_moving_a_response_to_another_form_or_answering_under_a_wrong_id_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b, id) = two_laptops(dir.path(), "yes");
+    let other = import_builtin(&mut a, "visit_satisfaction", None)
+        .unwrap()
+        .form;
+    let form = a.response(id).unwrap().form;
+    let good = export_all(&a, dir.path(), "good.zfb");
+    import_files(&mut b, std::slice::from_ref(&good));
+    let before = b.digest().unwrap();
+    let moved = dir.path().join("moved.zfb");
+    common::tamper(&good, &moved, |entries| {
+        let (_, bytes) = entries
+            .iter_mut()
+            .find(|(name, _)| name.contains("response"))
+            .unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        *bytes = text
+            .replace(&form.to_string(), &other.id.to_string())
+            .into_bytes();
+    });
+    let import = |store: &mut Store, path: &std::path::Path| {
+        zoufang::bundle::import(
+            store,
+            &[path.to_owned()],
+            &zoufang::bundle::ImportOptions::default(),
+            &mut no_progress(),
+        )
+        .map(|_| ())
+        .map_err(|e| zoufang::i18n::Localized::localized(&e, zoufang::i18n::Lang::En))
+    };
+    let message = import(&mut b, &moved).unwrap_err();
+    assert!(
+        message.contains("response") && message.contains("form"),
+        "{message}"
+    );
+    assert_eq!(b.digest().unwrap(), before);
+
+    // An answer record under an id its response and path do not give.
+    let renamed = dir.path().join("renamed.zfb");
+    common::tamper(&good, &renamed, |entries| {
+        let (_, bytes) = entries
+            .iter_mut()
+            .find(|(name, _)| name.contains("answer"))
+            .unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        *bytes = text
+            .replacen("\"remarks\"", "\"hazard_details\"", 1)
+            .into_bytes();
+    });
+    let message = import(&mut b, &renamed).unwrap_err();
+    assert!(
+        message.contains("answer") && message.contains("path"),
+        "{message}"
+    );
+    assert_eq!(b.digest().unwrap(), before);
 }

@@ -5,153 +5,24 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[path = "forms_results/fixture.rs"]
+mod fixture;
 
 use calamine::{Data, DataType, Reader, Xlsx};
 use chrono::NaiveDate;
 use common::{zoufang, zoufang_in};
-use rust_xlsxwriter::Workbook;
+use fixture::{Table, answers, column, day, form, responses, sheet, stored, workbook};
 use serde_json::Value;
 use std::io::Cursor;
-use zoufang::forms::record::import_bytes;
-use zoufang::forms::response::add_response;
+use zoufang::forms::record::{import_builtin, import_bytes};
+use zoufang::forms::response::{add_response, answers_of};
 use zoufang::forms::results::{FormResults, results};
-use zoufang::forms::results_store::{stored_export_responses, stored_results};
-use zoufang::forms::{
-    Answer, Answers, ExportResponse, FormDefinition, read_workbook, write_csv, write_xlsx,
-};
+use zoufang::forms::results_store::{repeat_depth, stored_export_responses, stored_results};
+use zoufang::forms::{Answer, Answers, answers_from_json, write_csv, write_xlsx};
 use zoufang::i18n::Lang;
-use zoufang::model::{Finding, Visit, builtin_topic_id};
+use zoufang::model::{Visit, builtin_topic_id};
 use zoufang::report::SummaryFilter;
 use zoufang::store::{Store, VisitFilter};
-
-type Table<'a> = &'a [&'a [&'a str]];
-
-/// An .xlsx holding `sheets`, each a table whose first row is the header.
-fn workbook(sheets: &[(&str, Table<'_>)]) -> Vec<u8> {
-    let mut book = Workbook::new();
-    for (name, rows) in sheets {
-        let ws = book.add_worksheet();
-        ws.set_name(*name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                if !cell.is_empty() {
-                    ws.write_string(r as u32, c as u16, *cell).unwrap();
-                }
-            }
-        }
-    }
-    book.save_to_buffer().unwrap()
-}
-
-/// A small inspection form: a group, a select_one, a select_multiple, numbers, a date and a
-/// repeat of rooms.
-const SURVEY: Table<'_> = &[
-    &["type", "name", "label::中文 (zh)", "label::English (en)"],
-    &["begin_group", "basics", "基本情况", "Basics"],
-    &[
-        "select_one yn",
-        "exits_clear",
-        "安全出口畅通",
-        "Exits clear",
-    ],
-    &["integer", "beds", "床位数", "Beds"],
-    &["end_group", "", "", ""],
-    &["select_multiple hazard", "hazards", "隐患", "Hazards"],
-    &["decimal", "score", "评分", "Score"],
-    &["date", "checked_on", "检查日期", "Checked on"],
-    &["text", "remark", "备注", "Remark"],
-    &["note", "thanks", "谢谢", "Thanks"],
-    &["begin_repeat", "rooms", "房间", "Rooms"],
-    &["text", "room_no", "房间号", "Room"],
-    &["integer", "occupants", "入住人数", "Occupants"],
-    &["end_repeat", "", "", ""],
-];
-const CHOICES: Table<'_> = &[
-    &[
-        "list_name",
-        "name",
-        "label::中文 (zh)",
-        "label::English (en)",
-    ],
-    &["yn", "yes", "是", "Yes"],
-    &["yn", "no", "否", "No"],
-    &["hazard", "wires", "电线老化", "Old wiring"],
-    &["hazard", "stoves", "违规用火", "Open fire"],
-    &["hazard", "exits", "通道堵塞", "Blocked exits"],
-];
-const SETTINGS: Table<'_> = &[&["form_title", "form_id"], &["养老院检查", "inspection"]];
-
-fn form_bytes() -> Vec<u8> {
-    workbook(&[
-        ("survey", SURVEY),
-        ("choices", CHOICES),
-        ("settings", SETTINGS),
-    ])
-}
-
-fn form() -> FormDefinition {
-    read_workbook(form_bytes(), "inspection").unwrap()
-}
-
-fn answers(pairs: &[(&str, &str)]) -> Answers {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), Answer::Text((*v).to_owned())))
-        .collect()
-}
-
-fn rooms(rows: &[(&str, &str)]) -> Answer {
-    Answer::Rows(
-        rows.iter()
-            .map(|(no, n)| answers(&[("room_no", no), ("occupants", n)]))
-            .collect(),
-    )
-}
-
-fn responses() -> Vec<ExportResponse> {
-    let mut first = answers(&[
-        ("exits_clear", "yes"),
-        ("beds", "40"),
-        ("hazards", "wires stoves"),
-        ("score", "7.5"),
-        ("checked_on", "2026-11-03"),
-        ("remark", "=HYPERLINK(\"http://x\")"),
-    ]);
-    first.insert("rooms".into(), rooms(&[("101", "2"), ("102", "3")]));
-    let mut second = answers(&[
-        ("exits_clear", "no"),
-        ("beds", "12"),
-        ("hazards", "wires"),
-        ("score", "4"),
-    ]);
-    second.insert("rooms".into(), rooms(&[("A1", "1")]));
-    let third = answers(&[("exits_clear", "no")]);
-    [first, second, third]
-        .into_iter()
-        .enumerate()
-        .map(|(i, answers)| ExportResponse {
-            id: format!("resp-{}", i + 1),
-            visit_id: format!("visit-{}", i + 1),
-            date: NaiveDate::from_ymd_opt(2026, 11, i as u32 + 1),
-            investigators: "张三".into(),
-            complete: i != 2,
-            answers,
-        })
-        .collect()
-}
-
-fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<Data>> {
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
-    let range = book.worksheet_range(name).unwrap();
-    range.rows().map(<[Data]>::to_vec).collect()
-}
-
-fn column(rows: &[Vec<Data>], name: &str) -> usize {
-    rows[1]
-        .iter()
-        .position(|c| *c == name)
-        .unwrap_or_else(|| panic!("no column {name} in {:?}", rows[1]))
-}
 
 #[test]
 fn results_count_choices_per_pick_and_number_stats() {
@@ -325,81 +196,8 @@ fn csv_starts_with_bom_and_neutralises_formulas() {
     assert_eq!(csv.matches("\r\n").count(), 4);
 }
 
-/// Writes the example export to $ZOUFANG_EXPORT_SAMPLE for checking by hand (LibreOffice,
-/// openpyxl); does nothing without it.
-#[test]
-fn sample_export_for_hand_checks() {
-    let Ok(dir) = std::env::var("ZOUFANG_EXPORT_SAMPLE") else {
-        return;
-    };
-    let def = form();
-    let rs = responses();
-    let all: Vec<Answers> = rs.iter().map(|r| r.answers.clone()).collect();
-    let bytes = write_xlsx(&def, &rs, &results(&def, &all), Lang::Zh).unwrap();
-    std::fs::write(format!("{dir}/sample.xlsx"), bytes).unwrap();
-    std::fs::write(format!("{dir}/sample.csv"), write_csv(&def, &rs)).unwrap();
-}
-
 // ---------------------------------------------------------------------------------------------
 // Over the database: the same results counted in SQL, the summary's filters, the CLI.
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-/// The inspection form and responses on four visits:
-///
-/// | visit | date  | region           | who  | responses                      |
-/// |-------|-------|------------------|------|--------------------------------|
-/// | V1    | 03-01 | 芙蓉区东湖街道   | 张伟 | R1 (V1 has a finding under 养老) |
-/// | V2    | 04-10 | 长沙县黄花镇     | 王强 | R2, and R3 deleted             |
-/// | V3    | 05-05 | 芙蓉区马王堆街道 | 李娜 | R3                             |
-/// | V4    | 05-20 | 望城区 (deleted) | 王强 | R1                             |
-///
-/// so the live responses in scope are exactly `responses()`.
-fn stored(store: &mut Store) -> FormDefinition {
-    store.set_author("张伟").unwrap();
-    let form = import_bytes(store, &form_bytes(), "inspection", None)
-        .unwrap()
-        .form;
-    let mut visits = Vec::new();
-    for (date, region, who) in [
-        (day(2026, 3, 1), "芙蓉区东湖街道", "张伟"),
-        (day(2026, 4, 10), "长沙县黄花镇", "王强"),
-        (day(2026, 5, 5), "芙蓉区马王堆街道", "李娜"),
-        (day(2026, 5, 20), "望城区", "王强"),
-    ] {
-        let mut v = Visit::new(date, format!("{region}养老院"));
-        v.region = region.to_owned();
-        v.investigators = vec![who.to_owned()];
-        store.save_visit(&v).unwrap();
-        visits.push(v);
-    }
-    let mut f = Finding::new(visits[0].id, "消防通道堵塞");
-    f.topics = vec![builtin_topic_id(1)];
-    store.save_finding(&f).unwrap();
-    let now = day(2026, 11, 2).and_hms_opt(9, 0, 0).unwrap();
-    let r = responses();
-    let mut add = |visit: usize, response: usize| {
-        add_response(
-            store,
-            &form,
-            visits[visit].id,
-            r[response].answers.clone(),
-            now,
-        )
-        .unwrap()
-        .id
-    };
-    add(0, 0);
-    add(1, 1);
-    let gone = add(1, 2);
-    add(2, 2);
-    add(3, 0);
-    store.delete(&gone.to_string()).unwrap();
-    store.delete(&visits[3].id.to_string()).unwrap();
-    form.definition
-}
 
 fn filter(f: impl FnOnce(&mut SummaryFilter)) -> VisitFilter {
     let mut filter = SummaryFilter::default();
@@ -410,7 +208,7 @@ fn filter(f: impl FnOnce(&mut SummaryFilter)) -> VisitFilter {
 #[test]
 fn sql_results_equal_the_in_memory_results_and_filters_narrow_them() {
     let mut store = Store::open_in_memory().unwrap();
-    let def = stored(&mut store);
+    let (def, _) = stored(&mut store);
     let all: Vec<Answers> = responses().into_iter().map(|r| r.answers).collect();
     let everything = stored_results(&store, &def, &VisitFilter::default()).unwrap();
     assert_eq!(everything, results(&def, &all));
@@ -480,10 +278,10 @@ fn json_keys(v: &Value) -> Vec<&str> {
 fn cli_form_results_prints_and_exports_with_filters() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db.sqlite");
-    {
+    let subject = {
         let mut store = Store::open(&db).unwrap();
-        stored(&mut store);
-    }
+        stored(&mut store).1
+    };
     let run_json = |extra: &[&str]| -> Value {
         let out = zoufang(&db)
             .args(["--json", "form", "results", "inspection"])
@@ -504,10 +302,14 @@ fn cli_form_results_prints_and_exports_with_filters() {
             .unwrap()
             .clone()
     };
-    assert_eq!(json_keys(&question("hazards")), ["counts", "name", "type"]);
+    // Every question has the same four keys; what does not apply is null.
+    for q in json["questions"].as_array().unwrap() {
+        assert_eq!(json_keys(q), ["counts", "name", "stats", "type"]);
+    }
     assert_eq!(question("hazards")["type"], "select_multiple");
     assert_eq!(question("hazards")["counts"]["wires"], 2);
-    assert_eq!(json_keys(&question("beds")), ["name", "stats", "type"]);
+    assert!(question("hazards")["stats"].is_null());
+    assert!(question("beds")["counts"].is_null());
     assert_eq!(
         json_keys(&question("beds")["stats"]),
         ["max", "mean", "min", "n"]
@@ -517,6 +319,10 @@ fn cli_form_results_prints_and_exports_with_filters() {
     assert_eq!(run_json(&["--region", "芙蓉区"])["responses"], 2);
     assert_eq!(run_json(&["--until", "2026-03-31"])["responses"], 1);
     assert_eq!(run_json(&["--topic", "养老服务"])["responses"], 1);
+    let subject = subject.to_string();
+    let of_subject = run_json(&["--subject", &subject]);
+    assert_eq!(of_subject["responses"], 1);
+    assert_eq!(of_subject["questions"][0]["counts"]["no"], 1);
 
     // Text, in the user's language.
     let out = zoufang_in(&db, "zh")
@@ -608,4 +414,136 @@ fn cli_form_results_prints_and_exports_with_filters() {
             .to_string()
             .contains("3 responses")
     );
+}
+
+#[test]
+fn nested_repeats_count_over_every_row_and_join_to_their_parent_row() {
+    let survey: Table<'_> = &[
+        &["type", "name", "label"],
+        &["begin_repeat", "buildings", "Buildings"],
+        &["text", "b_name", "Building"],
+        &["begin_repeat", "floors", "Floors"],
+        &["integer", "extinguishers", "Extinguishers"],
+        &["select_one yn", "alarm_ok", "Alarm works"],
+        &["end_repeat", "", ""],
+        &["end_repeat", "", ""],
+    ];
+    let choices: Table<'_> = &[
+        &["list_name", "name", "label"],
+        &["yn", "yes", "Yes"],
+        &["yn", "no", "No"],
+    ];
+    let settings: Table<'_> = &[
+        &["form_title", "form_id"],
+        &["Buildings", "buildings_check"],
+    ];
+    let bytes = workbook(&[
+        ("survey", survey),
+        ("choices", choices),
+        ("settings", settings),
+    ]);
+    let floor = |n: &str, ok: &str| answers(&[("extinguishers", n), ("alarm_ok", ok)]);
+    let building = |name: &str, floors: Vec<Answers>| {
+        let mut b = answers(&[("b_name", name)]);
+        b.insert("floors".into(), Answer::Rows(floors));
+        b
+    };
+    let mut response = Answers::new();
+    response.insert(
+        "buildings".into(),
+        Answer::Rows(vec![
+            building("A", vec![floor("2", "yes"), floor("4", "no")]),
+            building("B", vec![floor("6", "no")]),
+        ]),
+    );
+
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_author("张伟").unwrap();
+    let form = import_bytes(&mut store, &bytes, "buildings_check", None)
+        .unwrap()
+        .form;
+    let visit = Visit::new(day(2026, 6, 1), "城东敬老院");
+    store.save_visit(&visit).unwrap();
+    let now = day(2026, 6, 1).and_hms_opt(10, 0, 0).unwrap();
+    add_response(&mut store, &form, visit.id, response.clone(), now).unwrap();
+
+    let def = &form.definition;
+    let r = stored_results(&store, def, &VisitFilter::default()).unwrap();
+    assert_eq!(r, results(def, &[response]));
+    let alarm = r.questions.iter().find(|q| q.name == "alarm_ok").unwrap();
+    let alarm = alarm.counts.clone().unwrap();
+    assert_eq!((alarm["yes"], alarm["no"]), (1, 2));
+    let ext = r
+        .questions
+        .iter()
+        .find(|q| q.name == "extinguishers")
+        .unwrap();
+    assert_eq!(ext.stats.clone().unwrap().mean, Some(4.0));
+
+    let exported = stored_export_responses(&store, def, &VisitFilter::default()).unwrap();
+    let bytes = write_xlsx(def, &exported, &r, Lang::En).unwrap();
+    // The repeat keeps its name; the responses sheet, titled like it, gives way.
+    let book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["Buildings (2)", "buildings", "floors", "results"]
+    );
+    let buildings = sheet(&bytes, "buildings");
+    let floors = sheet(&bytes, "floors");
+    let index_of = |name: &str| -> f64 {
+        let row = buildings[2..]
+            .iter()
+            .find(|row| row[column(&buildings, "b_name")] == name)
+            .unwrap();
+        row[column(&buildings, "_index")].as_f64().unwrap()
+    };
+    let by_parent: Vec<(String, f64, f64)> = floors[2..]
+        .iter()
+        .map(|row| {
+            (
+                row[column(&floors, "_parent_table_name")].to_string(),
+                row[column(&floors, "_parent_index")].as_f64().unwrap(),
+                row[column(&floors, "extinguishers")].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_parent,
+        [
+            ("buildings".into(), index_of("A"), 2.0),
+            ("buildings".into(), index_of("A"), 4.0),
+            ("buildings".into(), index_of("B"), 6.0)
+        ]
+    );
+}
+
+#[test]
+fn a_form_without_repeats_counts_the_same_in_sql() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_author("张伟").unwrap();
+    let form = import_builtin(&mut store, "care_home_safety", None)
+        .unwrap()
+        .form;
+    assert_eq!(repeat_depth(&form.definition.questions), 0);
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/fixtures/forms/elderly-care-answers.json").unwrap(),
+    )
+    .unwrap();
+    let visit = Visit::new(day(2026, 6, 1), "幸福里养老院");
+    store.save_visit(&visit).unwrap();
+    let now = day(2026, 6, 1).and_hms_opt(10, 0, 0).unwrap();
+    let mut saved = Vec::new();
+    for residents in ["120", "80"] {
+        let mut answers = answers_from_json(&json).unwrap();
+        answers.insert("residents".into(), Answer::Text(residents.into()));
+        let id = add_response(&mut store, &form, visit.id, answers, now)
+            .unwrap()
+            .id;
+        saved.push(answers_of(&store, id).unwrap().answers);
+    }
+    let def = &form.definition;
+    let r = stored_results(&store, def, &VisitFilter::default()).unwrap();
+    assert_eq!(r, results(def, &saved));
+    let residents = r.questions.iter().find(|q| q.name == "residents").unwrap();
+    assert_eq!(residents.stats.clone().unwrap().mean, Some(100.0));
 }

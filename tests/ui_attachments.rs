@@ -52,7 +52,6 @@ fn drop_files(h: &mut Harness<'static, ZoufangApp>, files: &[PathBuf]) {
             .dropped_files
             .push(std::sync::Arc::new(Dropped(file.clone())));
     }
-    h.run();
     settle(h);
 }
 

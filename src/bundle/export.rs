@@ -528,8 +528,10 @@ pub(crate) fn select(
             findings.push(finding);
         }
     }
-    // The responses on those visits, their answers and the form versions they name.
-    let forms = store.form_records_of_visits(&visit_ids)?;
+    // The responses on those visits, their answers and the form versions they name (and a
+    // subject's forms).
+    let subject = filter.subject.map(|s| s.to_string());
+    let forms = store.form_records_of_visits(&visit_ids, subject.as_deref())?;
     subject_ids.extend(forms.forms.iter().filter_map(|f| text(f, "subject_id")));
     let mut subjects = Vec::new();
     for id in &subject_ids {

@@ -60,12 +60,17 @@ pub(crate) fn export_docs(
     let rows = store.history_rows(&ids)?;
     let mut docs = Vec::new();
     for (n, chunk) in rows.chunks(ENTRIES_PER_DOC).enumerate() {
-        let doc = HistoryDoc {
-            entries: chunk.to_vec(),
-        };
+        // Serialised from the rows as read, not from a copy of them.
+        let doc = HistoryDocOut { entries: chunk };
         docs.push((doc_name(n + 1), serde_json::to_vec(&doc)?));
     }
     Ok(docs)
+}
+
+/// A [`HistoryDoc`] as written, borrowing its entries.
+#[derive(Serialize)]
+struct HistoryDocOut<'a> {
+    entries: &'a [HistoryRow],
 }
 
 /// Reads and checks the history documents of a bundle against its (validated) records.

@@ -26,6 +26,10 @@ pub enum ChangesSince {
     /// a merge) has moved. A mark that is not a point of this history (a restore from an older
     /// backup) counts as no mark: everything is exported.
     Mark(HistoryMark),
+    /// Nothing sent yet: every record this database has history for (made or edited here, or
+    /// merged in). The built-in topics as every laptop seeds them have none, so a laptop with
+    /// nothing of its own sends nothing.
+    Beginning,
 }
 
 impl ChangesSince {
@@ -59,7 +63,9 @@ impl ChangesSince {
                     None => newest.as_ref().is_none_or(|n| clock > n),
                 }
             }
-            ChangesSince::Mark(_) => changed.contains_key(rec.id.as_str()),
+            ChangesSince::Mark(_) | ChangesSince::Beginning => {
+                changed.contains_key(rec.id.as_str())
+            }
         }
     }
 }
@@ -78,6 +84,10 @@ pub(crate) fn changed_selection(
         }
         // A stale mark: the destination's state is unknown, so everything goes.
         ChangesSince::Mark(_) => None,
+        ChangesSince::Beginning => Some(store.records_changed_after(&HistoryMark {
+            seq: 0,
+            entry_id: String::new(),
+        })?),
         ChangesSince::Bundle { .. } => None,
     };
     if let (true, Some(ids)) = (all, &changed_ids) {

@@ -86,22 +86,25 @@ pub fn sync(
     let destination = destination_key(dir);
     let mut report = SyncReport::default();
 
-    // 1. This laptop's changes since the last sync to this folder (everything the first time).
+    // 1. This laptop's changes since the last sync to this folder (the first time, everything
+    //    it has history for).
     let before_export = store.history_high_water()?;
-    let since = store.sync_mark(&destination)?.map(ChangesSince::Mark);
+    let since = store
+        .sync_mark(&destination)?
+        .map_or(ChangesSince::Beginning, ChangesSince::Mark);
     let name = format!(
         "{}-{}.{EXTENSION}",
         chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
         &uuid::Uuid::now_v7().simple().to_string()[20..]
     );
     let filter = ExportFilter {
-        all: since.is_none(),
+        all: true,
         ..ExportFilter::default()
     };
     let export_options = ExportOptions {
         passphrase: options.passphrase.as_ref(),
         older_reader: false,
-        changes_since: since.as_ref(),
+        changes_since: Some(&since),
         skip_if_empty: true,
     };
     let out = own_dir.join(name);
@@ -267,7 +270,34 @@ fn error_path(error: &BundleError) -> Option<&Path> {
     }
 }
 
-/// The mark a sync leaves, for tests: the history point after which changes still go out.
+/// The mark the last sync to `dir` left (what `export --changes-since DIR` starts from): the
+/// point of this database's history after which changes have not gone there yet.
 pub fn sync_mark(store: &Store, dir: &Path) -> Result<Option<HistoryMark>> {
     Ok(store.sync_mark(&destination_key(dir))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_finished_bundles_of_other_devices_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for sub in ["mine", "theirs", ".hidden"] {
+            std::fs::create_dir(root.join(sub)).unwrap();
+        }
+        for file in [
+            "mine/a.zfb",
+            "theirs/b.zfb",
+            "theirs/.b.zfb.123.part",
+            "theirs/notes.txt",
+            ".hidden/c.zfb",
+            "loose.zfb",
+        ] {
+            std::fs::write(root.join(file), b"x").unwrap();
+        }
+        let found = colleague_bundles(root, "mine").unwrap();
+        assert_eq!(found, vec![root.join("theirs/b.zfb")]);
+    }
 }

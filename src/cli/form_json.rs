@@ -85,3 +85,40 @@ pub fn record(store: &Store, stored: &StoredRecord, lang: Lang) -> Result<Value,
         _ => answer(&stored.to_record()?),
     })
 }
+
+/// For a problem raised by a checklist item, adds `checklist_item_passes`: whether the item
+/// passes with the response's answers as they are now (the problem stays either way).
+pub fn checklist_state(store: &Store, finding: &crate::model::Finding, out: &mut Value) {
+    let now = chrono::Local::now().naive_local();
+    if let Some(fails) = crate::forms::response::checklist_still_fails(store, finding, now) {
+        out["checklist_item_passes"] = json!(!fails);
+    }
+}
+
+/// The changes to every answer of the response `id`, oldest first, each value keyed by the
+/// answer's path.
+pub fn answer_history(
+    store: &Store,
+    id: &str,
+) -> Result<Vec<crate::store::HistoryEntry>, CliError> {
+    let Ok(response) = id.parse() else {
+        return Ok(Vec::new());
+    };
+    // Each answer's value shown under its path, so "remarks: 甲 → 乙" says which answer changed.
+    let keyed = |value: Option<Value>, path: &str| {
+        value.map(|v| match v.get("value") {
+            Some(text) => json!({ path: text }),
+            None => v,
+        })
+    };
+    let mut out = Vec::new();
+    for answer in store.all_answers(response)? {
+        for mut entry in store.history(&answer.id.to_string())? {
+            entry.before = keyed(entry.before.take(), &answer.path);
+            entry.after = keyed(entry.after.take(), &answer.path);
+            out.push(entry);
+        }
+    }
+    out.sort_by(|a, b| a.at.cmp(&b.at));
+    Ok(out)
+}

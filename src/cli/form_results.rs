@@ -5,6 +5,7 @@
 
 use super::summary::FilterArgs;
 use super::{CliError, Context};
+use crate::forms::answers::FormIndex;
 use crate::forms::results::FormResults;
 use crate::forms::results_store::{stored_export_responses, stored_results};
 use crate::forms::{FormDefinition, write_csv, write_xlsx};
@@ -129,8 +130,8 @@ fn number(v: Option<f64>) -> String {
     )
 }
 
-/// The results for a terminal: per question its label, then a line per choice (count and
-/// share of the responses) or the number statistics.
+/// The results for a terminal: per question its label, then a line per choice (count, and
+/// share of the responses outside repeats) or the number statistics.
 fn text(def: &FormDefinition, results: &FormResults, lang: Lang) -> String {
     use std::fmt::Write;
     let mut out = String::new();
@@ -153,8 +154,14 @@ fn text(def: &FormDefinition, results: &FormResults, lang: Lang) -> String {
             format!("{:5.1} %", n as f64 * 100.0 / results.responses as f64)
         }
     };
+    let index = FormIndex::new(def);
     for result in &results.questions {
         let question = def.question(&result.name);
+        // Inside a repeat a choice is counted per row, so a share of the responses means nothing.
+        let in_repeat = index
+            .questions
+            .get(result.name.as_str())
+            .is_some_and(|(_, chain)| !chain.is_empty());
         let label = question.map_or(result.name.as_str(), |q| def.label(q, lang));
         let _ = writeln!(out, "{label}  [{} · {}]", result.name, result.kind);
         if let (Some(counts), Some(q)) = (&result.counts, question) {
@@ -177,7 +184,8 @@ fn text(def: &FormDefinition, results: &FormResults, lang: Lang) -> String {
             );
             let width = lines.iter().map(|(l, _)| columns(l)).max().unwrap_or(0);
             for (label, n) in lines {
-                let _ = writeln!(out, "    {}  {n:>6}  {}", pad(&label, width), share(n));
+                let share = if in_repeat { String::new() } else { share(n) };
+                let _ = writeln!(out, "    {}  {n:>6}  {share}", pad(&label, width));
             }
         }
         if let Some(stats) = &result.stats {

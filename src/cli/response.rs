@@ -157,9 +157,11 @@ fn print_saved(
             "findings_created": saved.findings_created,
         }));
     }
-    for finding in &saved.findings_created {
+    // The id alone on stdout (scripts read it); the problems raised, by title, on stderr.
+    for id in &saved.findings_created {
+        let title = ctx.store.finding(*id).map(|f| f.title).unwrap_or_default();
         eprintln!(
-            "{}{finding}",
+            "{}{title}  {id}",
             ctx.lang.pick("已登记问题：", "Problem raised: ")
         );
     }

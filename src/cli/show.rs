@@ -16,7 +16,12 @@ pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
     let codes = TopicCodes::new(&topics);
     let record: Value = match stored.kind {
         RecordKind::Visit => json::visit(&stored.to_record::<Visit>()?),
-        RecordKind::Finding => json::finding(&stored.to_record::<Finding>()?, &codes),
+        RecordKind::Finding => {
+            let finding = stored.to_record::<Finding>()?;
+            let mut out = json::finding(&finding, &codes);
+            super::form_json::checklist_state(&ctx.store, &finding, &mut out);
+            out
+        }
         RecordKind::Subject => json::subject(&stored.to_record::<Subject>()?, &codes),
         RecordKind::Topic => json::topic(&stored.to_record::<Topic>()?, &codes, 0),
         RecordKind::Attachment => json::attachment(&stored.to_record()?),
@@ -25,9 +30,14 @@ pub fn run(ctx: &Context, id: &str) -> Result<(), CliError> {
         }
     };
     let History {
-        entries: history,
+        entries: mut history,
         captions,
     } = History::load(&ctx.store, id, ctx.lang)?;
+    if stored.kind == RecordKind::Response {
+        // A response's answers are records of their own: their changes are its history too.
+        history.extend(super::form_json::answer_history(&ctx.store, id)?);
+        history.sort_by(|a, b| a.at.cmp(&b.at));
+    }
     if ctx.json {
         return ctx.print_json(&json!({
             "kind": stored.kind,

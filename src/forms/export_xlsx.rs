@@ -115,13 +115,42 @@ fn put(
     Ok(())
 }
 
+/// Columns a text takes (Chinese characters two).
+fn text_width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// How wide a value shows: dates and times whole (Excel shows `###` otherwise).
+fn value_width(value: &ExportValue) -> usize {
+    match value {
+        ExportValue::Empty => 0,
+        ExportValue::Date(_) => 10,
+        ExportValue::DateTime(_) => 19,
+        ExportValue::Bool(_) => 5,
+        other => text_width(&other.plain()),
+    }
+}
+
+/// Rows looked at to size the columns.
+const ROWS_SIZED: usize = 500;
+
 fn table_sheet(ws: &mut Worksheet, table: &ExportTable, fmt: &Formats) -> Result<(), FormError> {
     for (c, header) in table.headers.iter().enumerate() {
+        let widest = table
+            .rows
+            .iter()
+            .take(ROWS_SIZED)
+            .filter_map(|r| r.get(c).map(value_width))
+            .chain([text_width(&header.label), text_width(&header.name)])
+            .max()
+            .unwrap_or(0);
         let c = c as u16;
+        ws.set_column_width(c, (widest.clamp(6, 40) + 2) as f64)?;
         ws.write_string_with_format(0, c, clip(&header.label), &fmt.label)?;
-        ws.write_string_with_format(1, c, clip(&header.name), &fmt.name)?;
-        let width = header.label.chars().count().clamp(8, 30) as f64 * 1.6;
-        ws.set_column_width(c, width.min(40.0))?;
+    }
+    // Rows are written in order, each whole before the next: the sheet is streamed to disk.
+    for (c, header) in table.headers.iter().enumerate() {
+        ws.write_string_with_format(1, c as u16, clip(&header.name), &fmt.name)?;
     }
     let mut last = HEADER_ROWS - 1;
     // A sheet holds 1 048 576 rows; a longer table is cut there (the results count it all).
@@ -230,6 +259,10 @@ fn results_sheet(
     }
     ws.set_freeze_panes(header_row + 1, 0)?;
     ws.autofilter(header_row, 0, row.saturating_sub(1).max(header_row), 9)?;
+    // Printed, the results fit the page's width, their header on every page.
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(header_row, header_row)?;
     Ok(())
 }
 
@@ -246,11 +279,19 @@ pub fn write_xlsx(
     book.set_properties(&DocProperties::new().set_title(&def.title));
     let mut taken = HashSet::new();
     let tables = export_tables(def, responses, lang);
-    for (i, table) in tables.iter().enumerate() {
-        // The responses sheet carries the form's title, as Kobo names it; repeats their names.
-        let wanted = if i == 0 { &def.title } else { &table.name };
-        let ws = book.add_worksheet();
-        ws.set_name(sheet_name(wanted, &mut taken))?;
+    // Repeats' sheets carry their names (scripts find them by name), so they are named first;
+    // the responses sheet carries the form's title, as Kobo names it, made unique after them.
+    let mut names: Vec<String> = tables
+        .iter()
+        .skip(1)
+        .map(|t| sheet_name(&t.name, &mut taken))
+        .collect();
+    names.insert(0, sheet_name(&def.title, &mut taken));
+    for (table, name) in tables.iter().zip(names) {
+        // Written row by row to a temporary file: 100 000 responses stay within a few hundred
+        // megabytes instead of holding every cell until the end.
+        let ws = book.add_worksheet_with_constant_memory()?;
+        ws.set_name(name)?;
         table_sheet(ws, table, &fmt)?;
     }
     let ws = book.add_worksheet();

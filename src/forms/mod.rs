@@ -13,6 +13,7 @@ pub mod export;
 pub mod export_csv;
 pub mod export_xlsx;
 pub mod expr;
+pub mod incoming;
 pub mod json;
 pub mod paths;
 pub mod record;

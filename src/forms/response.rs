@@ -70,6 +70,14 @@ pub fn edit_response(
     now: NaiveDateTime,
 ) -> Result<Saved, FormError> {
     let response = store.response(id)?;
+    if response.meta.is_deleted() {
+        // In the Trash: restored first, then edited.
+        return Err(crate::store::StoreError::NotFound {
+            kind: "response",
+            id: id.to_string(),
+        }
+        .into());
+    }
     let form = store.form(response.form)?;
     let StoredAnswers { mut answers, rows } = answers_of(store, id)?;
     // The metadata (`end`, `username`, `deviceid` …) stays as the response was filled: were

@@ -29,11 +29,11 @@ pub struct QuestionResult {
     /// Its type as XLSForm spells it.
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// Answers per choice, every choice of the list present (select questions).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Answers per choice, every choice of the list present (select questions; `null` in
+    /// JSON for the others, so every question has the same four keys).
     pub counts: Option<BTreeMap<String, usize>>,
-    /// Number statistics (integer, decimal, range, calculations that give numbers).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Number statistics (integer, decimal, range, calculations that give numbers; `null`
+    /// for the others).
     pub stats: Option<Stats>,
 }
 

@@ -2,7 +2,7 @@
 //! counting done in SQL by [`Store::form_tally`], folded into the same [`FormResults`] the
 //! in-memory [`super::results::results`] gives.
 
-use super::definition::FormDefinition;
+use super::definition::{FormDefinition, Question};
 use super::export::ExportResponse;
 use super::paths::assemble;
 use super::results::{FormResults, QuestionResult, Stats};
@@ -40,6 +40,15 @@ pub fn tally_questions(def: &FormDefinition) -> Vec<TallyQuestion> {
         .collect()
 }
 
+/// How deeply `questions` nest repeats (0 without repeats).
+pub fn repeat_depth(questions: &[Question]) -> usize {
+    questions
+        .iter()
+        .map(|q| usize::from(q.kind == QuestionType::Repeat) + repeat_depth(&q.children))
+        .max()
+        .unwrap_or(0)
+}
+
 /// The results of form `def` (any of its versions: responses are found by `form_id`) over
 /// the live responses on the visits `visits` selects.
 pub fn stored_results(
@@ -47,7 +56,12 @@ pub fn stored_results(
     def: &FormDefinition,
     visits: &VisitFilter,
 ) -> Result<FormResults> {
-    let rows = store.form_tally(&def.form_id, visits, &tally_questions(def))?;
+    let rows = store.form_tally(
+        &def.form_id,
+        visits,
+        &tally_questions(def),
+        repeat_depth(&def.questions),
+    )?;
     let mut counts: HashMap<&str, Vec<(&str, i64)>> = HashMap::new();
     for (name, value, n) in &rows.counts {
         counts.entry(name).or_default().push((value, *n));

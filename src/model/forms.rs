@@ -217,6 +217,11 @@ impl AnswerRecord {
                 field: super::Field::Code,
             });
         }
+        if self.id != AnswerRecord::id_for(self.response_id, &self.path) {
+            return Err(ValidationError::NotDerivedId {
+                path: self.path.chars().take(80).collect(),
+            });
+        }
         Ok(())
     }
 }

@@ -94,6 +94,13 @@ pub enum ValidationError {
         /// The field (its column name).
         column: &'static str,
     },
+    /// An answer whose id is not the one its response and path give (two records would then
+    /// answer the same question).
+    #[error("the answer's id is not the one its response and path ({path}) give")]
+    NotDerivedId {
+        /// The answer's path.
+        path: String,
+    },
 }
 
 /// The most characters a one-line text (title, place, name, code …) may hold: far more than
@@ -249,6 +256,9 @@ impl Localized for ValidationError {
                 PLAUSIBLE_YEARS.start(),
                 PLAUSIBLE_YEARS.end()
             ),
+            (ValidationError::NotDerivedId { path }, Lang::Zh) => {
+                format!("答案的编号与其答卷和题目路径（{path}）不符")
+            }
             (ValidationError::NilId { column }, Lang::Zh) => {
                 format!("{}不能是全零的空编号", column_label(column, lang))
             }
@@ -419,7 +429,11 @@ impl Finding {
             ("owner", &self.owner),
             ("owner_unit", &self.owner_unit),
             ("verified_by", &self.verified_by),
+            ("question", self.question.as_deref().unwrap_or_default()),
         ])?;
+        if let Some(response) = self.response_id {
+            not_nil(response.0, "response_id")?;
+        }
         texts(&[
             ("detail", &self.detail),
             ("measures", &self.measures),

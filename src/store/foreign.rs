@@ -3,7 +3,7 @@
 //! such a file is the file's, which the caller reports as "not a Zoufang database".
 
 use super::{HistoryRow, attachments, history_base, history_trail, schema};
-use super::{RecordKind, Result, StoreError, StoredRecord, read_row, select_list};
+use super::{RecordKind, Result, StoreError, StoredRecord, read_row_as_of, select_list_as_of};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -91,15 +91,17 @@ impl ForeignDatabase {
         sql_error: impl Fn(StoreError) -> E,
         mut each: impl FnMut(Result<StoredRecord>) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
+        // An older schema lacks the columns added since: left out, the reader fills them as a
+        // migration would.
         let sql = format!(
             "SELECT {} FROM {} t ORDER BY t.id",
-            select_list(kind, "t"),
+            select_list_as_of(kind, "t", self.version),
             kind.table()
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| sql_error(e.into()))?;
         let mut rows = stmt.query([]).map_err(|e| sql_error(e.into()))?;
         while let Some(row) = rows.next().map_err(|e| sql_error(e.into()))? {
-            each(read_row(kind, row, 0))?;
+            each(read_row_as_of(kind, row, self.version))?;
         }
         Ok(())
     }

@@ -86,6 +86,29 @@ fn scope_sql(visit_where: &str) -> String {
     )
 }
 
+/// The SQL reading the question's name from an answer's path (`an.path`): the path itself at
+/// the top, `repeat/<row id>/name` inside a repeat (answers are checked where they are saved
+/// and when they arrive in a bundle, so a path has two slashes per enclosing repeat).
+///
+/// String functions are most of the statement's cost, so the usual forms get the cheapest
+/// reading: without repeats the path is the name; inside one level, the name follows the
+/// second slash (two `instr`/`substr`). Deeper, the last segment is found with `rtrim`, which
+/// strips every character but the slash from the end (about twice as slow).
+fn name_sql(repeat_depth: usize) -> &'static str {
+    match repeat_depth {
+        0 => "an.path",
+        1 => {
+            "CASE WHEN instr(an.path, '/') = 0 THEN an.path
+             ELSE substr(substr(an.path, instr(an.path, '/') + 1),
+                         instr(substr(an.path, instr(an.path, '/') + 1), '/') + 1) END"
+        }
+        _ => {
+            "CASE WHEN instr(an.path, '/') = 0 THEN an.path
+             ELSE substr(an.path, length(rtrim(an.path, replace(an.path, '/', ''))) + 1) END"
+        }
+    }
+}
+
 /// The visit filter's WHERE with its `?` placeholders numbered from 2 (after the form id), so
 /// the statement can use numbered parameters of its own after them.
 fn numbered(visit_where: &str) -> (String, usize) {
@@ -108,14 +131,18 @@ impl Store {
     /// subject, as the summary scopes them).
     ///
     /// One statement: the responses in scope are materialised, their answers are read once with
-    /// each answer's question name taken from the end of its path, and three `GROUP BY`s count
-    /// them — answers per value, picks per listed choice (a join with the choice lists), and
-    /// count/min/max/avg of the answers that read as numbers.
+    /// each answer's question name taken from the end of its path and grouped by question and
+    /// value; from those groups come the answers per value, the picks per listed choice (a join
+    /// with the choice lists) and count/min/max/mean of the answers that read as numbers.
+    ///
+    /// `repeat_depth` is how deeply the form nests repeats (0 without repeats): it picks how
+    /// an answer's question name is read from its path.
     pub fn form_tally(
         &self,
         form_id: &str,
         visits: &VisitFilter,
         questions: &[TallyQuestion],
+        repeat_depth: usize,
     ) -> Result<TallyRows> {
         let (visit_where, visit_params) = self.visit_filter_sql(visits)?;
         let (visit_where, next) = numbered(&visit_where);
@@ -146,42 +173,47 @@ impl Store {
         let mut params: Vec<SqlValue> = vec![SqlValue::Text(form_id.to_owned())];
         params.extend(visit_params);
         params.extend([values, picks, numbers].map(SqlValue::Text));
-        // A path's last segment: rtrim strips every character that is not a slash from the
-        // end, leaving `repeat/<row id>/`, whose length is where the name starts.
+        // The answers are grouped once by (question, value) in `raw` (trimmed after grouping, on few rows,
+        // in `g`); the three results read those groups, so the statement costs about one
+        // GROUP BY over the answers in scope.
         let sql = format!(
             "WITH {scope},
              wanted(name) AS (
                  SELECT value FROM json_each(?{p_values}) UNION SELECT value FROM json_each(?{p_numbers})
                  UNION SELECT json_extract(value, '$[0]') FROM json_each(?{p_picks})),
-             a AS MATERIALIZED (
-                 SELECT n.name, trim(n.value) AS value FROM (
-                     SELECT CASE WHEN instr(an.path, '/') = 0 THEN an.path
-                            ELSE substr(an.path, length(rtrim(an.path, replace(an.path, '/', ''))) + 1)
-                            END AS name, an.value
-                     FROM answer an JOIN rs ON rs.id = an.response_id
-                     WHERE an.deleted_at IS NULL AND trim(an.value) <> '') n
-                 WHERE n.name IN wanted),
+             raw AS MATERIALIZED (
+                 SELECT name, value, count(*) AS n FROM (
+                     SELECT {name} AS name, an.value
+                     FROM answer an
+                     WHERE an.response_id IN (SELECT id FROM rs)
+                       AND an.deleted_at IS NULL AND an.value <> '')
+                 WHERE name IN wanted
+                 GROUP BY name, value),
+             g AS MATERIALIZED (
+                 SELECT name, trim(value) AS value, sum(n) AS n FROM raw
+                 WHERE trim(value) <> '' GROUP BY name, trim(value)),
              picks(name, choice) AS (
                  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')
                  FROM json_each(?{p_picks}))
              SELECT 0, '', '', (SELECT count(*) FROM rs), NULL, NULL, NULL, NULL
              UNION ALL
-             SELECT 1, name, value, count(*), NULL, NULL, NULL, NULL FROM a
+             SELECT 1, name, value, n, NULL, NULL, NULL, NULL FROM g
              WHERE name IN (SELECT value FROM json_each(?{p_values}))
-             GROUP BY name, value
              UNION ALL
-             SELECT 1, p.name, p.choice, count(*), NULL, NULL, NULL, NULL
-             FROM picks p JOIN a ON a.name = p.name
-              AND instr(' ' || replace(a.value, char(9), ' ') || ' ', ' ' || p.choice || ' ') > 0
+             SELECT 1, p.name, p.choice, sum(g.n), NULL, NULL, NULL, NULL
+             FROM picks p JOIN g ON g.name = p.name
+              AND instr(' ' || replace(g.value, char(9), ' ') || ' ', ' ' || p.choice || ' ') > 0
              GROUP BY p.name, p.choice
              UNION ALL
-             SELECT 2, name, '', count(*), count(x), min(x), max(x), avg(x)
-             FROM (SELECT name, CASE WHEN value GLOB '*[0-9]*'
-                                      AND value NOT GLOB '*[^0-9.eE+-]*'
-                                     THEN CAST(value AS REAL) END AS x
-                   FROM a WHERE name IN (SELECT value FROM json_each(?{p_numbers})))
+             SELECT 2, name, '', sum(n), coalesce(sum(iif(x IS NULL, 0, n)), 0), min(x), max(x),
+                    sum(x * n) / nullif(sum(iif(x IS NULL, 0, n)), 0)
+             FROM (SELECT name, n, CASE WHEN value GLOB '*[0-9]*'
+                                         AND value NOT GLOB '*[^0-9.eE+-]*'
+                                        THEN CAST(value AS REAL) END AS x
+                   FROM g WHERE name IN (SELECT value FROM json_each(?{p_numbers})))
              GROUP BY name",
             scope = scope_sql(&visit_where),
+            name = name_sql(repeat_depth),
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;

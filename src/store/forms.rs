@@ -61,12 +61,15 @@ impl Store {
         )
     }
 
-    /// Every live version of the form called `form_id`, newest first.
+    /// Every live version of the form called `form_id`, newest first: by `version` (numbers
+    /// as numbers, as XLSForm versions usually are), then by when it was first imported.
     pub fn form_versions(&self, form_id: &str) -> Result<Vec<Form>> {
-        self.query_records(
+        let mut forms: Vec<Form> = self.query_records(
             "t.deleted_at IS NULL AND t.form_id = ?1 ORDER BY t.created_at DESC, t.id DESC",
             vec![SqlValue::Text(form_id.to_owned())],
-        )
+        )?;
+        forms.sort_by(|a, b| compare_versions(&b.version, &a.version));
+        Ok(forms)
     }
 
     /// The form named by `text`: a form record's id (live or deleted), else the newest live
@@ -155,6 +158,14 @@ pub struct FormRecordsOfVisits {
     pub answers: Vec<StoredRecord>,
 }
 
+/// Orders two `version` settings: as numbers when both are, else as text.
+fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
+        (Ok(x), Ok(y)) => x.total_cmp(&y),
+        _ => a.cmp(b),
+    }
+}
+
 /// Every stored record of `kind` matching `filter` (table alias `t`).
 fn stored_records(
     conn: &rusqlite::Connection,
@@ -178,13 +189,21 @@ fn stored_records(
 
 impl Store {
     /// The forms, responses and answers to carry with the visits `visit_ids` (see
-    /// [`FormRecordsOfVisits`]).
+    /// [`FormRecordsOfVisits`]), and with a research subject's selection, the forms of that
+    /// subject too (so a bundle of a subject hands its questionnaires to the team).
     pub fn form_records_of_visits<'a>(
         &self,
         visit_ids: impl IntoIterator<Item = &'a String>,
+        subject: Option<&str>,
     ) -> Result<FormRecordsOfVisits> {
         let mut out = FormRecordsOfVisits::default();
         let mut form_ids = std::collections::BTreeSet::new();
+        if let Some(subject) = subject {
+            for form in stored_records(&self.conn, RecordKind::Form, "t.subject_id = ?1", subject)?
+            {
+                form_ids.insert(form.id);
+            }
+        }
         for visit in visit_ids {
             let responses =
                 stored_records(&self.conn, RecordKind::Response, "t.visit_id = ?1", visit)?;
@@ -246,5 +265,25 @@ impl Writer<'_> {
         super::load(self.tx(), R::KIND, id)?
             .map(|r| r.to_record())
             .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compare_versions;
+    use std::cmp::Ordering;
+
+    #[test]
+    fn versions_compare_as_numbers_when_they_are() {
+        assert_eq!(compare_versions("10", "9"), Ordering::Greater);
+        assert_eq!(
+            compare_versions("2026120101", "2026113001"),
+            Ordering::Greater
+        );
+        assert_eq!(
+            compare_versions("v2", "v10"),
+            Ordering::Greater,
+            "text as text"
+        );
     }
 }

@@ -108,7 +108,8 @@ impl Store {
         Ok(out)
     }
 
-    /// Deleted visits, findings, subjects, topics and attachments, newest first.
+    /// Deleted visits, findings, subjects, topics, attachments, forms and responses, newest
+    /// first (an answer goes with its response or its repeat row, not on its own).
     pub fn trash(&self) -> Result<Vec<TrashEntry>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT 'visit', id, date || ' ' || place, deleted_at FROM visit WHERE deleted_at IS NOT NULL
@@ -120,6 +121,13 @@ impl Store {
              SELECT 'topic', id, name_zh, deleted_at FROM topic WHERE deleted_at IS NOT NULL
              UNION ALL
              SELECT 'attachment', id, name, deleted_at FROM attachment WHERE deleted_at IS NOT NULL
+             UNION ALL
+             SELECT 'form', id, title || ' ' || version, deleted_at FROM form
+              WHERE deleted_at IS NOT NULL
+             UNION ALL
+             SELECT 'response', r.id, coalesce(f.title, r.form), r.deleted_at
+               FROM response r LEFT JOIN form f ON f.id = r.form
+              WHERE r.deleted_at IS NOT NULL
              ORDER BY 4 DESC, 1, 2",
         )?;
         let rows = stmt.query_map([], |r| {

@@ -48,8 +48,9 @@ pub use import_log::{ConflictEntry, ImportLogEntry};
 pub use merge_writes::{ConflictLine, ImportLogLine};
 pub use query::{FindingFilter, FindingRow, FindingSort, Page, VisitFilter, VisitRow, VisitSort};
 pub use record::{
-    Action, ColumnType, DELETED_FIELD, Record, RecordKind, Stamp, StoredRecord, load, read_row,
-    select_list, write_history, write_row, write_row_unindexed,
+    ADDED_COLUMNS, Action, ColumnType, DELETED_FIELD, Record, RecordKind, Stamp, StoredRecord,
+    load, read_row, read_row_as_of, select_list, select_list_as_of, write_history, write_row,
+    write_row_unindexed,
 };
 pub use repair::{RepairReport, repair};
 pub use schema::{SCHEMA_VERSION, check_objects as check_schema_objects};

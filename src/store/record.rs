@@ -341,6 +341,51 @@ pub fn select_list(kind: RecordKind, alias: &str) -> String {
     cols.join(", ")
 }
 
+/// Data columns added to a kind after the first schema: (the schema version that added it,
+/// kind, column). A colleague's database of an older schema lacks them.
+pub const ADDED_COLUMNS: &[(i64, RecordKind, &str)] = &[
+    (3, RecordKind::Visit, "interviewees"),
+    (8, RecordKind::Finding, "response_id"),
+    (8, RecordKind::Finding, "question"),
+];
+
+/// Like [`select_list`], for a database of schema `version`: a column added later is selected
+/// as NULL (read it with [`read_row_as_of`]).
+pub fn select_list_as_of(kind: RecordKind, alias: &str, version: i64) -> String {
+    let mut cols = vec![format!("{alias}.id")];
+    cols.extend(kind.columns().iter().map(|(c, _)| {
+        let later = ADDED_COLUMNS
+            .iter()
+            .any(|(v, k, col)| *k == kind && col == c && *v > version);
+        if later {
+            "NULL".to_owned()
+        } else {
+            format!("{alias}.{c}")
+        }
+    }));
+    for meta in BOOKKEEPING_COLUMNS {
+        cols.push(format!("{alias}.{meta}"));
+    }
+    cols.join(", ")
+}
+
+/// Reads a row selected with [`select_list_as_of`] for schema `version`: the columns that
+/// schema did not have are left out of the record (a reader fills them as a migration would).
+pub fn read_row_as_of(
+    kind: RecordKind,
+    row: &rusqlite::Row<'_>,
+    version: i64,
+) -> Result<StoredRecord> {
+    let mut rec = read_row(kind, row, 0)?;
+    for (added, added_kind, column) in ADDED_COLUMNS {
+        if *added > version && *added_kind == kind {
+            rec.data.remove(*column);
+            rec.clocks.remove(*column);
+        }
+    }
+    Ok(rec)
+}
+
 /// Reads a row selected with [`select_list`], starting at column `offset`.
 pub fn read_row(kind: RecordKind, row: &rusqlite::Row<'_>, offset: usize) -> Result<StoredRecord> {
     let id: String = row.get(offset)?;

@@ -70,7 +70,7 @@ fn field_of(err: &ValidationError) -> FieldKey {
         | ValidationError::TooMany { column, .. }
         | ValidationError::TooLarge { column, .. }
         | ValidationError::ImplausibleDate { column, .. } => F(column),
-        ValidationError::NilId { .. } => FieldKey::General,
+        ValidationError::NilId { .. } | ValidationError::NotDerivedId { .. } => FieldKey::General,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod import_changes;
 pub mod jobs;
 pub mod ledger;
 pub mod settings;
+pub mod team_sync;
 pub mod views;
 pub mod widgets;
 

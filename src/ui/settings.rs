@@ -64,6 +64,8 @@ pub struct Settings {
     pub show_history: bool,
     /// The user's name, asked once and written into every new database they open.
     pub author: Option<String>,
+    /// The team's shared folder last synced with (File → 同步文件夹…).
+    pub sync_folder: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -74,6 +76,7 @@ impl Default for Settings {
             view: View::Visits,
             show_history: true,
             author: None,
+            sync_folder: None,
         }
     }
 }

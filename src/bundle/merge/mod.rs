@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
+mod answers;
 mod apply;
 mod checks;
 mod field;
@@ -276,6 +277,7 @@ fn plan_import<'p>(
             changes.note(incoming, merged, &was, counts);
         }
         check_topic_cycles(store, &plan.records, source)?;
+        answers::check_answers(store, &plan.records, source)?;
         let mut totals = Counts::default();
         for c in per_kind.values() {
             totals.add(c);

@@ -132,13 +132,22 @@ fn check_blobs(records: &[Incoming], blobs: &BTreeMap<String, Vec<u8>>, path: &P
             .get("workbook")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        if !blobs.contains_key(sha256) {
+        let Some(workbook) = blobs.get(sha256) else {
             return Err(BundleError::MissingAttachment {
                 id: incoming.rec.id.clone(),
                 sha256: sha256.to_owned(),
                 path: path.to_owned(),
             });
-        }
+        };
+        // The form is what its workbook says: answers are checked against this definition.
+        crate::forms::incoming::check_form_record(&incoming.rec, workbook).map_err(
+            |(zh, en)| BundleError::BadRecord {
+                kind: RecordKind::Form.table(),
+                id: incoming.rec.id.clone(),
+                detail: Detail::new(zh, en),
+                path: path.to_owned(),
+            },
+        )?;
         named.insert(sha256);
     }
     if let Some(sha256) = blobs.keys().find(|s| !named.contains(s.as_str())) {

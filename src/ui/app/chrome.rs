@@ -120,6 +120,13 @@ impl ZoufangApp {
                         ui.close();
                         self.bundles.open_export();
                     }
+                    if ui
+                        .button(lang.pick("同步文件夹…", "Sync folder…"))
+                        .clicked()
+                    {
+                        ui.close();
+                        self.commands.push(AppCommand::OpenTeamSync);
+                    }
                     self.ledger_menu_ui(ui);
                     ui.separator();
                     self.attachment_limit_menu(ui);

@@ -77,6 +77,11 @@ impl ZoufangApp {
             self.start_open(id, ctx);
             return;
         }
+        if let AppCommand::OpenTeamSync = command {
+            self.flush_editor(Some(ctx));
+            self.team_sync.open(self.settings.sync_folder.as_deref());
+            return;
+        }
         if let AppCommand::Import(files) = command {
             self.flush_editor(Some(ctx));
             self.bundles.open_import(files, ctx, &self.db_path, lang);
@@ -155,6 +160,7 @@ impl ZoufangApp {
             | AppCommand::RestoreBackup(_)
             | AppCommand::ShowView(_)
             | AppCommand::Import(_)
+            | AppCommand::OpenTeamSync
             | AppCommand::ProblemsOfTopic(_)
             | AppCommand::Attach(..)
             | AppCommand::OpenAttachment(_)

@@ -33,6 +33,7 @@ mod layout;
 mod ledger;
 mod panels;
 mod sync;
+mod team_sync;
 
 pub use sync::Revisions;
 
@@ -79,6 +80,8 @@ pub enum AppCommand {
     OpenDatabase(PathBuf),
     /// Preview an import of these bundles or database files.
     Import(Vec<PathBuf>),
+    /// Open the team sync dialog (File → 同步文件夹…).
+    OpenTeamSync,
     /// Copy the database into its backups folder now.
     BackUp,
     /// Replace the database by this backup (after backing up the current one).
@@ -254,6 +257,8 @@ pub struct ZoufangApp {
     thumbnails: Arc<Mutex<Thumbnails>>,
     /// The open preview of a ledger import (File → 导入台账…).
     ledger_preview: Option<super::ledger::LedgerPreview>,
+    /// The team sync dialog and the sync running from it.
+    team_sync: super::team_sync::TeamSyncUi,
 }
 
 const SEARCH_ID: &str = "search-box";
@@ -295,6 +300,7 @@ impl ZoufangApp {
             file_job: None,
             thumbnails: Arc::default(),
             ledger_preview: None,
+            team_sync: Default::default(),
         };
         app.open_database(db);
         app
@@ -308,6 +314,11 @@ impl ZoufangApp {
     /// The error shown instead of the data, if the database could not be opened.
     pub fn db_error(&self) -> Option<&str> {
         self.db_error.as_deref()
+    }
+
+    /// The settings as the window would remember them now.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// The view shown.
@@ -399,12 +410,14 @@ impl ZoufangApp {
         self.about_ui(&ctx);
         self.author_dialog_ui(&ctx);
         self.ledger_ui(&ctx);
+        self.team_sync_ui(&ctx);
         self.drain_commands(&ctx);
     }
 
     /// A worker thread is importing, exporting or counting.
     pub fn is_busy(&self) -> bool {
         self.bundles.is_busy()
+            || self.team_sync.is_busy()
             || self.file_job.is_some()
             || self.thumbnails.lock().is_ok_and(|t| t.is_busy())
             || self.summary.is_busy()
