@@ -11,6 +11,8 @@ packages=(
   libgl1 libglx-mesa0 libgl1-mesa-dri libegl1
   # native file dialogs fall back to zenity when no desktop portal runs
   zenity
+  # the tests read the database with the distribution's SQLite (tests/sqlite_compat.rs)
+  sqlite3
 )
 
 missing=()

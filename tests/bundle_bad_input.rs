@@ -543,3 +543,144 @@ fn the_record_decoder_alone_reads_good_documents_and_refuses_bad_ones() {
         Err(BundleError::TooDeep { .. })
     ));
 }
+
+/// Imports a copy of the good bundle with its first visit (or finding) changed; returns the
+/// refusal in both languages after checking it names the record kind and id and the field.
+fn field_refusal(
+    s: &mut Setup,
+    name: &str,
+    entry: &str,
+    field: &str,
+    change: impl FnOnce(&mut serde_json::Value),
+) -> (String, String) {
+    let bad = s.dir.path().join(name);
+    let mut id = String::new();
+    tamper(&s.good, &bad, |e| {
+        edit_json(e, entry, |doc| {
+            let record = &mut doc["records"][0];
+            id = record["id"].as_str().unwrap().to_owned();
+            change(record);
+        });
+    });
+    let err = refused(s, &bad, Limits::default());
+    assert!(matches!(err, BundleError::BadRecord { .. }), "{err:?}");
+    let (zh, en) = (err.localized(Lang::Zh), err.localized(Lang::En));
+    for message in [&zh, &en] {
+        assert!(message.contains(&id), "the record's id: {message}");
+        assert!(message.contains(field), "the field {field}: {message}");
+    }
+    // The Chinese message is Chinese: no English words (field names, codes, JSON literals and
+    // the file name aside).
+    for english in [
+        "premature",
+        "range",
+        "missing",
+        "expected",
+        "invalid",
+        "must",
+        "found",
+        "field ",
+    ] {
+        assert!(!zh.contains(english), "English in {zh}");
+    }
+    (zh, en)
+}
+
+#[test]
+fn a_bad_field_is_named_with_the_value_it_must_hold() {
+    let mut s = setup();
+    let (zh, en) = field_refusal(&mut s, "emptydate.zfb", "records/visit.json", "date", |r| {
+        r["data"]["date"] = "".into();
+    });
+    assert!(zh.contains("走访记录") && zh.contains("走访日期"), "{zh}");
+    assert!(zh.contains("2026-04-01") && zh.contains("空字符串"), "{zh}");
+    assert!(
+        en.contains("visit") && en.contains("YYYY-MM-DD") && en.contains("empty"),
+        "{en}"
+    );
+
+    let (zh, en) = field_refusal(
+        &mut s,
+        "huge.zfb",
+        "records/visit.json",
+        "people_met",
+        |r| {
+            r["data"]["people_met"] = serde_json::json!(1e30);
+        },
+    );
+    assert!(zh.contains("走访人数") && zh.contains("之间的整数"), "{zh}");
+    assert!(en.contains("whole number"), "{en}");
+
+    let (zh, en) = field_refusal(
+        &mut s,
+        "nofield.zfb",
+        "records/visit.json",
+        "unannounced",
+        |r| {
+            r["data"].as_object_mut().unwrap().remove("unannounced");
+            r["clocks"].as_object_mut().unwrap().remove("unannounced");
+        },
+    );
+    assert!(zh.contains("缺少字段") && zh.contains("四不两直"), "{zh}");
+    assert!(en.contains("missing field unannounced"), "{en}");
+
+    let (zh, en) = field_refusal(
+        &mut s,
+        "status.zfb",
+        "records/finding.json",
+        "status",
+        |r| {
+            r["data"]["status"] = "vanished".into();
+        },
+    );
+    assert!(zh.contains("问题") || zh.contains("发现"), "{zh}");
+    assert!(
+        zh.contains("已销号（closed）") && zh.contains("“vanished”"),
+        "{zh}"
+    );
+    assert!(en.contains("one of open, in-progress"), "{en}");
+}
+
+#[test]
+fn a_bad_interviewee_role_lists_the_chinese_words_too_and_they_are_accepted() {
+    let mut s = setup();
+    let with_role = |role: &'static str| {
+        move |r: &mut serde_json::Value| {
+            r["data"]["interviewees"] =
+                serde_json::json!([{"name": "张秀英", "role": role, "contact": ""}]);
+            r["data"]["people_met"] = serde_json::json!(5);
+        }
+    };
+    let (zh, en) = field_refusal(
+        &mut s,
+        "role.zfb",
+        "records/visit.json",
+        "interviewees[0].role",
+        with_role("villager"),
+    );
+    assert!(
+        zh.contains("群众（resident）") && zh.contains("家属（family）"),
+        "{zh}"
+    );
+    assert!(zh.contains("受访人身份"), "{zh}");
+    assert!(
+        en.contains("one of resident, family, staff, official, other"),
+        "{en}"
+    );
+
+    // Written as the command line accepts it, 群众 reads as resident.
+    let chinese = s.dir.path().join("群众.zfb");
+    tamper(&s.good, &chinese, |e| {
+        edit_json(e, "records/visit.json", |doc| {
+            with_role("群众")(&mut doc["records"][0]);
+        });
+    });
+    let options = ImportOptions {
+        dry_run: false,
+        limits: Limits::default(),
+        passphrase: None,
+    };
+    import(&mut s.store, &[chinese], &options, &mut no_progress()).unwrap();
+    let names = s.store.person_names().unwrap();
+    assert!(names.contains("张秀英"));
+}

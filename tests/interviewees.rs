@@ -119,7 +119,7 @@ fn a_database_from_before_interviewees_is_migrated_with_an_empty_list() {
         v.id
     };
     // Turn the file back into schema 2: no column, no clock, no attachments, no history ids,
-    // no search place, no ledger sources, version 2.
+    // no search place, no ledger sources, the first search tables, version 2.
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
@@ -134,6 +134,12 @@ fn a_database_from_before_interviewees_is_migrated_with_an_empty_list() {
              DROP INDEX finding_response;
              ALTER TABLE finding DROP COLUMN response_id; ALTER TABLE finding DROP COLUMN question;
              UPDATE finding SET clocks = json_remove(clocks, '$.response_id', '$.question');
+             DROP TABLE search_tri; DROP TABLE search_gram;
+             ALTER TABLE search_doc DROP COLUMN title; ALTER TABLE search_doc DROP COLUMN body;
+             CREATE VIRTUAL TABLE search_tri USING fts5(title, body, tokenize = 'trigram',
+                 content = '', contentless_delete = 1);
+             CREATE VIRTUAL TABLE search_gram USING fts5(title, body, tokenize = 'unicode61',
+                 content = '', contentless_delete = 1);
              PRAGMA user_version = 2;",
         )
         .unwrap();
@@ -226,4 +232,42 @@ fn the_command_line_records_and_shows_interviewees() {
     let shown: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(shown["record"]["interviewees"], serde_json::json!([]));
     assert_eq!(shown["record"]["people_met"], 1);
+}
+
+#[test]
+fn an_unknown_role_lists_the_chinese_words_accepted_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("z.sqlite");
+    let refused = zoufang_in(&db, "zh")
+        .args([
+            "visit",
+            "add",
+            "--date",
+            "2026-04-01",
+            "--place",
+            "城西养老院",
+            "--interviewee",
+            "张秀英,村民",
+        ])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("群众（resident）") && stderr.contains("家属（family）"),
+        "{stderr}"
+    );
+    // And the Chinese word is taken.
+    zoufang_in(&db, "zh")
+        .args([
+            "visit",
+            "add",
+            "--date",
+            "2026-04-01",
+            "--place",
+            "城西养老院",
+            "--interviewee",
+            "张秀英,家属",
+        ])
+        .assert()
+        .success();
 }

@@ -109,6 +109,12 @@ fn page_setups(bytes: &[u8], sheets: usize) -> Vec<String> {
                 )),
                 "sheet {n} repeats its header rows: {workbook}"
             );
+            assert!(
+                sheet.contains("<oddFooter>&amp;C")
+                    && sheet.contains("&amp;P")
+                    && sheet.contains("&amp;N"),
+                "sheet {n} numbers its pages in the footer"
+            );
             attr(&sheet, "pageSetup", "orientation").unwrap_or_default()
         })
         .collect()
@@ -193,4 +199,22 @@ fn the_word_report_numbers_its_pages_in_the_footer() {
         assert_eq!(texts, expected, "{lang:?}");
         assert!(footer.find(words[0]).unwrap() < page && page < footer.find(words[1]).unwrap());
     }
+}
+
+#[test]
+fn the_internal_markdown_shows_html_in_a_title_instead_of_running_it() {
+    let mut store = store();
+    let v = Visit::new(day(2026, 3, 2), "<b>城东</b>敬老院");
+    store.save_visit(&v).unwrap();
+    let mut f = Finding::new(v.id, "<script>alert('x')</script>台账不全");
+    f.topics = vec![builtin_topic_id(1)];
+    f.measures = "<img src=x onerror=alert(1)>".to_owned();
+    store.save_finding(&f).unwrap();
+    let r = report(&store, &SummaryFilter::default(), today()).unwrap();
+    let md = String::from_utf8(export(&r, ExportFormat::Markdown, Lang::Zh).unwrap()).unwrap();
+    for raw in ["<script>", "<img", "<b>"] {
+        assert!(!md.contains(raw), "{raw} reaches the page");
+    }
+    assert!(md.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;台账不全"));
+    assert!(md.contains("&lt;b&gt;城东&lt;/b&gt;敬老院"));
 }

@@ -95,13 +95,15 @@ pub fn floor_insert(db: &Path, floor: &Floor) -> Result<()> {
     for (t, f) in &floor.topics {
         topic.execute([t, f])?;
     }
-    let mut doc = conn.prepare("INSERT INTO search_doc (kind, record_id) VALUES (?1, ?2)")?;
+    // search_doc keeps the indexed text: the trigram index reads it (schema 9).
+    let mut doc = conn
+        .prepare("INSERT INTO search_doc (kind, record_id, title, body) VALUES (?1, ?2, ?3, ?4)")?;
     let mut tri =
         conn.prepare("INSERT INTO search_tri (rowid, title, body) VALUES (?1, ?2, ?3)")?;
     let mut gram =
         conn.prepare("INSERT INTO search_gram (rowid, title, body) VALUES (?1, ?2, ?3)")?;
     for (kind, id, title, body) in &floor.search {
-        doc.execute([kind, id])?;
+        doc.execute([kind, id, title, body])?;
         let rowid = conn.last_insert_rowid();
         tri.execute(rusqlite::params![rowid, title, body])?;
         gram.execute(rusqlite::params![rowid, title, body])?;

@@ -1,8 +1,10 @@
-//! `zoufang backup`, `zoufang restore` and `zoufang backups`: copies of the database file.
+//! `zoufang backup`, `zoufang restore` and `zoufang backups`: copies of the database file; and
+//! `zoufang repair`, for a copy made through SQL.
 
 use super::{CliError, Context};
 use crate::i18n::Lang;
 use crate::store::backup::{backup_to, list_backups, restore};
+use crate::store::repair;
 use serde_json::json;
 use std::path::Path;
 
@@ -58,5 +60,37 @@ pub fn list(db: &Path, lang: Lang, json: bool) -> Result<(), CliError> {
     for b in &backups {
         outln!("{}\t{}\t{}", b.taken_at, b.bytes, b.path.display());
     }
+    Ok(())
+}
+
+/// Runs `zoufang repair` (without opening the database, which has no schema version yet).
+pub fn repair_cmd(db: &Path, lang: Lang, json: bool) -> Result<(), CliError> {
+    let report = repair(db)?;
+    if json {
+        jsonln!(serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    outln!(
+        "{}{}",
+        lang.pick("已先备份：", "Backed up first: "),
+        report.backup.display()
+    );
+    outln!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "已修复：数据表与第 {} 版结构逐项一致，已设置版本号并升级到第 {} 版：{}",
+                report.found_version,
+                report.schema_version,
+                db.display()
+            ),
+            Lang::En => format!(
+                "Repaired: every object matches schema version {}; the version is set and the database upgraded to {}: {}",
+                report.found_version,
+                report.schema_version,
+                db.display()
+            ),
+        }
+    );
     Ok(())
 }

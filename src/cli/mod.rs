@@ -164,6 +164,9 @@ pub enum Command {
     },
     /// List the backups beside the database, newest first.
     Backups,
+    /// Set the schema version of a database copied through SQL (`.dump`), after checking its
+    /// tables object by object and backing it up.
+    Repair,
     /// XLSForm questionnaires and checklists: check or import a workbook, list and show forms,
     /// list the built-in templates.
     #[command(subcommand)]
@@ -301,7 +304,10 @@ impl Localized for CliError {
                     "role" => "受访人身份",
                     _ => "取值",
                 };
-                format!("未知的{what}：{value}（可选：{expected}）")
+                format!(
+                    "未知的{what}：{value}（可选：{}）",
+                    with_chinese_labels(expected)
+                )
             }
             (other, _) => other.to_string(),
         }
@@ -377,6 +383,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), CliError> {
     match command {
         Command::Restore { file } => return backup::restore_cmd(&db, file, lang, cli.json),
         Command::Backups => return backup::list(&db, lang, cli.json),
+        Command::Repair => return backup::repair_cmd(&db, lang, cli.json),
         Command::Form(cmd) if cmd.needs_no_database() => return form::run(cmd, lang, cli.json),
         // These need no database at all.
         Command::Completions { shell } => return shell::completions(*shell),
@@ -445,6 +452,7 @@ fn run_on(ctx: &mut Context, command: &Command) -> Result<(), CliError> {
         Command::Response(cmd) => response::run(ctx, cmd),
         Command::Restore { .. }
         | Command::Backups
+        | Command::Repair
         | Command::Completions { .. }
         | Command::Manpage => Ok(()),
         Command::Author { name } => {
@@ -502,6 +510,47 @@ fn existing_file(text: &str) -> Result<PathBuf, String> {
 /// Reads an optional date argument.
 fn date_arg(text: Option<&String>) -> Result<Option<NaiveDate>, CliError> {
     text.map(|t| parse_date(t)).transpose().map_err(Into::into)
+}
+
+/// A list of codes (`resident, family, …`) with the Chinese word each one also accepts:
+/// `群众（resident）、家属（family）…`. Codes of no vocabulary stay as they are.
+fn with_chinese_labels(codes: &str) -> String {
+    use crate::model::{Category, FindingKind, IntervieweeRole, Status};
+    let label = |code: &str| -> Option<&'static str> {
+        let zh = Lang::Zh;
+        IntervieweeRole::ALL
+            .iter()
+            .find(|v| v.code() == code)
+            .map(|v| v.label(zh))
+            .or_else(|| {
+                Status::ALL
+                    .iter()
+                    .find(|v| v.code() == code)
+                    .map(|v| v.label(zh))
+            })
+            .or_else(|| {
+                Category::ALL
+                    .iter()
+                    .find(|v| v.code() == code)
+                    .map(|v| v.label(zh))
+            })
+            .or_else(|| {
+                FindingKind::ALL
+                    .iter()
+                    .find(|v| v.code() == code)
+                    .map(|v| v.label(zh))
+            })
+    };
+    let codes: Vec<&str> = codes.split(", ").collect();
+    if codes.iter().all(|c| label(c).is_some()) {
+        codes
+            .iter()
+            .filter_map(|c| label(c).map(|l| format!("{l}（{c}）")))
+            .collect::<Vec<_>>()
+            .join("、")
+    } else {
+        codes.join(", ")
+    }
 }
 
 /// Reads an enum argument by code or label.

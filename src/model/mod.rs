@@ -23,4 +23,6 @@ pub use records::{
     Attachment, AttachmentOwner, Finding, Interviewee, OwnerKind, RecordMeta, Subject, Topic,
     Visit, guess_mime,
 };
-pub use validate::{Field, ValidationError, is_blank, is_sha256, parse_date};
+pub use validate::{
+    Field, MAX_PEOPLE, ValidationError, column_label, is_blank, is_sha256, parse_date,
+};

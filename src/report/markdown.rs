@@ -212,9 +212,11 @@ fn table(md: &mut String, header: &[&str], rows: impl Iterator<Item = Vec<String
     md.push('\n');
 }
 
-/// Text safe inside a Markdown table cell or paragraph: pipes escaped, line breaks as `<br>`.
+/// Text safe inside a Markdown table cell or paragraph, and inert as HTML when the page is
+/// rendered (like the public version's): HTML escaped, pipes escaped, line breaks as `<br>`.
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
+    super::public::html_escape(text)
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace("\r\n", "<br>")
         .replace(['\n', '\r'], "<br>")
@@ -227,5 +229,13 @@ mod tests {
     #[test]
     fn cells_cannot_break_the_table() {
         assert_eq!(escape("甲|乙\n丙"), "甲\\|乙<br>丙");
+    }
+
+    #[test]
+    fn html_in_a_title_is_shown_not_run() {
+        assert_eq!(
+            escape("<script>alert('x')</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+        );
     }
 }

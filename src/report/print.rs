@@ -3,6 +3,7 @@
 //! a wrapped row needs, estimated from its text, so LibreOffice and Excel do not draw wrapped
 //! text over the row below (an explicit height is all either of them reads from the file).
 
+use crate::i18n::Lang;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 /// Excel's paper size code for A4.
@@ -23,13 +24,16 @@ const ROW_PADDING_POINTS: f64 = 4.0;
 const MAX_ROW_POINTS: f64 = 409.0;
 
 /// Sets up a sheet for printing: A4, landscape when its columns are wider than a portrait page,
-/// fitted to one page wide and unbounded in height, narrow margins, and `repeat` (the first
-/// and last header row) printed at the top of every page.
+/// fitted to one page wide and unbounded in height, narrow margins, `repeat` (the first and
+/// last header row) printed at the top of every page, and the page number in the footer.
 pub(crate) fn setup_page(
     ws: &mut Worksheet,
     total_width: f64,
     repeat: Option<(u32, u32)>,
+    lang: Lang,
 ) -> Result<(), XlsxError> {
+    // &P and &N are Excel's page number and page count.
+    ws.set_footer(lang.pick("&C第 &P 页 共 &N 页", "&CPage &P of &N"));
     ws.set_paper_size(PAPER_A4);
     if total_width > PORTRAIT_MAX_WIDTH {
         ws.set_landscape();

@@ -323,7 +323,7 @@ fn xlsx(report: &PublicReport) -> Result<Vec<u8>> {
         1,
         super::print::fitting_height([(overview_text.as_str(), table_width)]),
     )?;
-    super::print::setup_page(ws, table_width, Some((first, first)))?;
+    super::print::setup_page(ws, table_width, Some((first, first)), lang)?;
     Ok(book.save_to_buffer()?)
 }
 
@@ -355,7 +355,7 @@ fn markdown(report: &PublicReport) -> String {
 }
 
 /// Text safe anywhere in HTML content or a quoted attribute.
-fn html_escape(text: &str) -> String {
+pub(super) fn html_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

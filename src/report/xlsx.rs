@@ -25,6 +25,10 @@ const SUMMARY_OTHER_WIDTH: f64 = 9.0;
 /// The summary sheet's width: the merged paragraph spans all eight columns.
 const SUMMARY_WIDTH: f64 = SUMMARY_FIRST_WIDTH + 7.0 * SUMMARY_OTHER_WIDTH;
 
+/// The width of a figure column of the by-topic sheet: numbers of a few digits under a
+/// wrapped header, narrow so the sheet's twenty-odd columns print at a readable size.
+const TOPIC_FIGURE_WIDTH: f64 = 8.0;
+
 /// The formats the sheets share.
 struct Formats {
     title: Format,
@@ -178,7 +182,7 @@ fn list_sheet(
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, last, columns.len().saturating_sub(1) as u16)?;
     let width: f64 = columns.iter().map(|c| c.width).sum();
-    print::setup_page(ws, width, Some((0, 0)))?;
+    print::setup_page(ws, width, Some((0, 0)), lang)?;
     Ok(())
 }
 
@@ -276,7 +280,7 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, lang: Lang, fmt: &Formats)
             .collect(),
     )?;
     // The title and scope head every page; the sheet is narrow enough for portrait.
-    print::setup_page(ws, SUMMARY_WIDTH, Some((0, 1)))?;
+    print::setup_page(ws, SUMMARY_WIDTH, Some((0, 1)), lang)?;
     Ok(())
 }
 
@@ -293,8 +297,8 @@ fn topic_sheet(ws: &mut Worksheet, report: &Report, lang: Lang, fmt: &Formats) -
         // As a column header, "其中：立行立改" reads better as "立行立改".
         let label = def.label(lang).trim().trim_start_matches("其中：");
         ws.write_string_with_format(0, c, label, &fmt.header)?;
-        ws.set_column_width(c, 11)?;
-        header_height = header_height.max(print::fitting_height([(label, 11.0)]));
+        ws.set_column_width(c, TOPIC_FIGURE_WIDTH)?;
+        header_height = header_height.max(print::fitting_height([(label, TOPIC_FIGURE_WIDTH)]));
     }
     ws.set_row_height(0, header_height)?;
     let mut last = 0;
@@ -310,7 +314,7 @@ fn topic_sheet(ws: &mut Worksheet, report: &Report, lang: Lang, fmt: &Formats) -
     }
     ws.set_freeze_panes(1, 1)?;
     ws.autofilter(0, 0, last, FIGURES.len() as u16 + 1)?;
-    let width = 22.0 + 16.0 + 11.0 * FIGURES.len() as f64;
-    print::setup_page(ws, width, Some((0, 0)))?;
+    let width = 22.0 + 16.0 + TOPIC_FIGURE_WIDTH * FIGURES.len() as f64;
+    print::setup_page(ws, width, Some((0, 0)), lang)?;
     Ok(())
 }

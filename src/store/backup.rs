@@ -338,7 +338,7 @@ pub fn restore(db: &Path, file: &Path) -> Result<RestoreReport> {
 
 /// Backs up the database at `db` before it is replaced: through SQLite when it opens, byte for
 /// byte (with its write-ahead log) when it is too damaged to.
-fn backup_current(db: &Path) -> Result<PathBuf> {
+pub(super) fn backup_current(db: &Path) -> Result<PathBuf> {
     if verify(db).is_ok() {
         let conn = Connection::open_with_flags(
             db,

@@ -13,6 +13,19 @@ pub enum StoreError {
     /// The file exists but is not an SQLite database (or is damaged).
     #[error("not a Zoufang database (or damaged): {0}")]
     NotADatabase(PathBuf),
+    /// Zoufang's tables with no schema version: a copy made through SQL (`.dump`).
+    #[error(
+        "the database has Zoufang's tables but no schema version (restored from a dump?); run `zoufang repair` to check it and set the version: {0}"
+    )]
+    RestoredFromDump(PathBuf),
+    /// `zoufang repair` on a database that has its schema version.
+    #[error("the database needs no repair (schema version {version}): {path}", path = .path.display())]
+    NothingToRepair {
+        /// Its schema version.
+        version: i64,
+        /// The file.
+        path: PathBuf,
+    },
     /// The file is damaged; a backup of it exists.
     #[error(
         "the database is damaged or not a Zoufang database; restore the latest backup with `zoufang restore {backup}`: {path}",
@@ -190,6 +203,13 @@ impl Localized for StoreError {
             StoreError::Invalid(e) => e.localized(lang),
             StoreError::NotADatabase(p) => {
                 format!("这不是走访数据库，或文件已损坏：{}", p.display())
+            }
+            StoreError::RestoredFromDump(p) => format!(
+                "数据库含有走访的数据表，但没有结构版本号（是否从导出的 SQL 恢复？）；请运行 `zoufang repair` 检查并设置版本号：{}",
+                p.display()
+            ),
+            StoreError::NothingToRepair { version, path } => {
+                format!("数据库无需修复（结构版本 {version}）：{}", path.display())
             }
             StoreError::Damaged { path, backup } => format!(
                 "数据库已损坏或不是走访数据库；可用 `zoufang restore {}` 恢复最近的备份：{}",

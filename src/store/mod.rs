@@ -25,6 +25,7 @@ mod people;
 mod query;
 mod reading;
 mod record;
+mod repair;
 mod schema;
 pub mod search;
 mod search_place;
@@ -51,6 +52,7 @@ pub use record::{
     load, read_row, read_row_as_of, select_list, select_list_as_of, write_history, write_row,
     write_row_unindexed,
 };
+pub use repair::{RepairReport, repair};
 pub use schema::{SCHEMA_VERSION, check_objects as check_schema_objects};
 pub use search::SearchHit;
 pub use summary_sql::{SummaryGroup, SummaryRow};

@@ -358,6 +358,28 @@ UPDATE finding SET clocks = json_set(clocks,
 "#,
         then: None,
     },
+    Migration {
+        why: "Search tables other tools can read (issue 18): `contentless_delete=1` (SQLite 3.43) \
+          made every query touching them fail in older SQLite — Debian 12's `sqlite3` and \
+          Python 3.11 are 3.40. The trigram index now reads its text from `search_doc` (external \
+          content, which now holds the indexed title and body) and the gram index keeps none \
+          (contentless, deletes by FTS5's `delete` command with the remembered text); both work \
+          in SQLite 3.34 and later. Rebuilt empty here, filled by `search::reindex_everything`.",
+        sql: r#"
+DROP TABLE search_tri;
+DROP TABLE search_gram;
+DELETE FROM search_doc;
+ALTER TABLE search_doc ADD COLUMN title TEXT;
+ALTER TABLE search_doc ADD COLUMN body TEXT;
+CREATE VIRTUAL TABLE search_tri USING fts5(
+    title, body, tokenize = 'trigram', content = 'search_doc', content_rowid = 'rowid'
+);
+CREATE VIRTUAL TABLE search_gram USING fts5(
+    title, body, tokenize = 'unicode61', content = ''
+);
+"#,
+        then: Some(super::search::reindex_everything),
+    },
 ];
 
 /// The schema version this build writes.
@@ -387,7 +409,11 @@ pub fn check_version(conn: &Connection, path: &Path) -> Result<i64> {
         });
     }
     if version == 0 && tables > 0 {
-        // An SQLite file of some other program: not ours to change.
+        // Zoufang's tables without a version: a copy made through SQL, which `zoufang repair`
+        // checks and versions. Anything else is some other program's file, not ours to change.
+        if super::repair::has_zoufang_tables(conn) {
+            return Err(StoreError::RestoredFromDump(path.to_owned()));
+        }
         return Err(StoreError::NotADatabase(path.to_owned()));
     }
     Ok(version)

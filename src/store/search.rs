@@ -122,18 +122,34 @@ pub fn grams(text: &str) -> String {
     out
 }
 
+/// Takes a document out of both indexes. The trigram index reads its text from `search_doc`
+/// (external content) and the gram index keeps none (contentless): FTS5's `delete` command
+/// is given the values the document was indexed with, which `search_doc` remembers. (The
+/// `contentless_delete` option would spare that, but SQLite before 3.43 — Debian 12's
+/// `sqlite3`, Python 3.11 — cannot open a table that uses it.)
+fn unindex(tx: &Transaction<'_>, rowid: i64, title: &str, body: &str) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO search_tri (search_tri, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)",
+    )?
+    .execute(rusqlite::params![rowid, title, body])?;
+    tx.prepare_cached(
+        "INSERT INTO search_gram (search_gram, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)",
+    )?
+    .execute(rusqlite::params![rowid, grams(title), grams(body)])?;
+    Ok(())
+}
+
 /// Brings the search indexes in step with a record that was just written.
 pub fn reindex(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
-    let existing: Option<i64> = tx
-        .prepare_cached("SELECT rowid FROM search_doc WHERE record_id = ?1")?
-        .query_row([&rec.id], |r| r.get(0))
+    type Indexed = (i64, Option<String>, Option<String>);
+    let existing: Option<Indexed> = tx
+        .prepare_cached("SELECT rowid, title, body FROM search_doc WHERE record_id = ?1")?
+        .query_row([&rec.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    if let Some(rowid) = existing {
-        tx.prepare_cached("DELETE FROM search_tri WHERE rowid = ?1")?
-            .execute([rowid])?;
-        tx.prepare_cached("DELETE FROM search_gram WHERE rowid = ?1")?
-            .execute([rowid])?;
+    if let Some((rowid, Some(title), Some(body))) = &existing {
+        unindex(tx, *rowid, title, body)?;
     }
+    let existing = existing.map(|(rowid, _, _)| rowid);
     let text = searchable_text(rec).filter(|_| rec.meta.deleted_at.is_none());
     let place = super::search_place::of_finding(tx, rec)?;
     let Some((title, mut body)) = text else {
@@ -143,23 +159,55 @@ pub fn reindex(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
         }
         return Ok(());
     };
-    let rowid = match existing {
-        Some(rowid) => rowid,
-        None => {
-            tx.prepare_cached("INSERT INTO search_doc (kind, record_id) VALUES (?1, ?2)")?
-                .execute([rec.kind.table(), rec.id.as_str()])?;
-            tx.last_insert_rowid()
-        }
-    };
     if let Some(place) = &place {
         body = format!("{body}\n{place}");
     }
+    let rowid = match existing {
+        Some(rowid) => {
+            tx.prepare_cached("UPDATE search_doc SET title = ?2, body = ?3 WHERE rowid = ?1")?
+                .execute(rusqlite::params![rowid, title, body])?;
+            rowid
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO search_doc (kind, record_id, title, body) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(rusqlite::params![rec.kind.table(), rec.id, title, body])?;
+            tx.last_insert_rowid()
+        }
+    };
     tx.prepare_cached("INSERT INTO search_tri (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute(rusqlite::params![rowid, title, body])?;
     tx.prepare_cached("INSERT INTO search_gram (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute(rusqlite::params![rowid, grams(&title), grams(&body)])?;
     super::search_place::remember(tx, rec, rowid, place.as_deref())?;
     super::search_place::follow_visit(tx, rec)
+}
+
+/// Indexes every live visit, finding and subject anew (migration 9's step: the search tables
+/// were rebuilt empty), oldest first as they were first indexed (ids are UUIDv7, so they sort
+/// by creation time): a one-word search lists newer matches first by index order.
+pub(super) fn reindex_everything(tx: &Transaction<'_>) -> Result<()> {
+    let all: Vec<(String, String)> = tx
+        .prepare(
+            "SELECT id, 'subject' FROM subject WHERE deleted_at IS NULL
+             UNION ALL SELECT id, 'visit' FROM visit WHERE deleted_at IS NULL
+             UNION ALL SELECT id, 'finding' FROM finding WHERE deleted_at IS NULL
+             ORDER BY 1",
+        )?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, table) in &all {
+        let kind = [RecordKind::Subject, RecordKind::Visit, RecordKind::Finding]
+            .into_iter()
+            .find(|k| k.table() == table);
+        if let Some(kind) = kind
+            && let Some(rec) = super::record::load(tx, kind, id)?
+        {
+            reindex(tx, &rec)?;
+        }
+    }
+    Ok(())
 }
 
 fn quote(term: &str) -> String {

@@ -3,8 +3,10 @@
 use super::Incoming;
 use crate::bundle::error::{BundleError, Detail, Result};
 use crate::bundle::format::BundleRecord;
+use crate::i18n::Lang;
 use crate::model::{
-    Finding, MAX_CLOCK_AHEAD_MS, Subject, Topic, ValidationError, Visit, builtin_topics,
+    Category, Finding, FindingKind, IntervieweeRole, MAX_CLOCK_AHEAD_MS, MAX_PEOPLE, Status,
+    Subject, Topic, ValidationError, Visit, builtin_topics, column_label,
 };
 use crate::store::{DELETED_FIELD, RecordKind, StoredRecord};
 use serde_json::Value;
@@ -51,6 +53,7 @@ fn add_later_fields(rec: &mut StoredRecord) {
 pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> Result<Incoming> {
     let (mut rec, base) = record.into_stored(kind);
     add_later_fields(&mut rec);
+    normalise_labels(kind, &mut rec);
     let bad = |detail: Detail| BundleError::BadRecord {
         kind: kind.table(),
         id: rec.id.chars().take(60).collect(),
@@ -84,8 +87,11 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
         .iter()
         .find(|(c, _)| !rec.clocks.contains_key(*c))
     {
+        if !rec.data.contains_key(*field) {
+            return Err(bad(missing_field(kind, field)));
+        }
         return Err(bad(Detail::new(
-            format!("字段 {field} 缺少时钟"),
+            format!("字段 {field}（{}）缺少时钟", field_label(field, Lang::Zh)),
             format!("no clock for {field}"),
         )));
     }
@@ -96,7 +102,7 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
         )));
     }
     fn typed<R: crate::store::Record>(rec: &StoredRecord) -> Result<StoredRecord, Detail> {
-        let typed: R = rec.to_record().map_err(|e| Detail::of(&e))?;
+        let typed: R = decode(rec)?;
         if let Err(e) = typed.check()
             && !is_cross_field(&e)
         {
@@ -172,4 +178,232 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
         rec: normalised,
         base,
     })
+}
+
+/// Reads a record as its typed kind; a value that does not decode is named by its field, with
+/// what the field must hold and what it holds.
+fn decode<R: crate::store::Record>(rec: &StoredRecord) -> Result<R, Detail> {
+    let mut data = rec.data.clone();
+    data.insert("id".to_owned(), Value::String(rec.id.clone()));
+    let value = Value::Object(data);
+    let mut record: R = match serde_path_to_error::deserialize(&value) {
+        Ok(record) => record,
+        Err(err) => {
+            let path = err.path().to_string();
+            let message = err.inner().to_string();
+            // serde names a missing field only in its message: "missing field `archived`".
+            if let Some(field) = message
+                .strip_prefix("missing field `")
+                .and_then(|m| m.split('`').next())
+            {
+                let field = if path == "." {
+                    field.to_owned()
+                } else {
+                    format!("{path}.{field}")
+                };
+                return Err(missing_field(R::KIND, &field));
+            }
+            let found = pointer(&value, &path);
+            return Err(bad_value(R::KIND, &path, found));
+        }
+    };
+    *record.meta_mut() = rec.meta.clone();
+    Ok(record)
+}
+
+/// The value at a serde path (`interviewees[0].role`) in `value`.
+fn pointer<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut at = value;
+    for part in path.split('.') {
+        let (name, index) = match part.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        if !name.is_empty() {
+            at = at.get(name)?;
+        }
+        if let Some(i) = index {
+            at = at.get(i)?;
+        }
+    }
+    Some(at)
+}
+
+/// The last field name of a serde path: `interviewees[0].role` → `role`.
+fn leaf(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.split('[').next().unwrap_or(last)
+}
+
+/// A field's name in `lang`, for fields the model's list does not name.
+fn field_label(field: &str, lang: Lang) -> &'static str {
+    let (zh, en) = match leaf(field) {
+        "kind" => ("类型", "kind"),
+        "category" => ("整改类别", "category"),
+        "status" => ("整改状态", "status"),
+        "role" => ("受访人身份", "role"),
+        "archived" => ("已停用", "archived"),
+        "unannounced" => ("四不两直", "unannounced"),
+        "parent_id" => ("上级专题", "parent topic"),
+        "subject_id" => ("调研课题", "research subject"),
+        "sha256" => ("内容摘要", "SHA-256"),
+        other => return column_label(other, lang),
+    };
+    lang.pick(zh, en)
+}
+
+/// The choices of a vocabulary: `resident（群众）、family（家属）…` / `resident, family, …`.
+fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T, Lang) -> &'static str,
+) -> (String, String) {
+    let zh: Vec<String> = all
+        .iter()
+        .map(|v| format!("{}（{}）", label(*v, Lang::Zh), code(*v)))
+        .collect();
+    let en: Vec<&str> = all.iter().map(|v| code(*v)).collect();
+    (
+        format!("{}之一", zh.join("、")),
+        format!("one of {}", en.join(", ")),
+    )
+}
+
+/// What a field must hold, in Chinese and English.
+fn expected(kind: RecordKind, field: &str) -> (String, String) {
+    let date = (
+        "年-月-日格式的日期（如 2026-04-01）",
+        "a date as YYYY-MM-DD (e.g. 2026-04-01)",
+    );
+    let or_empty = |(zh, en): (&str, &str)| (format!("{zh}，或 null"), format!("{en}, or null"));
+    let fixed = |(zh, en): (&str, &str)| (zh.to_owned(), en.to_owned());
+    match leaf(field) {
+        "date" => fixed(date),
+        "start_date" | "end_date" | "deadline" | "closed_on" => or_empty(date),
+        "people_met" | "people_affected" => (
+            format!("0 到 {MAX_PEOPLE} 之间的整数"),
+            format!("a whole number from 0 to {MAX_PEOPLE}"),
+        ),
+        "size_bytes" => fixed(("不小于 0 的整数", "a whole number, 0 or more")),
+        "archived" | "unannounced" => fixed(("true 或 false", "true or false")),
+        "kind" if kind == RecordKind::Finding => {
+            choices(FindingKind::ALL, FindingKind::code, FindingKind::label)
+        }
+        "category" => {
+            let (zh, en) = choices(Category::ALL, Category::code, Category::label);
+            (format!("{zh}，或 null"), format!("{en}, or null"))
+        }
+        "status" => choices(Status::ALL, Status::code, Status::label),
+        "role" => choices(
+            IntervieweeRole::ALL,
+            IntervieweeRole::code,
+            IntervieweeRole::label,
+        ),
+        "topics" => fixed(("专题编号（UUID）的列表", "a list of topic ids (UUIDs)")),
+        "investigators" => fixed(("姓名的列表", "a list of names")),
+        "interviewees" => fixed((
+            "受访人的列表，每人含 name、role、contact",
+            "a list of interviewees, each with name, role and contact",
+        )),
+        "id" | "visit_id" => fixed(("记录编号（UUID）", "a record id (UUID)")),
+        "subject_id" | "parent_id" | "owner_id" => {
+            or_empty(("记录编号（UUID）", "a record id (UUID)"))
+        }
+        _ => fixed(("文本", "text")),
+    }
+}
+
+/// How a found value reads in a message.
+fn found(value: Option<&Value>) -> (String, String) {
+    let short = |text: &str| -> String {
+        let cut: String = text.chars().take(40).collect();
+        if cut.len() < text.len() {
+            format!("{cut}…")
+        } else {
+            cut
+        }
+    };
+    match value {
+        None => ("无".to_owned(), "nothing".to_owned()),
+        Some(Value::String(s)) if s.is_empty() => {
+            ("空字符串".to_owned(), "an empty string".to_owned())
+        }
+        Some(Value::String(s)) => (format!("“{}”", short(s)), format!("\"{}\"", short(s))),
+        Some(Value::Null) => ("空值 null".to_owned(), "null".to_owned()),
+        Some(other) => {
+            let text = short(&other.to_string());
+            (text.clone(), text)
+        }
+    }
+}
+
+/// A field holding a value it cannot hold.
+fn bad_value(kind: RecordKind, path: &str, value: Option<&Value>) -> Detail {
+    let (want_zh, want_en) = expected(kind, path);
+    let (got_zh, got_en) = found(value);
+    Detail::new(
+        format!(
+            "字段 {path}（{}）应为{want_zh}，实际为{got_zh}",
+            field_label(path, Lang::Zh)
+        ),
+        format!(
+            "field {path} ({}) must be {want_en}, found {got_en}",
+            field_label(path, Lang::En)
+        ),
+    )
+}
+
+/// A field the record lacks.
+fn missing_field(kind: RecordKind, path: &str) -> Detail {
+    let (want_zh, want_en) = expected(kind, path);
+    Detail::new(
+        format!(
+            "缺少字段 {path}（{}），应为{want_zh}",
+            field_label(path, Lang::Zh)
+        ),
+        format!(
+            "missing field {path} ({}), which must be {want_en}",
+            field_label(path, Lang::En)
+        ),
+    )
+}
+
+/// Vocabulary fields given as a label (群众, 已销号, Closed) are read as their code, as the
+/// command line reads them.
+fn normalise_labels(kind: RecordKind, rec: &mut StoredRecord) {
+    fn to_code<T: Copy>(
+        value: &mut Value,
+        parse: fn(&str) -> Option<T>,
+        code: fn(T) -> &'static str,
+    ) {
+        if let Value::String(text) = value
+            && let Some(v) = parse(text)
+        {
+            *text = code(v).to_owned();
+        }
+    }
+    let data = &mut rec.data;
+    match kind {
+        RecordKind::Finding => {
+            if let Some(v) = data.get_mut("kind") {
+                to_code(v, FindingKind::parse, FindingKind::code);
+            }
+            if let Some(v) = data.get_mut("category") {
+                to_code(v, Category::parse, Category::code);
+            }
+            if let Some(v) = data.get_mut("status") {
+                to_code(v, Status::parse, Status::code);
+            }
+        }
+        RecordKind::Visit => {
+            if let Some(Value::Array(people)) = data.get_mut("interviewees") {
+                for person in people {
+                    if let Some(v) = person.get_mut("role") {
+                        to_code(v, IntervieweeRole::parse, IntervieweeRole::code);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
 }
