@@ -547,9 +547,10 @@ fn a_kobo_style_form_is_filled_on_a_visit_and_travels_to_the_leads_database() {
 
     // The lead imports the field laptop's bundle and finds the same form, response and problem.
     let bundle = dir.path().join("field.zfb");
-    ok(on_db(&db, "en")
+    let exported = ok(on_db(&db, "en")
         .args(["export", "--all", "--out"])
         .arg(&bundle));
+    assert!(exported.contains(", 2 forms, 1 response"), "{exported}");
     let lead = dir.path().join("lead.sqlite");
     ok(on_db(&lead, "en").arg("import").arg(&bundle));
     let forms: Value =

@@ -6,7 +6,7 @@ use crate::bundle::{
     ChangesSince, ExportFilter, ExportOptions, export_with_options, is_encrypted, no_progress,
     sync_mark,
 };
-use crate::i18n::Lang;
+use crate::i18n::{Lang, count_en};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -117,9 +117,11 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
         return ctx.print_json(&summary);
     }
     let n = |k: &str| summary.counts.get(k).copied().unwrap_or(0);
+    // Questionnaires are named only when the bundle holds some.
+    let forms = n("form") + n("response") > 0;
     match ctx.lang {
         Lang::Zh => outln!(
-            "已导出{}：走访 {} 次，发现 {} 条，调研课题 {} 个，专题 {} 个，附件 {} 个 → {}",
+            "已导出{}：走访 {} 次，发现 {} 条，调研课题 {} 个，专题 {} 个，附件 {} 个{} → {}",
             if summary.encrypted {
                 "（已加密）"
             } else {
@@ -130,18 +132,35 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
             n("subject"),
             n("topic"),
             n("attachment"),
+            if forms {
+                format!("，问卷 {} 份，答卷 {} 份", n("form"), n("response"))
+            } else {
+                String::new()
+            },
             summary.path.display()
         ),
-        Lang::En => outln!(
-            "Exported {} visits, {} findings, {} subjects, {} topics, {} attachments{} → {}",
-            n("visit"),
-            n("finding"),
-            n("subject"),
-            n("topic"),
-            n("attachment"),
-            if summary.encrypted { ", encrypted" } else { "" },
-            summary.path.display()
-        ),
+        Lang::En => {
+            let mut parts: Vec<String> = [
+                ("visit", "visits"),
+                ("finding", "findings"),
+                ("subject", "subjects"),
+                ("topic", "topics"),
+                ("attachment", "attachments"),
+            ]
+            .iter()
+            .map(|(one, many)| count_en(n(one) as i64, one, many))
+            .collect();
+            if forms {
+                parts.push(count_en(n("form") as i64, "form", "forms"));
+                parts.push(count_en(n("response") as i64, "response", "responses"));
+            }
+            outln!(
+                "Exported {}{} → {}",
+                parts.join(", "),
+                if summary.encrypted { ", encrypted" } else { "" },
+                summary.path.display()
+            );
+        }
     }
     Ok(())
 }
