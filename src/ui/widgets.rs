@@ -2,7 +2,7 @@
 //! and combo boxes for the labelled enums.
 
 use crate::i18n::Lang;
-use crate::model::{Topic, TopicId};
+use crate::model::{Subject, SubjectId, Topic, TopicId};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use egui::{Id, Response, RichText, Ui};
 
@@ -320,6 +320,56 @@ pub fn topic_chips(
 /// A red message under a field.
 pub fn error_label(ui: &mut Ui, message: &str) -> Response {
     ui.colored_label(ui.visuals().error_fg_color, message)
+}
+
+/// A "Topic" label and a drop-down of every live topic by its path; "All" selects none.
+pub fn topic_filter(
+    ui: &mut Ui,
+    id_salt: &str,
+    topics: &[Topic],
+    selected: &mut Option<TopicId>,
+    lang: Lang,
+) {
+    let any = lang.pick("全部", "All");
+    let label = ui.label(lang.pick("专题", "Topic")).id;
+    let shown = selected.map_or_else(|| any.to_owned(), |t| topic_path(topics, t, lang));
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(selected, None, any);
+            for t in topics.iter().filter(|t| !t.meta.is_deleted()) {
+                ui.selectable_value(selected, Some(t.id), topic_path(topics, t.id, lang));
+            }
+        })
+        .response
+        .labelled_by(label);
+}
+
+/// A "Subject" label and a drop-down of the research subjects; "All" selects none.
+pub fn subject_filter(
+    ui: &mut Ui,
+    id_salt: &str,
+    width: f32,
+    subjects: &[Subject],
+    selected: &mut Option<SubjectId>,
+    lang: Lang,
+) {
+    let any = lang.pick("全部", "All");
+    let label = ui.label(lang.pick("调研课题", "Subject")).id;
+    let shown = selected
+        .and_then(|id| subjects.iter().find(|s| s.id == id))
+        .map_or_else(|| any.to_owned(), |s| s.title.clone());
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(shown)
+        .width(width)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(selected, None, any);
+            for s in subjects {
+                ui.selectable_value(selected, Some(s.id), &s.title);
+            }
+        })
+        .response
+        .labelled_by(label);
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::i18n::{Lang, Localized};
 use crate::model::{Form, FormId, TopicId};
 use crate::store::{RecordKind, Store, VisitFilter};
 use crate::ui::app::{AppCommand, Shared};
-use crate::ui::widgets::{date_edit, topic_path};
+use crate::ui::widgets::{date_edit, subject_filter, topic_filter};
 use chrono::NaiveDate;
 use egui::RichText;
 
@@ -107,42 +107,22 @@ impl ResultsView {
 
     fn filters_ui(&mut self, ui: &mut egui::Ui, shared: &Shared<'_>) {
         let lang = shared.lang;
-        let any = lang.pick("全部", "All");
         ui.horizontal_wrapped(|ui| {
-            let label = ui.label(lang.pick("专题", "Topic")).id;
-            let shown = self
-                .topic
-                .map_or_else(|| any.to_owned(), |t| topic_path(shared.topics, t, lang));
-            egui::ComboBox::from_id_salt("form-results-topic")
-                .selected_text(shown)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.topic, None, any);
-                    for t in shared.topics.iter().filter(|t| !t.meta.is_deleted()) {
-                        ui.selectable_value(
-                            &mut self.topic,
-                            Some(t.id),
-                            topic_path(shared.topics, t.id, lang),
-                        );
-                    }
-                })
-                .response
-                .labelled_by(label);
-            let label = ui.label(lang.pick("调研课题", "Subject")).id;
-            let shown = self
-                .subject
-                .and_then(|id| shared.subjects.iter().find(|s| s.id == id))
-                .map_or_else(|| any.to_owned(), |s| s.title.clone());
-            egui::ComboBox::from_id_salt("form-results-subject")
-                .selected_text(shown)
-                .width(160.0)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.subject, None, any);
-                    for s in shared.subjects {
-                        ui.selectable_value(&mut self.subject, Some(s.id), &s.title);
-                    }
-                })
-                .response
-                .labelled_by(label);
+            topic_filter(
+                ui,
+                "form-results-topic",
+                shared.topics,
+                &mut self.topic,
+                lang,
+            );
+            subject_filter(
+                ui,
+                "form-results-subject",
+                160.0,
+                shared.subjects,
+                &mut self.subject,
+                lang,
+            );
         });
         ui.horizontal_wrapped(|ui| {
             let label = ui.label(lang.pick("走访日期从", "Visited from")).id;

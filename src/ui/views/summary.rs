@@ -7,7 +7,7 @@ use crate::model::{SubjectId, TopicId};
 use crate::report::{self, ExportFormat, FIGURES, PublicFormat, Summary, SummaryFilter};
 use crate::ui::app::Shared;
 use crate::ui::jobs::Job;
-use crate::ui::widgets::{date_edit, topic_path};
+use crate::ui::widgets::{date_edit, subject_filter, topic_filter};
 use chrono::NaiveDate;
 use egui::RichText;
 use std::path::PathBuf;
@@ -230,45 +230,19 @@ impl SummaryView {
 
     fn filters_ui(&mut self, ui: &mut egui::Ui, shared: &Shared<'_>) {
         let lang = shared.lang;
-        let any = lang.pick("全部", "All");
         egui::Grid::new("summary-filters")
             .num_columns(4)
             .spacing([10.0, 6.0])
             .show(ui, |ui| {
-                let label = ui.label(lang.pick("专题", "Topic")).id;
-                let shown = self
-                    .topic
-                    .map_or_else(|| any.to_owned(), |t| topic_path(shared.topics, t, lang));
-                egui::ComboBox::from_id_salt("summary-topic")
-                    .selected_text(shown)
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut self.topic, None, any);
-                        for t in shared.topics.iter().filter(|t| !t.meta.is_deleted()) {
-                            ui.selectable_value(
-                                &mut self.topic,
-                                Some(t.id),
-                                topic_path(shared.topics, t.id, lang),
-                            );
-                        }
-                    })
-                    .response
-                    .labelled_by(label);
-                let label = ui.label(lang.pick("调研课题", "Subject")).id;
-                let shown = self
-                    .subject
-                    .and_then(|id| shared.subjects.iter().find(|s| s.id == id))
-                    .map_or_else(|| any.to_owned(), |s| s.title.clone());
-                egui::ComboBox::from_id_salt("summary-subject")
-                    .selected_text(shown)
-                    .width(220.0)
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut self.subject, None, any);
-                        for s in shared.subjects {
-                            ui.selectable_value(&mut self.subject, Some(s.id), &s.title);
-                        }
-                    })
-                    .response
-                    .labelled_by(label);
+                topic_filter(ui, "summary-topic", shared.topics, &mut self.topic, lang);
+                subject_filter(
+                    ui,
+                    "summary-subject",
+                    220.0,
+                    shared.subjects,
+                    &mut self.subject,
+                    lang,
+                );
                 ui.end_row();
                 row_pair(
                     ui,
