@@ -575,3 +575,21 @@ fn a_kobo_style_form_is_filled_on_a_visit_and_travels_to_the_leads_database() {
     ok(on_db(&lead, "en").args(["response", "edit", &response, "--answer", "keeper=老王"]));
     assert!(ok(on_db(&lead, "en").args(["response", "show", &response])).contains("老王"));
 }
+
+#[test]
+fn a_form_is_archived_and_offered_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("z.sqlite");
+    ok(on_db(&db, "zh").args(["form", "import", "--builtin", "care_home_safety"]));
+    let archived = |db: &std::path::Path| -> Value {
+        let list: Value =
+            serde_json::from_str(&ok(on_db(db, "en").args(["--json", "form", "list"]))).unwrap();
+        list[0]["archived"].clone()
+    };
+    assert_eq!(archived(&db), Value::Bool(false));
+    let said = ok(on_db(&db, "zh").args(["form", "archive", "care_home_safety"]));
+    assert!(said.contains("已归档：养老机构安全检查表"), "{said}");
+    assert_eq!(archived(&db), Value::Bool(true));
+    ok(on_db(&db, "en").args(["form", "archive", "care_home_safety", "--undo"]));
+    assert_eq!(archived(&db), Value::Bool(false));
+}

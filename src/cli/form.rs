@@ -38,6 +38,16 @@ pub enum FormCommand {
     /// A form's results over the responses on the visits the filters select: counts per
     /// choice and number statistics, or the responses exported as CSV/XLSX.
     Results(super::form_results::ResultsArgs),
+    /// Archive a form version: no longer offered for new responses, its responses kept and
+    /// still counted; `--undo` offers it again.
+    Archive {
+        /// The form's id or form_id.
+        #[arg(value_name = "FORM")]
+        form: String,
+        /// Offer the form again.
+        #[arg(long)]
+        undo: bool,
+    },
 }
 
 impl FormCommand {
@@ -92,6 +102,7 @@ pub fn run_on(ctx: &mut super::Context, cmd: &FormCommand) -> Result<(), CliErro
         FormCommand::List => super::form_records::list(ctx),
         FormCommand::Show { form } => super::form_records::show(ctx, form),
         FormCommand::Results(args) => super::form_results::run(ctx, args),
+        FormCommand::Archive { form, undo } => super::form_records::archive(ctx, form, !*undo),
         FormCommand::Check(_) | FormCommand::Templates => Ok(()),
     }
 }

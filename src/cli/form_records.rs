@@ -1,5 +1,5 @@
-//! `zoufang form import FILE|--builtin NAME [--subject ID]`, `form list` and `form show FORM`:
-//! forms kept in the database.
+//! `zoufang form import FILE|--builtin NAME [--subject ID]`, `form list`, `form show FORM` and
+//! `form archive FORM [--undo]`: forms kept in the database.
 
 use super::form::{print_tree, refuse};
 use super::form_json::{form_detail, form_summary};
@@ -116,6 +116,25 @@ pub fn list(ctx: &mut Context) -> Result<(), CliError> {
                 responses
             ),
         }
+    }
+    Ok(())
+}
+
+/// Archives a form version (or, with `archived` false, offers it again); a synced change like
+/// any edit, so it travels in bundles.
+pub fn archive(ctx: &mut Context, form: &str, archived: bool) -> Result<(), CliError> {
+    let mut form = ctx.store.resolve_form(form)?;
+    form.archived = archived;
+    ctx.store.write(|w| w.put(&form))?;
+    if ctx.json {
+        return ctx.print_json(&json!({ "id": form.id, "archived": archived }));
+    }
+    let title = &form.definition.title;
+    match (ctx.lang, archived) {
+        (Lang::Zh, true) => outln!("已归档：{title}（新的答卷不再使用此版本）"),
+        (Lang::Zh, false) => outln!("已取消归档：{title}"),
+        (Lang::En, true) => outln!("Archived: {title} (no longer offered for new responses)"),
+        (Lang::En, false) => outln!("No longer archived: {title}"),
     }
     Ok(())
 }
