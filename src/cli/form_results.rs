@@ -82,36 +82,8 @@ pub fn run(ctx: &Context, args: &ResultsArgs) -> Result<(), CliError> {
             write_xlsx(def, &responses, &results, ctx.lang).map_err(CliError::Form)?
         }
     };
-    write_out(ctx, args, &bytes)
-}
-
-/// Writes `bytes` to `--out` or the terminal.
-fn write_out(ctx: &Context, args: &ResultsArgs, bytes: &[u8]) -> Result<(), CliError> {
-    use std::io::{IsTerminal, Write};
-    match &args.out {
-        Some(path) => {
-            crate::paths::write_atomically(path, bytes)
-                .map_err(|e| CliError::Write(path.clone(), e))?;
-            if !ctx.json {
-                outln!(
-                    "{}{}",
-                    ctx.lang.pick("已导出：", "Written: "),
-                    path.display()
-                );
-            }
-        }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            // Answers come from other people's bundles: nothing in them may drive a terminal.
-            match std::str::from_utf8(bytes) {
-                Ok(text) if stdout.is_terminal() => {
-                    stdout.write_all(super::terminal::sanitize(text).as_bytes())?;
-                }
-                _ => stdout.write_all(bytes)?,
-            }
-        }
-    }
-    Ok(())
+    // `--out` was checked against the output-path rule before the work.
+    super::summary::write_document(ctx, args.out.as_deref(), &bytes)
 }
 
 /// Columns a text takes in a terminal (Chinese characters take two).

@@ -193,11 +193,23 @@ fn public(ctx: &Context, args: &SummaryArgs, format: SummaryFormat) -> Result<()
 
 /// Writes `bytes` to `--out` or the terminal.
 fn write_out(ctx: &Context, args: &SummaryArgs, bytes: &[u8]) -> Result<(), CliError> {
-    match &args.out {
+    if let Some(path) = &args.out {
+        crate::paths::check_output(path, ctx.store.path(), args.force)?;
+    }
+    write_document(ctx, args.out.as_deref(), bytes)
+}
+
+/// Writes a document to `out` (already checked against the output-path rule), or shows it on
+/// the terminal.
+pub(super) fn write_document(
+    ctx: &Context,
+    out: Option<&std::path::Path>,
+    bytes: &[u8],
+) -> Result<(), CliError> {
+    match out {
         Some(path) => {
-            crate::paths::check_output(path, ctx.store.path(), args.force)?;
             crate::paths::write_atomically(path, bytes)
-                .map_err(|e| CliError::Write(path.clone(), e))?;
+                .map_err(|e| CliError::Write(path.to_owned(), e))?;
             if !ctx.json {
                 outln!(
                     "{}{}",
