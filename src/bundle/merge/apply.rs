@@ -64,7 +64,7 @@ impl Plan {
             // The search indexes last, after every statement that opens a savepoint (see
             // `write_row_unindexed`).
             for planned in &changes {
-                w.reindex(&planned.current)?;
+                w.reindex_merged(&planned.current, planned.before.as_ref())?;
             }
             for lost in &self.lost {
                 let stamp = Stamp {

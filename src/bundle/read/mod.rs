@@ -426,6 +426,41 @@ fn read_bundle<R: Read + std::io::Seek>(
             path: path.to_owned(),
         });
     }
+    // The history is parsed and checked on a second core while the records are validated:
+    // together they are most of reading a bundle. A fault in the records is reported first.
+    let (records, parsed_history) = std::thread::scope(|scope| {
+        let history = scope.spawn(|| super::history::parse_docs(&history_docs, path));
+        let records = read_records(by_kind, &manifest, path);
+        let history = history
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (records, history)
+    });
+    let records = records?;
+    check_blobs(&records, &blobs, path)?;
+    let history = super::history::keep_rows(parsed_history?, &records, path)?;
+    Ok(Source {
+        blobs,
+        history,
+        origin: Origin {
+            kind: SourceKind::Bundle,
+            path: path.to_owned(),
+            encrypted,
+            bundle_id: Some(manifest.bundle_id),
+            sha256,
+            creator: manifest.creator.name,
+            device_id: manifest.creator.device_id,
+        },
+        records,
+    })
+}
+
+/// Parses and validates the records documents of a bundle, parents first.
+fn read_records(
+    by_kind: BTreeMap<RecordKind, Vec<u8>>,
+    manifest: &Manifest,
+    path: &Path,
+) -> Result<Vec<Incoming>> {
     let mut records = Vec::new();
     let mut seen = HashSet::new();
     for (kind, bytes) in by_kind {
@@ -460,22 +495,7 @@ fn read_bundle<R: Read + std::io::Seek>(
             records.push(incoming);
         }
     }
-    check_blobs(&records, &blobs, path)?;
-    let history = super::history::read_docs(&history_docs, &records, path)?;
-    Ok(Source {
-        blobs,
-        history,
-        origin: Origin {
-            kind: SourceKind::Bundle,
-            path: path.to_owned(),
-            encrypted,
-            bundle_id: Some(manifest.bundle_id),
-            sha256,
-            creator: manifest.creator.name,
-            device_id: manifest.creator.device_id,
-        },
-        records,
-    })
+    Ok(records)
 }
 
 /// Decodes and validates one records document (the `records/<kind>.json` entry of a bundle) as
