@@ -82,6 +82,39 @@ pub fn history_entry_id(
     super::hex(&hasher.0.finalize()[..16])
 }
 
+/// [`history_entry_id`] of an entry whose `before` and `after` are given as their compact JSON
+/// text (`Value::to_string`), as a writer stores them: the same id without serialising twice.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn history_entry_id_of_texts(
+    record_id: &str,
+    kind: &str,
+    action: &str,
+    at: &str,
+    author: &str,
+    device: &str,
+    clock: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> String {
+    use std::io::Write;
+    let mut hasher = HashWriter(Sha256::new());
+    let mut write = || -> std::io::Result<()> {
+        hasher.write_all(b"[")?;
+        for part in [record_id, kind, action, at, author, device, clock] {
+            serde_json::to_writer(&mut hasher, part)?;
+            hasher.write_all(b",")?;
+        }
+        hasher.write_all(before.unwrap_or("null").as_bytes())?;
+        hasher.write_all(b",")?;
+        hasher.write_all(after.unwrap_or("null").as_bytes())?;
+        hasher.write_all(b"]")
+    };
+    if write().is_err() {
+        unreachable!("writing strings into a hash cannot fail");
+    }
+    super::hex(&hasher.0.finalize()[..16])
+}
+
 /// An `io::Write` that feeds a SHA-256.
 struct HashWriter(Sha256);
 
@@ -276,6 +309,18 @@ mod tests {
             null
         ]);
         let expected = crate::store::hex(&Sha256::digest(content.to_string().as_bytes())[..16]);
+        let of_texts = history_entry_id_of_texts(
+            "r",
+            "finding",
+            "merge",
+            "2026-12-01T08:00:00.000Z",
+            "王敏",
+            "d",
+            "c",
+            Some(&before.to_string()),
+            None,
+        );
+        assert_eq!(of_texts, expected);
         let id = history_entry_id(
             "r",
             "finding",
