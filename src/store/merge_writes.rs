@@ -64,10 +64,11 @@ impl Writer<'_> {
         super::insert_travelled(self.tx(), rows)
     }
 
-    /// Writes a record as it is, leaving its search indexes to [`Writer::reindex`] (called for
+    /// Writes a record as it is, leaving its search indexes to [`Writer::reindex_merged`] (called for
     /// every such record before the transaction ends; see [`record::write_row_unindexed`]).
-    pub fn write_row_unindexed(&self, rec: &StoredRecord) -> Result<()> {
-        record::write_row_unindexed(self.tx(), rec)
+    /// `new`: the record is not in the database yet (nothing of it to clear first).
+    pub fn write_row_unindexed(&self, rec: &StoredRecord, new: bool) -> Result<()> {
+        record::write_row_unindexed_as(self.tx(), rec, new)
     }
 
     /// Brings the search indexes of a record written with [`Writer::write_row_unindexed`] up

@@ -478,6 +478,12 @@ pub fn write_row(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
 /// its pending terms to a new segment at each savepoint once it is part of the transaction —
 /// per record, that made a bulk import twenty times slower.
 pub fn write_row_unindexed(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
+    write_row_unindexed_as(tx, rec, false)
+}
+
+/// [`write_row_unindexed`] for a record that may be `new` here (then it has no topic rows to
+/// clear first: a bulk import of new findings skips a statement each).
+pub fn write_row_unindexed_as(tx: &Transaction<'_>, rec: &StoredRecord, new: bool) -> Result<()> {
     let kind = rec.kind;
     let columns = kind.columns();
     let mut values: Vec<SqlValue> = Vec::with_capacity(columns.len() + 7);
@@ -506,7 +512,7 @@ pub fn write_row_unindexed(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<(
     tx.prepare_cached(upsert_sql(kind))?
         .execute(params_from_iter(values))?;
     if kind == RecordKind::Finding {
-        sync_finding_topics(tx, rec)?;
+        sync_finding_topics(tx, rec, new)?;
     }
     Ok(())
 }
@@ -543,9 +549,11 @@ fn upsert_sql(kind: RecordKind) -> &'static str {
         .map_or("", |(_, sql)| sql.as_str())
 }
 
-fn sync_finding_topics(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
-    tx.prepare_cached("DELETE FROM finding_topic WHERE finding_id = ?1")?
-        .execute([&rec.id])?;
+fn sync_finding_topics(tx: &Transaction<'_>, rec: &StoredRecord, new: bool) -> Result<()> {
+    if !new {
+        tx.prepare_cached("DELETE FROM finding_topic WHERE finding_id = ?1")?
+            .execute([&rec.id])?;
+    }
     if let Some(Value::Array(topics)) = rec.data.get("topics") {
         let mut insert = tx.prepare_cached(
             "INSERT OR IGNORE INTO finding_topic (topic_id, finding_id) VALUES (?1, ?2)",

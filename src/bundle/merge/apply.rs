@@ -36,7 +36,8 @@ impl Plan {
             w.insert_travelled(&self.history)?;
             for (i, planned) in changes.iter().enumerate() {
                 let rec = &planned.current;
-                w.write_row_unindexed(rec)?;
+                // A record the merge changed had a previous version here; one it adds had none.
+                w.write_row_unindexed(rec, planned.before.is_none())?;
                 let clock = rec.meta.clock.clone().unwrap_or_else(Hlc::origin);
                 let stamp = Stamp {
                     author: &author,
