@@ -7,7 +7,7 @@ use crate::model::{
     ValidationError, Visit,
 };
 use chrono::{DateTime, Utc};
-use rusqlite::types::Value as SqlValue;
+use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
 use rusqlite::{OptionalExtension, Transaction, params_from_iter};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -290,17 +290,19 @@ impl StoredRecord {
     }
 }
 
-fn to_sql(value: &Value, ty: ColumnType) -> SqlValue {
-    match (value, ty) {
-        (Value::Null, _) => SqlValue::Null,
-        (Value::Bool(b), _) => SqlValue::Integer(i64::from(*b)),
-        (Value::Number(n), _) => n
-            .as_i64()
-            .map(SqlValue::Integer)
-            .or_else(|| n.as_f64().map(SqlValue::Real))
-            .unwrap_or(SqlValue::Null),
-        (Value::String(s), _) => SqlValue::Text(s.clone()),
-        (other, _) => SqlValue::Text(other.to_string()),
+/// A field's value as bound to its column (text borrowed from the record, not copied).
+fn to_sql(value: &Value) -> ToSqlOutput<'_> {
+    match value {
+        Value::Null => ToSqlOutput::Owned(SqlValue::Null),
+        Value::Bool(b) => ToSqlOutput::Owned(SqlValue::Integer(i64::from(*b))),
+        Value::Number(n) => ToSqlOutput::Owned(
+            n.as_i64()
+                .map(SqlValue::Integer)
+                .or_else(|| n.as_f64().map(SqlValue::Real))
+                .unwrap_or(SqlValue::Null),
+        ),
+        Value::String(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        other => ToSqlOutput::Owned(SqlValue::Text(other.to_string())),
     }
 }
 
@@ -486,15 +488,15 @@ pub fn write_row_unindexed(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<(
 pub fn write_row_unindexed_as(tx: &Transaction<'_>, rec: &StoredRecord, new: bool) -> Result<()> {
     let kind = rec.kind;
     let columns = kind.columns();
-    let mut values: Vec<SqlValue> = Vec::with_capacity(columns.len() + 7);
-    values.push(SqlValue::Text(rec.id.clone()));
-    for (name, ty) in columns {
-        values.push(to_sql(rec.data.get(*name).unwrap_or(&Value::Null), *ty));
+    let mut values: Vec<ToSqlOutput<'_>> = Vec::with_capacity(columns.len() + 7);
+    values.push(ToSqlOutput::Borrowed(ValueRef::Text(rec.id.as_bytes())));
+    for (name, _) in columns {
+        values.push(to_sql(rec.data.get(*name).unwrap_or(&Value::Null)));
     }
     let time = |t: Option<DateTime<Utc>>| {
-        t.map_or(SqlValue::Null, |t| {
+        ToSqlOutput::Owned(t.map_or(SqlValue::Null, |t| {
             SqlValue::Text(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        })
+        }))
     };
     let clock = rec
         .clocks
@@ -505,9 +507,14 @@ pub fn write_row_unindexed_as(tx: &Transaction<'_>, rec: &StoredRecord, new: boo
         .unwrap_or_else(Hlc::origin);
     values.push(time(rec.meta.created_at));
     values.push(time(rec.meta.updated_at));
-    values.push(SqlValue::Text(rec.meta.updated_by.clone()));
-    values.push(SqlValue::Text(clock.to_string()));
-    values.push(SqlValue::Text(compact_clocks(&rec.clocks, &clock)?));
+    values.push(ToSqlOutput::Borrowed(ValueRef::Text(
+        rec.meta.updated_by.as_bytes(),
+    )));
+    values.push(ToSqlOutput::Owned(SqlValue::Text(clock.to_string())));
+    values.push(ToSqlOutput::Owned(SqlValue::Text(compact_clocks(
+        &rec.clocks,
+        &clock,
+    )?)));
     values.push(time(rec.meta.deleted_at));
     tx.prepare_cached(upsert_sql(kind))?
         .execute(params_from_iter(values))?;
