@@ -2,10 +2,11 @@
 //! a conflict.
 
 use crate::bundle::error::Result;
-use crate::bundle::read::field_value;
+use crate::bundle::read::{Incoming, field_value};
 use crate::model::Hlc;
-use crate::store::{DELETED_FIELD, RecordKind, StoredRecord, sets};
+use crate::store::{DELETED_FIELD, HistoryRow, RecordKind, StoredRecord, sets};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// A field where two versions differ and one lost.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,6 +18,9 @@ pub(crate) struct FieldConflict {
     pub winner_value: Value,
     pub winner_clock: Hlc,
     pub loser_is_local: bool,
+    /// Who settled it already: the author of a version that wrote the losing value again on
+    /// top of the winning one (a resolution made on another laptop). Recorded as reviewed.
+    pub settled_by: Option<String>,
 }
 
 /// The fields merging looks at: the kind's columns, then the tombstone.
@@ -73,21 +77,17 @@ pub(crate) fn merge_pair(
                 out.data.insert(field.to_owned(), iv.clone());
             }
         }
-        if lv == iv {
+        if lv == iv && (lc == ic || field == DELETED_FIELD) {
             continue;
         }
-        let (winner_clock, loser_clock, winner_value, loser_value, loser) = if wins {
-            (ic, lc, &iv, &lv, local)
+        let (winner_clock, loser_clock, winner_value, loser_value, winner, loser) = if wins {
+            (ic, lc, &iv, &lv, incoming, local)
         } else {
-            (lc, ic, &lv, &iv, incoming)
+            (lc, ic, &lv, &iv, local, incoming)
         };
         let (Some(winner_clock), Some(loser_clock)) = (winner_clock, loser_clock) else {
             continue;
         };
-        if winner_clock.device == loser_clock.device {
-            // One device's edits are made one after the other: the later saw the earlier.
-            continue;
-        }
         let winner_base = if wins {
             incoming_base.get(field).cloned()
         } else {
@@ -97,7 +97,7 @@ pub(crate) fn merge_pair(
             // The winning edit was made on top of the losing value: nothing concurrent.
             continue;
         }
-        conflicts.push(FieldConflict {
+        let mut conflict = FieldConflict {
             field: field.to_owned(),
             loser_value: loser_value.clone(),
             loser_clock: loser_clock.clone(),
@@ -105,7 +105,36 @@ pub(crate) fn merge_pair(
             winner_value: winner_value.clone(),
             winner_clock: winner_clock.clone(),
             loser_is_local: wins,
-        });
+            settled_by: None,
+        };
+        if lv != iv && winner_clock.device != loser_clock.device {
+            conflicts.push(conflict);
+            continue;
+        }
+        // The winner saw the loser (one device's edits are made one after the other), or
+        // holds its very value again. It may still have been made on top of a colleague's
+        // value that the loser was concurrent with: its author merged that value, or chose
+        // between the two in a resolution, then wrote the winner. The laptop the two met on
+        // first listed that conflict; a laptop that meets them only now lists it too, or
+        // whether a conflict is listed would depend on the order the bundles arrived in.
+        let loser_base = if wins {
+            local_base(field)?
+        } else {
+            incoming_base.get(field).cloned()
+        };
+        let Some(concurrent) =
+            concurrent_base(winner_base.as_ref(), loser_value, loser_base.as_ref())
+        else {
+            continue;
+        };
+        if lv == iv {
+            // The losing value was written again on top of the concurrent one: a resolution
+            // kept it. Listed as the resolver's laptop lists it (the concurrent value kept at
+            // first, this one lost), and as reviewed by the resolver.
+            conflict.winner_value = concurrent.clone();
+            conflict.settled_by = Some(winner.meta.updated_by.clone());
+        }
+        conflicts.push(conflict);
     }
     if !conflicts.iter().any(|c| c.field == DELETED_FIELD)
         && let Some(conflict) = edit_after_delete(local, incoming, &out)
@@ -132,6 +161,76 @@ pub(crate) fn merge_pair(
     }
     out.meta.clock = out.clocks.values().max().cloned();
     Ok((out, conflicts))
+}
+
+/// The value a winner was made on top of (`winner_base`), when the loser (`loser_value`, made
+/// on top of `loser_base`) was concurrent with it: neither that value nor made on top of it.
+/// Without both bases (a version as it was created, say) nothing says they were concurrent.
+fn concurrent_base<'v>(
+    winner_base: Option<&'v Value>,
+    loser_value: &Value,
+    loser_base: Option<&Value>,
+) -> Option<&'v Value> {
+    let (base, loser_base) = (winner_base?, loser_base?);
+    (base != loser_value && base != loser_base).then_some(base)
+}
+
+/// An edit's clock and the record as it was before it.
+type MadeOn<'h> = (Hlc, &'h Map<String, Value>);
+
+/// Sets each incoming field's base to the value its version was made on, where the history
+/// that came along holds the edit that made it (the row whose clock is the field's clock).
+/// A bundle's own `base` is the value the exporting laptop's last change replaced, which for
+/// a version it merged in is the value that version beat there, not the one it was made on:
+/// a relayed version would otherwise look made on top of the value it was concurrent with.
+pub(crate) fn exact_bases(records: &mut [Incoming], history: &[HistoryRow]) {
+    // Per record, the edits made on some laptop (a creation has no base, a merge row's
+    // `before` is the value the merged version beat).
+    let mut edits: HashMap<&str, Vec<MadeOn<'_>>> = HashMap::new();
+    for row in history {
+        if !matches!(row.action.as_str(), "update" | "delete" | "restore") {
+            continue;
+        }
+        if let (Some(Value::Object(before)), Ok(clock)) = (&row.before, row.clock.parse::<Hlc>()) {
+            edits
+                .entry(row.record_id.as_str())
+                .or_default()
+                .push((clock, before));
+        }
+    }
+    if edits.is_empty() {
+        return;
+    }
+    for incoming in records {
+        let Some(rows) = edits.get(incoming.rec.id.as_str()) else {
+            continue;
+        };
+        for field in fields(incoming.rec.kind) {
+            if sets::is_set_field(incoming.rec.kind, field) {
+                continue;
+            }
+            let Some(clock) = incoming.rec.clocks.get(field) else {
+                continue;
+            };
+            let Some((_, before)) = rows.iter().find(|(made, _)| made == clock) else {
+                continue;
+            };
+            let base = snapshot_value(field, before.get(field));
+            if base != field_value(&incoming.rec, field) {
+                incoming.base.insert(field.to_owned(), base);
+            }
+        }
+    }
+}
+
+/// A value of a history snapshot as [`field_value`] gives it (the tombstone as milliseconds).
+fn snapshot_value(field: &str, value: Option<&Value>) -> Value {
+    match value {
+        None => Value::Null,
+        Some(Value::String(t)) if field == DELETED_FIELD => chrono::DateTime::parse_from_rfc3339(t)
+            .map_or(Value::Null, |t| Value::from(t.timestamp_millis())),
+        Some(v) => v.clone(),
+    }
 }
 
 /// The newest edit of a record's content (anything but the tombstone).
@@ -172,6 +271,7 @@ fn edit_after_delete(
         winner_value: field_value(merged, DELETED_FIELD),
         winner_clock: deleted.clone(),
         loser_is_local: edited_here,
+        settled_by: None,
     })
 }
 

@@ -234,6 +234,9 @@ fn plan_import<'p>(
         plan.blobs.append(&mut source.blobs);
         plan.history.append(&mut source.history);
     }
+    for source in &mut sources {
+        field::exact_bases(&mut source.records, &plan.history);
+    }
     let mut report = ImportReport {
         dry_run,
         totals: Counts::default(),
@@ -400,11 +403,16 @@ impl Plan {
             self.conflict_keys.insert(key);
             new_conflicts.push(conflict);
         }
-        if let Some(first) = new_conflicts.first() {
-            counts.conflicts += new_conflicts.len();
+        // A conflict settled elsewhere is listed as reviewed: nothing to review, nothing lost.
+        let open: Vec<&FieldConflict> = new_conflicts
+            .iter()
+            .filter(|c| c.settled_by.is_none())
+            .collect();
+        if let Some(first) = open.first() {
+            counts.conflicts += open.len();
             // History keeps the losing version whole: the colleague's if theirs lost,
             // else the one this laptop held.
-            let (before, clock) = match new_conflicts.iter().find(|c| !c.loser_is_local) {
+            let (before, clock) = match open.iter().find(|c| !c.loser_is_local) {
                 Some(c) => (incoming.rec.snapshot(), c.loser_clock.clone()),
                 None => (entry.current.snapshot(), first.loser_clock.clone()),
             };
