@@ -501,3 +501,27 @@ fn a_version_relayed_by_a_laptop_where_it_won_still_conflicts_with_the_one_it_be
         "laptop 1's detail was not made on top of laptop 0's, whoever passes it on"
     );
 }
+
+#[test]
+fn keeping_mine_on_a_conflict_between_two_colleagues_keeps_what_this_laptop_holds_now() {
+    let mut team = Team::new(3);
+    let (first, second, mine, theirs) = team.two_concurrent_details();
+    team.bring(2, first);
+    team.bring(2, second);
+    assert_eq!(team.listed_on(2, 0, "detail"), [(mine, false)]);
+    // Laptop 1 edits the detail again, knowingly; laptop 2 takes it in before reviewing.
+    let later = team
+        .publish(Op::Edit {
+            dev: 1,
+            finding: 0,
+            field: 0,
+        })
+        .unwrap();
+    team.bring(2, later);
+    let now = team.value(2, 0, 0);
+    assert_ne!(now, theirs);
+    let seq = conflicts(&team.laptops[2], false).unwrap()[0].seq;
+    let done = resolve(&mut team.laptops[2], seq, Keep::Mine).unwrap();
+    assert_eq!(done, zoufang::bundle::Resolution::KeptAsIs);
+    assert_eq!(team.value(2, 0, 0), now, "the later edit is not undone");
+}

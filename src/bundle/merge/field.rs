@@ -370,6 +370,51 @@ mod tests {
     }
 
     #[test]
+    fn a_relayed_version_gets_the_base_its_edit_was_made_on() {
+        let made = Hlc {
+            millis: 5,
+            counter: 0,
+            device: "b".to_owned(),
+        };
+        let mut rec = StoredRecord {
+            kind: RecordKind::Visit,
+            id: ID.to_owned(),
+            data: Map::new(),
+            clocks: BTreeMap::new(),
+            meta: RecordMeta::default(),
+        };
+        rec.data.insert("place".into(), "新址".into());
+        rec.clocks.insert("place".into(), made.clone());
+        rec.data.insert("notes".into(), "备注".into());
+        rec.clocks.insert("notes".into(), Hlc::origin());
+        // The relaying laptop's base: the value the version beat there.
+        let mut base = Map::new();
+        base.insert("place".into(), "落选的地址".into());
+        let mut records = vec![Incoming { rec, base }];
+        let row = |action: &str, clock: &Hlc| HistoryRow {
+            id: String::new(),
+            record_id: ID.to_owned(),
+            kind: "visit".to_owned(),
+            action: action.to_owned(),
+            at: String::new(),
+            author: String::new(),
+            device: clock.device.clone(),
+            clock: clock.to_string(),
+            before: Some(serde_json::json!({"place": "旧址", "notes": "旧备注"})),
+            after: None,
+        };
+        // A merge row with the same clock says nothing of what the edit was made on.
+        exact_bases(&mut records, &[row("merge", &made)]);
+        assert_eq!(records[0].base["place"], "落选的地址");
+        exact_bases(&mut records, &[row("update", &made)]);
+        assert_eq!(records[0].base["place"], "旧址", "the edit that made it");
+        assert!(
+            !records[0].base.contains_key("notes"),
+            "a field the edit did not make keeps its own"
+        );
+    }
+
+    #[test]
     fn a_winner_made_on_top_of_the_loser_is_no_conflict() {
         let hlc = |millis, device: &str| Hlc {
             millis,
