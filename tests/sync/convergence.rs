@@ -525,3 +525,19 @@ fn keeping_mine_on_a_conflict_between_two_colleagues_keeps_what_this_laptop_hold
     assert_eq!(done, zoufang::bundle::Resolution::KeptAsIs);
     assert_eq!(team.value(2, 0, 0), now, "the later edit is not undone");
 }
+
+#[test]
+fn one_laptops_edits_arriving_out_of_order_are_no_conflict() {
+    let mut team = Team::new(2);
+    let edit = Op::Edit {
+        dev: 0,
+        finding: 0,
+        field: 0,
+    };
+    let first = team.publish(edit).unwrap();
+    let second = team.publish(edit).unwrap();
+    team.bring(1, second);
+    team.bring(1, first);
+    assert_eq!(team.value(1, 0, 0), team.value(0, 0, 0));
+    assert!(conflicts(&team.laptops[1], true).unwrap().is_empty());
+}
