@@ -541,3 +541,23 @@ fn one_laptops_edits_arriving_out_of_order_are_no_conflict() {
     assert_eq!(team.value(1, 0, 0), team.value(0, 0, 0));
     assert!(conflicts(&team.laptops[1], true).unwrap().is_empty());
 }
+
+#[test]
+fn a_resolution_taken_in_a_sync_before_the_version_it_kept_is_listed_as_reviewed() {
+    let mut team = Team::new(3);
+    let (first, second, mine, _) = team.two_concurrent_details();
+    let resolution = team
+        .publish(Op::Resolve {
+            dev: 0,
+            pick: 0,
+            theirs: false,
+        })
+        .unwrap();
+    // Laptop 2 takes the resolution in, then (a later sync) laptop 0's first edit, whose value
+    // it kept: what laptop 2 holds was made on laptop 1's value, as laptop 0's history says,
+    // though laptop 2 never held that value.
+    team.bring(2, resolution);
+    team.bring(2, first);
+    team.bring(2, second);
+    assert_eq!(team.listed_on(2, 0, "detail"), [(mine, true)]);
+}

@@ -223,6 +223,27 @@ pub(crate) fn exact_bases(records: &mut [Incoming], history: &[HistoryRow]) {
     }
 }
 
+/// The value the local version of `field` was made on, read from the history (this laptop's,
+/// or a colleague's that came with their bundle) by the field's clock: for a version merged
+/// in, the value its edit replaced on its own laptop, not the one it beat here.
+pub(super) fn local_edit_base(
+    store: &crate::store::Store,
+    local: &StoredRecord,
+    field: &str,
+) -> Result<Option<Value>> {
+    let Some(clock) = local.clocks.get(field) else {
+        return Ok(None);
+    };
+    let Some(before) = store.before_edit(&local.id, &clock.to_string())? else {
+        return Ok(None);
+    };
+    let Ok(Value::Object(before)) = serde_json::from_str::<Value>(&before) else {
+        return Ok(None);
+    };
+    let base = snapshot_value(field, before.get(field));
+    Ok((base != field_value(local, field)).then_some(base))
+}
+
 /// A value of a history snapshot as [`field_value`] gives it (the tombstone as milliseconds).
 fn snapshot_value(field: &str, value: Option<&Value>) -> Value {
     match value {

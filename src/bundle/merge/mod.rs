@@ -353,6 +353,9 @@ impl Plan {
             if let Some(v) = entry.run_base.get(field) {
                 return Ok(Some(v.clone()));
             }
+            if let Some(base) = field::local_edit_base(store, &entry.current, field)? {
+                return Ok(Some(base));
+            }
             if entry.history.is_none() {
                 entry.history = Some(store.history_base(&id)?);
             }
@@ -386,6 +389,13 @@ impl Plan {
                 // theirs won, which is not always the value it replaced here.
                 let base = incoming.base.get(field).cloned().unwrap_or(old);
                 entry.run_base.insert(field.to_owned(), base);
+            } else if entry.current.clocks.get(field) != merged.clocks.get(field) {
+                // The same value, now the colleague's version (a resolution that kept it):
+                // its base is theirs.
+                match incoming.base.get(field) {
+                    Some(base) => entry.run_base.insert(field.to_owned(), base.clone()),
+                    None => entry.run_base.remove(field),
+                };
             }
         }
         let mut new_conflicts = Vec::new();
