@@ -296,6 +296,40 @@ fn a_laptop_with_nothing_of_its_own_writes_nothing_on_its_first_sync() {
 }
 
 #[test]
+fn a_sync_does_not_read_again_a_file_it_imported_unless_the_file_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = laptop("王敏");
+    let mut b = laptop("李强");
+    shared_finding(&mut a, &mut [&mut b], dir.path());
+    let file = std::fs::read_dir(dir.path().join(a.device_id()))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let set_modified = |time: std::time::SystemTime| {
+        let handle = std::fs::File::options().write(true).open(&file).unwrap();
+        handle.set_modified(time).unwrap();
+    };
+    // Spoilt in place, same size, same time of change: the sync does not even read it.
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let size = std::fs::metadata(&file).unwrap().len();
+    std::fs::write(&file, vec![b'x'; usize::try_from(size).unwrap()]).unwrap();
+    set_modified(modified);
+    let report = sync_plain(&mut b, dir.path());
+    assert_eq!(
+        (report.imported, report.refused.len()),
+        (0, 0),
+        "{report:?}"
+    );
+    // Its time of change moves on: it is read again, and found damaged.
+    set_modified(modified + std::time::Duration::from_secs(1));
+    let report = sync_plain(&mut b, dir.path());
+    assert_eq!(report.refused.len(), 1, "{report:?}");
+    assert_eq!(report.refused[0].file, file);
+}
+
+#[test]
 fn an_incremental_bundle_after_one_edit_holds_one_record() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("team");

@@ -45,14 +45,6 @@ pub fn resolve(store: &mut Store, seq: i64, keep: Keep) -> Result<Resolution> {
         .into_iter()
         .find(|c| c.seq == seq)
         .ok_or(BundleError::NoSuchConflict(seq))?;
-    let device = |clock: &str| clock.parse::<Hlc>().map(|h| h.device).unwrap_or_default();
-    let loser_is_mine = device(&conflict.loser_clock) == store.device_id();
-    let keep_loser = (keep == Keep::Mine) == loser_is_mine;
-    let target = if keep_loser {
-        &conflict.loser_value
-    } else {
-        &conflict.winner_value
-    };
     let rec = store
         .load_stored(conflict.kind, &conflict.record_id)?
         .ok_or_else(|| BundleError::NoSuchConflict(seq))?;
@@ -66,11 +58,29 @@ pub fn resolve(store: &mut Store, seq: i64, keep: Keep) -> Result<Resolution> {
             .cloned()
             .unwrap_or(Value::Null)
     };
-    let same = if conflict.field == DELETED_FIELD {
-        current.is_null() == target.is_null()
-    } else {
-        &current == target
+    let same_as = |value: &Value| {
+        if conflict.field == DELETED_FIELD {
+            current.is_null() == value.is_null()
+        } else {
+            &current == value
+        }
     };
+    let mine = |clock: &str| {
+        clock.parse::<Hlc>().map(|h| h.device).unwrap_or_default() == store.device_id()
+    };
+    let (loser, winner) = (&conflict.loser_value, &conflict.winner_value);
+    let target = match keep {
+        Keep::Mine if mine(&conflict.loser_clock) => loser,
+        Keep::Mine if mine(&conflict.winner_clock) => winner,
+        // Neither is this laptop's: "mine" is what it holds now (a conflict listed as a
+        // colleague's resolution left it, which need not be the winner of the time).
+        Keep::Mine => &current,
+        Keep::Theirs if mine(&conflict.loser_clock) => winner,
+        Keep::Theirs if mine(&conflict.winner_clock) => loser,
+        Keep::Theirs if same_as(loser) => winner,
+        Keep::Theirs => loser,
+    };
+    let same = same_as(target);
     let resolution = if same {
         Resolution::KeptAsIs
     } else if conflict.field == DELETED_FIELD {

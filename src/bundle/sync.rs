@@ -13,9 +13,9 @@ use super::merge::import_sources;
 use super::read::{Source, file_sha256, read_source};
 use super::{Progress, no_progress};
 use crate::i18n::{Lang, Localized};
-use crate::store::{HistoryMark, Store};
+use crate::store::{FileStamp, HistoryMark, Store};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// How a sync runs.
@@ -111,10 +111,22 @@ pub fn sync(
     report.wrote = export_with_options(store, &filter, &out, &export_options, progress)?
         .map(|summary| summary.path);
 
-    // 2. Every colleague's bundle not imported yet, each file read on its own.
+    // 2. Every colleague's bundle not imported yet, each file read on its own. A file found
+    //    imported by an earlier sync, with the same size and time of change, is not read
+    //    again: hashing a folder of old bundles on a network share costs more than the rest.
+    let known_before = store.sync_known_files(&destination)?;
+    let mut known = BTreeMap::new();
+    let mut stamps = HashMap::new();
     let mut sources = Vec::new();
     let mut seen = HashSet::new();
     for path in colleague_bundles(dir, &device).map_err(file_err)? {
+        let stamp = file_stamp(dir, &path);
+        if let Some((name, stamp)) = &stamp
+            && known_before.get(name) == Some(stamp)
+        {
+            known.insert(name.clone(), *stamp);
+            continue;
+        }
         let sha256 = match file_sha256(&path, options.limits.max_file_bytes) {
             Ok(sha256) => sha256,
             Err(e) => {
@@ -122,8 +134,12 @@ pub fn sync(
                 continue;
             }
         };
+        if store.was_imported(&sha256)? {
+            known.extend(stamp);
+            continue;
+        }
         // The same bundle twice in the folder (copied, or synced under two names) is read once.
-        if !seen.insert(sha256.clone()) || store.was_imported(&sha256)? {
+        if !seen.insert(sha256) {
             continue;
         }
         match read_source(
@@ -132,7 +148,10 @@ pub fn sync(
             options.passphrase.as_ref(),
             &mut no_progress(),
         ) {
-            Ok(source) => sources.push(source),
+            Ok(source) => {
+                stamps.extend(stamp.map(|stamp| (path, stamp)));
+                sources.push(source);
+            }
             Err(e) => report.refuse(&path, &e, options.lang),
         }
     }
@@ -153,6 +172,9 @@ pub fn sync(
                     .map(|f| f.origin.device_id.as_str())
                     .collect();
                 report.colleagues = devices.len();
+                for file in &done.report.files {
+                    known.extend(stamps.get(&file.origin.path).cloned());
+                }
                 // What the import wrote came from the folder: it need not go back there. An
                 // edit made here between the export and the import must, so then the mark
                 // stays where the export was taken.
@@ -174,7 +196,29 @@ pub fn sync(
     if let Some(mark) = mark {
         store.set_sync_mark(&destination, &mark)?;
     }
+    // Files gone from the folder are forgotten with it.
+    if known != known_before {
+        store.set_sync_known_files(&destination, &known)?;
+    }
     Ok(report)
+}
+
+/// A file's path inside the folder and its size and time of change, when it can say them.
+fn file_stamp(dir: &Path, path: &Path) -> Option<(String, FileStamp)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?;
+    let nanos = match modified.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_nanos()).ok()?,
+        Err(before) => -i64::try_from(before.duration().as_nanos()).ok()?,
+    };
+    let name = path.strip_prefix(dir).ok()?.to_str()?.to_owned();
+    Some((
+        name,
+        FileStamp {
+            size: meta.len(),
+            modified_nanos: nanos,
+        },
+    ))
 }
 
 impl SyncReport {

@@ -3,6 +3,7 @@
 
 use super::Store;
 use super::error::Result;
+use rusqlite::OptionalExtension;
 
 impl Store {
     /// Whether a file with this SHA-256 was imported into this database before.
@@ -31,5 +32,24 @@ impl Store {
             )?
             .query_row([record_id, field, loser_clock], |r| r.get(0))?;
         Ok(n > 0)
+    }
+
+    /// The record `id` as it was before the edit stamped `clock` (JSON), when that edit — made
+    /// here, or on a colleague's laptop and come with their history — is in the history.
+    pub fn before_edit(&self, id: &str, clock: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT before FROM history
+                 WHERE record_id = ?1 AND clock = ?2 AND before IS NOT NULL
+                   AND action IN ('update', 'delete', 'restore')
+                 UNION ALL
+                 SELECT before FROM history_travelled
+                 WHERE record_id = ?1 AND clock = ?2 AND before IS NOT NULL
+                   AND action IN ('update', 'delete', 'restore')
+                 LIMIT 1",
+            )?
+            .query_row([id, clock], |r| r.get(0))
+            .optional()?)
     }
 }

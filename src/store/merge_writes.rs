@@ -51,6 +51,8 @@ pub struct ConflictLine<'a> {
     pub found_at: &'a str,
     /// The import-log line of the import that found it.
     pub import_seq: i64,
+    /// Who reviewed it already, when it was settled before it got here (reviewed at `found_at`).
+    pub reviewed_by: Option<&'a str>,
 }
 
 impl Writer<'_> {
@@ -102,8 +104,10 @@ impl Writer<'_> {
         self.tx().execute(
             "INSERT OR IGNORE INTO conflict
                            (kind, record_id, field, loser_value, loser_clock, loser_author,
-                            winner_value, winner_clock, found_at, import_seq)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                            winner_value, winner_clock, found_at, import_seq,
+                            reviewed_at, reviewed_by)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+                                 CASE WHEN ?11 IS NULL THEN NULL ELSE ?9 END, ?11)",
             rusqlite::params![
                 line.kind.table(),
                 line.record_id,
@@ -115,6 +119,7 @@ impl Writer<'_> {
                 line.winner_clock,
                 line.found_at,
                 line.import_seq,
+                line.reviewed_by,
             ],
         )?;
         Ok(())

@@ -56,7 +56,7 @@ pub use repair::{RepairReport, repair};
 pub use schema::{SCHEMA_VERSION, check_objects as check_schema_objects};
 pub use search::SearchHit;
 pub use summary_sql::{SummaryGroup, SummaryRow};
-pub use sync_marks::HistoryMark;
+pub use sync_marks::{FileStamp, HistoryMark};
 pub use topics::TopicCount;
 pub use writer::Writer;
 

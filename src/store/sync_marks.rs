@@ -6,6 +6,7 @@
 use super::{RecordKind, Result, Store, Writer};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A point in this database's history: the row `seq` and its entry id, so a mark taken before
 /// a restore from backup (which reuses sequence numbers) is seen to be stale.
@@ -15,6 +16,21 @@ pub struct HistoryMark {
     pub seq: i64,
     /// That row's entry id (empty for a row without one).
     pub entry_id: String,
+}
+
+/// A file of a sync folder as a sync last found it, imported (or a copy of one imported): its
+/// size and modification time, which say it has not changed since.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its modification time, in nanoseconds since 1970.
+    pub modified_nanos: i64,
+}
+
+/// The `meta` key of the files a sync to a destination found imported.
+fn files_key(destination: &str) -> String {
+    format!("sync_files:{destination}")
 }
 
 /// The `meta` key of the mark of a destination.
@@ -86,6 +102,24 @@ impl Store {
     /// Remembers `mark` for `destination`.
     pub fn set_sync_mark(&self, destination: &str, mark: &HistoryMark) -> Result<()> {
         self.set_meta_value(&mark_key(destination), &serde_json::to_string(mark)?)
+    }
+
+    /// The files of `destination` (by path inside it) that the last sync found imported, as
+    /// they were then; empty when none are remembered (or what was is unreadable).
+    pub fn sync_known_files(&self, destination: &str) -> Result<BTreeMap<String, FileStamp>> {
+        Ok(self
+            .meta_value(&files_key(destination))?
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default())
+    }
+
+    /// Remembers the files of `destination` found imported (replacing what was remembered).
+    pub fn set_sync_known_files(
+        &self,
+        destination: &str,
+        files: &BTreeMap<String, FileStamp>,
+    ) -> Result<()> {
+        self.set_meta_value(&files_key(destination), &serde_json::to_string(files)?)
     }
 }
 

@@ -2,8 +2,10 @@
 //! each syncing through its own copy of the team folder, into which the others' bundles arrive
 //! late, in any order and sometimes twice (as a file-sync tool delivers them). Once every file
 //! has arrived everywhere and every laptop has synced twice with no new edits, all hold the same
-//! records, and every laptop lists a conflict on each field that two laptops edited without
-//! seeing each other's edit (fields a resolution rewrote aside: see `Team::resolved`).
+//! records, and every laptop lists a conflict (open, or reviewed) on each field that two
+//! laptops edited without seeing each other's edit — also when a later edit or a resolution
+//! that saw both reached it before one of them. The deterministic tests at the end are cases
+//! the search found, step by step.
 //!
 //! `PROPTEST_CASES=500 cargo test --test sync convergence` runs a longer search.
 
@@ -14,7 +16,7 @@ use zoufang::bundle::{Keep, resolve};
 
 const FIELDS: [&str; 2] = ["detail", "measures"];
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 enum Op {
     /// A laptop edits a field of a finding (a value never used before) and syncs.
     Edit {
@@ -82,9 +84,6 @@ struct Team {
     /// Per laptop: the files whose edits it has taken in.
     taken: Vec<BTreeSet<usize>>,
     published: Vec<Published>,
-    /// The (finding, field) pairs a resolution wrote: it writes an older value again, so the
-    /// model's distinct values no longer tell which edit a laptop built on.
-    resolved: BTreeSet<(usize, usize)>,
     step: usize,
 }
 
@@ -112,7 +111,6 @@ impl Team {
             arrived: vec![BTreeMap::new(); n],
             taken: vec![BTreeSet::new(); n],
             published: Vec::new(),
-            resolved: BTreeSet::new(),
             step: 0,
         };
         for dev in 0..n {
@@ -252,14 +250,6 @@ impl Team {
                 let dev = dev % n;
                 let open = conflicts(&self.laptops[dev], false).unwrap();
                 if let Some(conflict) = open.get(pick % open.len().max(1)) {
-                    let finding = self
-                        .findings
-                        .iter()
-                        .position(|f| f.to_string() == conflict.record_id);
-                    let field = FIELDS.iter().position(|f| *f == conflict.field);
-                    if let (Some(finding), Some(field)) = (finding, field) {
-                        self.resolved.insert((finding, field));
-                    }
                     let keep = if theirs { Keep::Theirs } else { Keep::Mine };
                     resolve(&mut self.laptops[dev], conflict.seq, keep).unwrap();
                     self.sync(dev);
@@ -356,7 +346,7 @@ proptest! {
         for (dev, store) in team.laptops.iter().enumerate() {
             prop_assert_eq!(store.records_digest().unwrap(), digest.clone(), "laptop {}", dev);
         }
-        for (finding, field) in team.concurrent_fields().difference(&team.resolved) {
+        for (finding, field) in &team.concurrent_fields() {
             let (finding, field) = (*finding, *field);
             let id = team.findings[finding].to_string();
             for (dev, store) in team.laptops.iter().enumerate() {
@@ -369,4 +359,205 @@ proptest! {
             }
         }
     }
+}
+
+/// Waits (a millisecond at most) until the wall clock moves on, so that the next edit has a
+/// later clock than every edit before it, as it would a minute later in the field.
+fn next_millisecond() {
+    let now = chrono::Utc::now().timestamp_millis();
+    while chrono::Utc::now().timestamp_millis() == now {
+        std::hint::spin_loop();
+    }
+}
+
+impl Team {
+    /// Runs `op` and returns the file it published, if it did.
+    fn publish(&mut self, op: Op) -> Option<usize> {
+        let before = self.published.len();
+        self.run(&op);
+        (self.published.len() > before).then(|| self.published.len() - 1)
+    }
+
+    /// Brings file `file` to laptop `dev` and syncs it.
+    fn bring(&mut self, dev: usize, file: usize) {
+        self.run(&Op::Deliver {
+            dev,
+            file,
+            renamed: false,
+        });
+        self.run(&Op::Sync { dev });
+    }
+
+    /// The conflicts laptop `dev` lists on `field` of finding `finding`, reviewed ones too.
+    fn listed_on(&self, dev: usize, finding: usize, field: &str) -> Vec<(String, bool)> {
+        let id = self.findings[finding].to_string();
+        conflicts(&self.laptops[dev], true)
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.record_id == id && c.field == field)
+            .map(|c| {
+                (
+                    c.loser_value.as_str().unwrap_or("").to_owned(),
+                    c.reviewed_at.is_some(),
+                )
+            })
+            .collect()
+    }
+
+    fn value(&self, dev: usize, finding: usize, field: usize) -> String {
+        let record = self.laptops[dev].finding(self.findings[finding]).unwrap();
+        [record.detail, record.measures][field].clone()
+    }
+
+    /// Laptop 0 edits the detail of finding 0, then laptop 1 does (later, not knowing), and
+    /// laptop 0 takes laptop 1's edit in: it wins there, laptop 0's is listed as lost. Returns
+    /// the two files and the two values.
+    fn two_concurrent_details(&mut self) -> (usize, usize, String, String) {
+        let edit = |dev| Op::Edit {
+            dev,
+            finding: 0,
+            field: 0,
+        };
+        let first = self.publish(edit(0)).unwrap();
+        next_millisecond();
+        let second = self.publish(edit(1)).unwrap();
+        let (mine, theirs) = (self.value(0, 0, 0), self.value(1, 0, 0));
+        self.bring(0, second);
+        assert_eq!(self.value(0, 0, 0), theirs, "the later edit wins");
+        assert_eq!(self.listed_on(0, 0, "detail"), [(mine.clone(), false)]);
+        (first, second, mine, theirs)
+    }
+}
+
+#[test]
+fn an_edit_its_own_author_wrote_over_is_listed_on_the_laptop_it_reaches_last() {
+    let mut team = Team::new(2);
+    let (first, _, mine, _) = team.two_concurrent_details();
+    // Laptop 0 edits the detail again, on top of laptop 1's value, and laptop 1 gets that
+    // edit before laptop 0's first one (a file-sync tool delivered them out of order).
+    let again = team
+        .publish(Op::Edit {
+            dev: 0,
+            finding: 0,
+            field: 0,
+        })
+        .unwrap();
+    team.bring(1, again);
+    assert!(
+        team.listed_on(1, 0, "detail").is_empty(),
+        "an edit made on top of laptop 1's value is no conflict"
+    );
+    team.bring(1, first);
+    assert_eq!(
+        team.listed_on(1, 0, "detail"),
+        [(mine, false)],
+        "laptop 1 has now seen both concurrent edits, as laptop 0 has"
+    );
+}
+
+#[test]
+fn a_resolution_that_reaches_a_laptop_first_lists_the_conflict_there_as_reviewed() {
+    let mut team = Team::new(2);
+    let (first, _, mine, _) = team.two_concurrent_details();
+    // Laptop 0 keeps its own value: written again, on top of laptop 1's.
+    let resolution = team
+        .publish(Op::Resolve {
+            dev: 0,
+            pick: 0,
+            theirs: false,
+        })
+        .unwrap();
+    team.bring(1, resolution);
+    assert_eq!(team.value(1, 0, 0), mine);
+    team.bring(1, first);
+    assert_eq!(
+        team.listed_on(1, 0, "detail"),
+        [(mine, true)],
+        "listed, as reviewed: laptop 0 settled it"
+    );
+    assert!(conflicts(&team.laptops[1], false).unwrap().is_empty());
+    let listed = conflicts(&team.laptops[1], true).unwrap();
+    assert_eq!(listed[0].reviewed_by.as_deref(), Some("调查员0"));
+}
+
+#[test]
+fn a_version_relayed_by_a_laptop_where_it_won_still_conflicts_with_the_one_it_beat() {
+    let mut team = Team::new(3);
+    let (first, _, mine, _) = team.two_concurrent_details();
+    // Laptop 0 edits another field of the finding: its next bundle carries the finding whole,
+    // laptop 1's detail with it (the value laptop 0 holds).
+    let relayed = team
+        .publish(Op::Edit {
+            dev: 0,
+            finding: 0,
+            field: 1,
+        })
+        .unwrap();
+    team.bring(2, first);
+    team.bring(2, relayed);
+    assert_eq!(
+        team.listed_on(2, 0, "detail"),
+        [(mine, false)],
+        "laptop 1's detail was not made on top of laptop 0's, whoever passes it on"
+    );
+}
+
+#[test]
+fn keeping_mine_on_a_conflict_between_two_colleagues_keeps_what_this_laptop_holds_now() {
+    let mut team = Team::new(3);
+    let (first, second, mine, theirs) = team.two_concurrent_details();
+    team.bring(2, first);
+    team.bring(2, second);
+    assert_eq!(team.listed_on(2, 0, "detail"), [(mine, false)]);
+    // Laptop 1 edits the detail again, knowingly; laptop 2 takes it in before reviewing.
+    let later = team
+        .publish(Op::Edit {
+            dev: 1,
+            finding: 0,
+            field: 0,
+        })
+        .unwrap();
+    team.bring(2, later);
+    let now = team.value(2, 0, 0);
+    assert_ne!(now, theirs);
+    let seq = conflicts(&team.laptops[2], false).unwrap()[0].seq;
+    let done = resolve(&mut team.laptops[2], seq, Keep::Mine).unwrap();
+    assert_eq!(done, zoufang::bundle::Resolution::KeptAsIs);
+    assert_eq!(team.value(2, 0, 0), now, "the later edit is not undone");
+}
+
+#[test]
+fn one_laptops_edits_arriving_out_of_order_are_no_conflict() {
+    let mut team = Team::new(2);
+    let edit = Op::Edit {
+        dev: 0,
+        finding: 0,
+        field: 0,
+    };
+    let first = team.publish(edit).unwrap();
+    let second = team.publish(edit).unwrap();
+    team.bring(1, second);
+    team.bring(1, first);
+    assert_eq!(team.value(1, 0, 0), team.value(0, 0, 0));
+    assert!(conflicts(&team.laptops[1], true).unwrap().is_empty());
+}
+
+#[test]
+fn a_resolution_taken_in_a_sync_before_the_version_it_kept_is_listed_as_reviewed() {
+    let mut team = Team::new(3);
+    let (first, second, mine, _) = team.two_concurrent_details();
+    let resolution = team
+        .publish(Op::Resolve {
+            dev: 0,
+            pick: 0,
+            theirs: false,
+        })
+        .unwrap();
+    // Laptop 2 takes the resolution in, then (a later sync) laptop 0's first edit, whose value
+    // it kept: what laptop 2 holds was made on laptop 1's value, as laptop 0's history says,
+    // though laptop 2 never held that value.
+    team.bring(2, resolution);
+    team.bring(2, first);
+    team.bring(2, second);
+    assert_eq!(team.listed_on(2, 0, "detail"), [(mine, true)]);
 }

@@ -109,6 +109,7 @@ impl Plan {
                         winner_clock: c.winner_clock.to_string(),
                         found_at: &now,
                         import_seq: seq,
+                        reviewed_by: c.settled_by.as_deref(),
                     })?;
                 }
             }

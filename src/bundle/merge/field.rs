@@ -2,10 +2,11 @@
 //! a conflict.
 
 use crate::bundle::error::Result;
-use crate::bundle::read::field_value;
+use crate::bundle::read::{Incoming, field_value};
 use crate::model::Hlc;
-use crate::store::{DELETED_FIELD, RecordKind, StoredRecord, sets};
+use crate::store::{DELETED_FIELD, HistoryRow, RecordKind, StoredRecord, sets};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// A field where two versions differ and one lost.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,6 +18,9 @@ pub(crate) struct FieldConflict {
     pub winner_value: Value,
     pub winner_clock: Hlc,
     pub loser_is_local: bool,
+    /// Who settled it already: the author of a version that wrote the losing value again on
+    /// top of the winning one (a resolution made on another laptop). Recorded as reviewed.
+    pub settled_by: Option<String>,
 }
 
 /// The fields merging looks at: the kind's columns, then the tombstone.
@@ -73,21 +77,17 @@ pub(crate) fn merge_pair(
                 out.data.insert(field.to_owned(), iv.clone());
             }
         }
-        if lv == iv {
+        if lv == iv && (lc == ic || field == DELETED_FIELD) {
             continue;
         }
-        let (winner_clock, loser_clock, winner_value, loser_value, loser) = if wins {
-            (ic, lc, &iv, &lv, local)
+        let (winner_clock, loser_clock, winner_value, loser_value, winner, loser) = if wins {
+            (ic, lc, &iv, &lv, incoming, local)
         } else {
-            (lc, ic, &lv, &iv, incoming)
+            (lc, ic, &lv, &iv, local, incoming)
         };
         let (Some(winner_clock), Some(loser_clock)) = (winner_clock, loser_clock) else {
             continue;
         };
-        if winner_clock.device == loser_clock.device {
-            // One device's edits are made one after the other: the later saw the earlier.
-            continue;
-        }
         let winner_base = if wins {
             incoming_base.get(field).cloned()
         } else {
@@ -97,7 +97,7 @@ pub(crate) fn merge_pair(
             // The winning edit was made on top of the losing value: nothing concurrent.
             continue;
         }
-        conflicts.push(FieldConflict {
+        let mut conflict = FieldConflict {
             field: field.to_owned(),
             loser_value: loser_value.clone(),
             loser_clock: loser_clock.clone(),
@@ -105,7 +105,36 @@ pub(crate) fn merge_pair(
             winner_value: winner_value.clone(),
             winner_clock: winner_clock.clone(),
             loser_is_local: wins,
-        });
+            settled_by: None,
+        };
+        if lv != iv && winner_clock.device != loser_clock.device {
+            conflicts.push(conflict);
+            continue;
+        }
+        // The winner saw the loser (one device's edits are made one after the other), or
+        // holds its very value again. It may still have been made on top of a colleague's
+        // value that the loser was concurrent with: its author merged that value, or chose
+        // between the two in a resolution, then wrote the winner. The laptop the two met on
+        // first listed that conflict; a laptop that meets them only now lists it too, or
+        // whether a conflict is listed would depend on the order the bundles arrived in.
+        let loser_base = if wins {
+            local_base(field)?
+        } else {
+            incoming_base.get(field).cloned()
+        };
+        let Some(concurrent) =
+            concurrent_base(winner_base.as_ref(), loser_value, loser_base.as_ref())
+        else {
+            continue;
+        };
+        if lv == iv {
+            // The losing value was written again on top of the concurrent one: a resolution
+            // kept it. Listed as the resolver's laptop lists it (the concurrent value kept at
+            // first, this one lost), and as reviewed by the resolver.
+            conflict.winner_value = concurrent.clone();
+            conflict.settled_by = Some(winner.meta.updated_by.clone());
+        }
+        conflicts.push(conflict);
     }
     if !conflicts.iter().any(|c| c.field == DELETED_FIELD)
         && let Some(conflict) = edit_after_delete(local, incoming, &out)
@@ -132,6 +161,97 @@ pub(crate) fn merge_pair(
     }
     out.meta.clock = out.clocks.values().max().cloned();
     Ok((out, conflicts))
+}
+
+/// The value a winner was made on top of (`winner_base`), when the loser (`loser_value`, made
+/// on top of `loser_base`) was concurrent with it: neither that value nor made on top of it.
+/// Without both bases (a version as it was created, say) nothing says they were concurrent.
+fn concurrent_base<'v>(
+    winner_base: Option<&'v Value>,
+    loser_value: &Value,
+    loser_base: Option<&Value>,
+) -> Option<&'v Value> {
+    let (base, loser_base) = (winner_base?, loser_base?);
+    (base != loser_value && base != loser_base).then_some(base)
+}
+
+/// An edit's clock and the record as it was before it.
+type MadeOn<'h> = (Hlc, &'h Map<String, Value>);
+
+/// Sets each incoming field's base to the value its version was made on, where the history
+/// that came along holds the edit that made it (the row whose clock is the field's clock).
+/// A bundle's own `base` is the value the exporting laptop's last change replaced, which for
+/// a version it merged in is the value that version beat there, not the one it was made on:
+/// a relayed version would otherwise look made on top of the value it was concurrent with.
+pub(crate) fn exact_bases(records: &mut [Incoming], history: &[HistoryRow]) {
+    // Per record, the edits made on some laptop (a creation has no base, a merge row's
+    // `before` is the value the merged version beat).
+    let mut edits: HashMap<&str, Vec<MadeOn<'_>>> = HashMap::new();
+    for row in history {
+        if !matches!(row.action.as_str(), "update" | "delete" | "restore") {
+            continue;
+        }
+        if let (Some(Value::Object(before)), Ok(clock)) = (&row.before, row.clock.parse::<Hlc>()) {
+            edits
+                .entry(row.record_id.as_str())
+                .or_default()
+                .push((clock, before));
+        }
+    }
+    if edits.is_empty() {
+        return;
+    }
+    for incoming in records {
+        let Some(rows) = edits.get(incoming.rec.id.as_str()) else {
+            continue;
+        };
+        for field in fields(incoming.rec.kind) {
+            if sets::is_set_field(incoming.rec.kind, field) {
+                continue;
+            }
+            let Some(clock) = incoming.rec.clocks.get(field) else {
+                continue;
+            };
+            let Some((_, before)) = rows.iter().find(|(made, _)| made == clock) else {
+                continue;
+            };
+            let base = snapshot_value(field, before.get(field));
+            if base != field_value(&incoming.rec, field) {
+                incoming.base.insert(field.to_owned(), base);
+            }
+        }
+    }
+}
+
+/// The value the local version of `field` was made on, read from the history (this laptop's,
+/// or a colleague's that came with their bundle) by the field's clock: for a version merged
+/// in, the value its edit replaced on its own laptop, not the one it beat here.
+pub(super) fn local_edit_base(
+    store: &crate::store::Store,
+    local: &StoredRecord,
+    field: &str,
+) -> Result<Option<Value>> {
+    let Some(clock) = local.clocks.get(field) else {
+        return Ok(None);
+    };
+    let Some(before) = store.before_edit(&local.id, &clock.to_string())? else {
+        return Ok(None);
+    };
+    let Ok(Value::Object(before)) = serde_json::from_str::<Value>(&before) else {
+        return Ok(None);
+    };
+    let base = snapshot_value(field, before.get(field));
+    Ok((base != field_value(local, field)).then_some(base))
+}
+
+/// A value of a history snapshot as [`field_value`] gives it (the tombstone as milliseconds).
+fn snapshot_value(field: &str, value: Option<&Value>) -> Value {
+    match value {
+        None => Value::Null,
+        Some(Value::String(t)) if field == DELETED_FIELD => chrono::DateTime::parse_from_rfc3339(t)
+            .map_or(Value::Null, |t| Value::from(t.timestamp_millis())),
+        Some(v) => v.clone(),
+    }
 }
 
 /// The newest edit of a record's content (anything but the tombstone).
@@ -172,6 +292,7 @@ fn edit_after_delete(
         winner_value: field_value(merged, DELETED_FIELD),
         winner_clock: deleted.clone(),
         loser_is_local: edited_here,
+        settled_by: None,
     })
 }
 
@@ -267,6 +388,51 @@ mod tests {
             let key = |c: &FieldConflict| (c.field.clone(), c.loser_clock.clone(), c.loser_value.clone());
             prop_assert_eq!(ab.iter().map(key).collect::<Vec<_>>(), ba.iter().map(key).collect::<Vec<_>>());
         }
+    }
+
+    #[test]
+    fn a_relayed_version_gets_the_base_its_edit_was_made_on() {
+        let made = Hlc {
+            millis: 5,
+            counter: 0,
+            device: "b".to_owned(),
+        };
+        let mut rec = StoredRecord {
+            kind: RecordKind::Visit,
+            id: ID.to_owned(),
+            data: Map::new(),
+            clocks: BTreeMap::new(),
+            meta: RecordMeta::default(),
+        };
+        rec.data.insert("place".into(), "新址".into());
+        rec.clocks.insert("place".into(), made.clone());
+        rec.data.insert("notes".into(), "备注".into());
+        rec.clocks.insert("notes".into(), Hlc::origin());
+        // The relaying laptop's base: the value the version beat there.
+        let mut base = Map::new();
+        base.insert("place".into(), "落选的地址".into());
+        let mut records = vec![Incoming { rec, base }];
+        let row = |action: &str, clock: &Hlc| HistoryRow {
+            id: String::new(),
+            record_id: ID.to_owned(),
+            kind: "visit".to_owned(),
+            action: action.to_owned(),
+            at: String::new(),
+            author: String::new(),
+            device: clock.device.clone(),
+            clock: clock.to_string(),
+            before: Some(serde_json::json!({"place": "旧址", "notes": "旧备注"})),
+            after: None,
+        };
+        // A merge row with the same clock says nothing of what the edit was made on.
+        exact_bases(&mut records, &[row("merge", &made)]);
+        assert_eq!(records[0].base["place"], "落选的地址");
+        exact_bases(&mut records, &[row("update", &made)]);
+        assert_eq!(records[0].base["place"], "旧址", "the edit that made it");
+        assert!(
+            !records[0].base.contains_key("notes"),
+            "a field the edit did not make keeps its own"
+        );
     }
 
     #[test]

@@ -235,6 +235,9 @@ fn plan_import<'p>(
         plan.blobs.append(&mut source.blobs);
         plan.history.append(&mut source.history);
     }
+    for source in &mut sources {
+        field::exact_bases(&mut source.records, &plan.history);
+    }
     let mut report = ImportReport {
         dry_run,
         totals: Counts::default(),
@@ -365,6 +368,9 @@ impl Plan {
             if let Some(v) = entry.run_base.get(field) {
                 return Ok(Some(v.clone()));
             }
+            if let Some(base) = field::local_edit_base(store, &entry.current, field)? {
+                return Ok(Some(base));
+            }
             if entry.history.is_none() {
                 entry.history = Some(store.history_base(&id)?);
             }
@@ -398,6 +404,13 @@ impl Plan {
                 // theirs won, which is not always the value it replaced here.
                 let base = incoming.base.get(field).cloned().unwrap_or(old);
                 entry.run_base.insert(field.to_owned(), base);
+            } else if entry.current.clocks.get(field) != merged.clocks.get(field) {
+                // The same value, now the colleague's version (a resolution that kept it):
+                // its base is theirs.
+                match incoming.base.get(field) {
+                    Some(base) => entry.run_base.insert(field.to_owned(), base.clone()),
+                    None => entry.run_base.remove(field),
+                };
             }
         }
         let mut new_conflicts = Vec::new();
@@ -415,11 +428,16 @@ impl Plan {
             self.conflict_keys.insert(key);
             new_conflicts.push(conflict);
         }
-        if let Some(first) = new_conflicts.first() {
-            counts.conflicts += new_conflicts.len();
+        // A conflict settled elsewhere is listed as reviewed: nothing to review, nothing lost.
+        let open: Vec<&FieldConflict> = new_conflicts
+            .iter()
+            .filter(|c| c.settled_by.is_none())
+            .collect();
+        if let Some(first) = open.first() {
+            counts.conflicts += open.len();
             // History keeps the losing version whole: the colleague's if theirs lost,
             // else the one this laptop held.
-            let (before, clock) = match new_conflicts.iter().find(|c| !c.loser_is_local) {
+            let (before, clock) = match open.iter().find(|c| !c.loser_is_local) {
                 Some(c) => (incoming.rec.snapshot(), c.loser_clock.clone()),
                 None => (entry.current.snapshot(), first.loser_clock.clone()),
             };
