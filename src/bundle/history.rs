@@ -6,7 +6,7 @@
 use super::error::{BundleError, Result};
 use super::read::{Incoming, parse_json};
 use crate::model::Hlc;
-use crate::store::{Action, HistoryRow, RecordKind, Store, StoredRecord};
+use crate::store::{Action, HistoryRow, HistoryRowText, RecordKind, Store, StoredRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -57,7 +57,13 @@ pub(crate) fn export_docs(
     selected: &BTreeMap<RecordKind, Vec<StoredRecord>>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let ids: HashSet<&str> = selected.values().flatten().map(|r| r.id.as_str()).collect();
-    let rows = store.history_rows(&ids)?;
+    export_docs_of(store, &ids)
+}
+
+/// The history documents of an export of the records `ids`.
+pub(crate) fn export_docs_of(store: &Store, ids: &HashSet<&str>) -> Result<Vec<(String, Vec<u8>)>> {
+    // Each entry's `before` and `after` go out as the JSON text the database holds.
+    let rows = store.history_rows_text(ids)?;
     let mut docs = Vec::new();
     for (n, chunk) in rows.chunks(ENTRIES_PER_DOC).enumerate() {
         // Serialised from the rows as read, not from a copy of them.
@@ -70,7 +76,7 @@ pub(crate) fn export_docs(
 /// A [`HistoryDoc`] as written, borrowing its entries.
 #[derive(Serialize)]
 struct HistoryDocOut<'a> {
-    entries: &'a [HistoryRow],
+    entries: &'a [HistoryRowText],
 }
 
 /// Reads and checks the history documents of a bundle against its (validated) records.

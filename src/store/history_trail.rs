@@ -6,6 +6,7 @@ use super::Store;
 use super::error::Result;
 use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -122,6 +123,99 @@ fn read_row(
     Ok(row)
 }
 
+/// One history entry as an export writes it: a [`HistoryRow`] whose `before` and `after` stay
+/// the JSON text the database holds, never parsed into values and written again (that was
+/// two fifths of an export). Serialised, it is exactly the [`HistoryRow`] a reader parses: the
+/// stored text is `serde_json`'s compact form of the value, and the reader hashes the value it
+/// parses, so the entry's id holds either way.
+#[derive(Debug, Serialize)]
+pub struct HistoryRowText {
+    /// Its identity: [`history_entry_id`] of the rest.
+    pub id: String,
+    /// The record it belongs to.
+    pub record_id: String,
+    /// That record's kind.
+    pub kind: String,
+    /// What happened.
+    pub action: String,
+    /// When (UTC, RFC 3339 with milliseconds).
+    pub at: String,
+    /// Who.
+    pub author: String,
+    /// On which device.
+    pub device: String,
+    /// The clock of the change.
+    pub clock: String,
+    /// The record before, as stored (absent for a creation).
+    pub before: Option<Box<RawValue>>,
+    /// The record after, as stored.
+    pub after: Option<Box<RawValue>>,
+}
+
+/// A history entry read from the database in one of its two forms (parsed, or as text).
+trait EntryRow: Sized {
+    /// Reads columns `record_id, kind, action, at, author, device, clock, before, after`
+    /// starting at `first`; the id from column `id_col`, or from the content without one.
+    fn read(r: &rusqlite::Row<'_>, first: usize, id_col: Option<usize>) -> rusqlite::Result<Self>;
+    /// Its record id and time, the order of a bundle's history.
+    fn order_key(&self) -> (&str, &str);
+}
+
+impl EntryRow for HistoryRow {
+    fn read(r: &rusqlite::Row<'_>, first: usize, id_col: Option<usize>) -> rusqlite::Result<Self> {
+        read_row(r, first, id_col)
+    }
+
+    fn order_key(&self) -> (&str, &str) {
+        (&self.record_id, &self.at)
+    }
+}
+
+impl EntryRow for HistoryRowText {
+    fn read(r: &rusqlite::Row<'_>, first: usize, id_col: Option<usize>) -> rusqlite::Result<Self> {
+        let stored: Option<String> = match id_col {
+            Some(col) => r.get(col)?,
+            None => None,
+        };
+        let Some(id) = stored else {
+            // An entry of a database from before ids: its id comes from its parsed content.
+            let row = read_row(r, first, None)?;
+            let raw = |v: Option<Value>| v.and_then(|v| RawValue::from_string(v.to_string()).ok());
+            return Ok(HistoryRowText {
+                id: row.id,
+                record_id: row.record_id,
+                kind: row.kind,
+                action: row.action,
+                at: row.at,
+                author: row.author,
+                device: row.device,
+                clock: row.clock,
+                before: raw(row.before),
+                after: raw(row.after),
+            });
+        };
+        // Checked as JSON (without building a value): text that is not is left out, as the
+        // parsed form leaves it out.
+        let raw = |t: Option<String>| t.and_then(|t| RawValue::from_string(t).ok());
+        Ok(HistoryRowText {
+            id,
+            record_id: r.get(first)?,
+            kind: r.get(first + 1)?,
+            action: r.get(first + 2)?,
+            at: r.get(first + 3)?,
+            author: r.get(first + 4)?,
+            device: r.get(first + 5)?,
+            clock: r.get(first + 6)?,
+            before: raw(r.get(first + 7)?),
+            after: raw(r.get(first + 8)?),
+        })
+    }
+
+    fn order_key(&self) -> (&str, &str) {
+        (&self.record_id, &self.at)
+    }
+}
+
 /// The schema version that gave history entries their ids and kept travelled ones apart.
 const HISTORY_IDS_SCHEMA: i64 = 6;
 
@@ -132,6 +226,11 @@ const MANY_RECORDS: usize = 256;
 /// record and time order: what a bundle of those records carries. `conn` may be a colleague's
 /// database of schema `version` (entries without ids, and no travelled entries, before 6).
 pub fn rows_of(conn: &Connection, version: i64, ids: &HashSet<&str>) -> Result<Vec<HistoryRow>> {
+    entries_of(conn, version, ids)
+}
+
+/// [`rows_of`] in either form of an entry.
+fn entries_of<R: EntryRow>(conn: &Connection, version: i64, ids: &HashSet<&str>) -> Result<Vec<R>> {
     const COLUMNS: &str = "record_id, kind, action, at, author, device, clock, before, after";
     let with_ids = version >= HISTORY_IDS_SCHEMA;
     let mut sqls = vec![if with_ids {
@@ -157,20 +256,20 @@ pub fn rows_of(conn: &Connection, version: i64, ids: &HashSet<&str>) -> Result<V
             while let Some(r) = rows.next()? {
                 let record_id: String = r.get(0)?;
                 if ids.contains(record_id.as_str()) {
-                    out.push(read_row(r, 0, id_col)?);
+                    out.push(R::read(r, 0, id_col)?);
                 }
             }
             continue;
         }
         let mut stmt = conn.prepare_cached(sql)?;
         for id in &ordered {
-            let rows = stmt.query_map([id], |r| read_row(r, 0, id_col))?;
+            let rows = stmt.query_map([id], |r| R::read(r, 0, id_col))?;
             for row in rows {
                 out.push(row?);
             }
         }
     }
-    out.sort_by(|a, b| (&a.record_id, &a.at).cmp(&(&b.record_id, &b.at)));
+    out.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     Ok(out)
 }
 
@@ -206,6 +305,12 @@ impl Store {
     /// Every history entry of the records `ids`, as a bundle of them carries it.
     pub fn history_rows(&self, ids: &HashSet<&str>) -> Result<Vec<HistoryRow>> {
         rows_of(self.conn(), super::SCHEMA_VERSION, ids)
+    }
+
+    /// [`Store::history_rows`] with `before` and `after` as the stored JSON text, for an
+    /// export to write as they are.
+    pub fn history_rows_text(&self, ids: &HashSet<&str>) -> Result<Vec<HistoryRowText>> {
+        entries_of(self.conn(), super::SCHEMA_VERSION, ids)
     }
 }
 
