@@ -31,15 +31,13 @@ pub(crate) fn write_everything(
     options: &ExportOptions<'_>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Option<ExportSummary>> {
-    let mut total = 0;
-    for kind in RecordKind::ALL {
-        total += store.record_count(kind)?;
-    }
+    let sizes = record_counts(store)?;
+    let total = sizes.values().sum();
     if total == 0 && options.skip_if_empty {
         return Ok(None);
     }
     crate::paths::check_output(out, store.path(), true).map_err(StoreError::from)?;
-    let streamed = stream_records(store, total, progress)?;
+    let streamed = stream_records(store, &sizes, progress)?;
     let ids: HashSet<&str> = streamed.ids.iter().map(String::as_str).collect();
     let mut docs = streamed.docs;
     docs.extend(super::history::export_docs_of(store, &ids)?);
@@ -65,11 +63,25 @@ struct Streamed {
     blob_hashes: BTreeSet<String>,
 }
 
+/// How many records of each kind the database holds.
+fn record_counts(store: &Store) -> Result<BTreeMap<RecordKind, u64>> {
+    let mut sizes = BTreeMap::new();
+    for kind in RecordKind::ALL {
+        sizes.insert(kind, store.record_count(kind)?);
+    }
+    Ok(sizes)
+}
+
+/// Room for a record's JSON (a finding takes about 800 bytes): a document that need not grow
+/// is never copied, and room not written to costs nothing.
+const BYTES_PER_RECORD: u64 = 1024;
+
 fn stream_records(
     store: &Store,
-    total: u64,
+    sizes: &BTreeMap<RecordKind, u64>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Streamed> {
+    let total: u64 = sizes.values().sum();
     let mut bases = if total > MANY_RECORDS {
         Some(store.history_bases()?)
     } else {
@@ -84,13 +96,13 @@ fn stream_records(
     let mut done = 0u64;
     for kind in RecordKind::ALL {
         let columns = kind.columns();
-        // A record's data is written in key order, as a JSON map of it is.
-        let mut order: Vec<usize> = (0..columns.len()).collect();
-        order.sort_by_key(|&i| columns[i].0);
+        let keys = KindKeys::of(kind);
         let blob_column = kind
             .blob_field()
             .and_then(|field| columns.iter().position(|(name, _)| *name == field));
-        let mut doc = b"{\"kind\":".to_vec();
+        let room = sizes.get(&kind).copied().unwrap_or(0) * BYTES_PER_RECORD;
+        let mut doc = Vec::with_capacity(usize::try_from(room).unwrap_or(0));
+        doc.extend_from_slice(b"{\"kind\":");
         serde_json::to_writer(&mut doc, kind.table())?;
         doc.extend_from_slice(b",\"records\":[");
         let mut count = 0usize;
@@ -103,7 +115,7 @@ fn stream_records(
             if count > 0 {
                 doc.push(b',');
             }
-            write_record(&mut doc, kind, row, &order, &base)?;
+            write_record(&mut doc, kind, row, &keys, &base)?;
             if let Some(StoredValue::Text(sha256)) =
                 blob_column.map(|c| row.column(c)).transpose()?
             {
@@ -137,12 +149,13 @@ fn write_record(
     out: &mut Vec<u8>,
     kind: RecordKind,
     row: &StoredRow<'_>,
-    order: &[usize],
+    keys: &KindKeys,
     base: &Map<String, Value>,
 ) -> Result<()> {
     let stamps = row.stamps()?;
     let deleted_at = row.deleted_at()?;
-    let Some(clocks) = compact_clocks(kind, row.clock()?, &stamps, deleted_at.is_some()) else {
+    let implied = &keys.implied[usize::from(deleted_at.is_some())];
+    let Some(clocks) = compact_clocks(implied, row.clock()?, &stamps) else {
         // A clock not in the form this laptop writes: the record goes the long way, which
         // reads every clock (and refuses one that is not a clock).
         let record = BundleRecord::from_stored(row.to_stored()?, base.clone()).compacted(kind);
@@ -150,8 +163,8 @@ fn write_record(
         return Ok(());
     };
     let columns = kind.columns();
-    let mut data = Vec::with_capacity(order.len());
-    for &i in order {
+    let mut data = Vec::with_capacity(keys.order.len());
+    for &i in &keys.order {
         let value = match row.column(i)? {
             StoredValue::Json(text) => {
                 FieldOut::Parsed(serde_json::from_str(text).map_err(StoreError::from)?)
@@ -175,6 +188,27 @@ fn write_record(
     Ok(())
 }
 
+/// The keys of a kind's records, worked out once per kind.
+struct KindKeys {
+    /// The data columns' indexes in key order (a record's data is written in key order, as a
+    /// JSON map of it is).
+    order: Vec<usize>,
+    /// [`implied_keys`] of a live record, then of a deleted one.
+    implied: [Vec<&'static str>; 2],
+}
+
+impl KindKeys {
+    fn of(kind: RecordKind) -> KindKeys {
+        let columns = kind.columns();
+        let mut order: Vec<usize> = (0..columns.len()).collect();
+        order.sort_by_key(|&i| columns[i].0);
+        KindKeys {
+            order,
+            implied: [implied_keys(kind, false), implied_keys(kind, true)],
+        }
+    }
+}
+
 /// The clocks a compact record carries.
 #[derive(Debug, PartialEq)]
 struct CompactClocks<'s> {
@@ -184,16 +218,27 @@ struct CompactClocks<'s> {
     entries: Vec<(&'s str, &'s str)>,
 }
 
-/// What [`BundleRecord::compacted`] makes of the stored clocks, from their text (the text of
-/// a clock sorts like the clock): `None` when a stamp is not in the text form this laptop
-/// writes.
+/// The clock keys a compact record of `kind` leaves out when they hold the record clock (see
+/// [`BundleRecord::compacted`]), in key order: its columns, and the tombstone of a deleted one.
+fn implied_keys(kind: RecordKind, deleted: bool) -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = kind.columns().iter().map(|(name, _)| *name).collect();
+    if deleted {
+        keys.push(DELETED_FIELD);
+    }
+    keys.sort_unstable();
+    keys
+}
+
+/// What [`BundleRecord::compacted`] makes of the stored clocks (`stamps`, in key order), from
+/// their text — the text of a clock sorts like the clock; `implied` are the
+/// [`implied_keys`]. `None` when a stamp is not in the text form this laptop writes.
 fn compact_clocks<'s>(
-    kind: RecordKind,
+    implied: &[&str],
     record_clock: &'s str,
     stamps: &'s [(std::borrow::Cow<'s, str>, StoredStamp<'s>)],
-    deleted: bool,
 ) -> Option<CompactClocks<'s>> {
     let mut entries = Vec::with_capacity(stamps.len());
+    let mut newest: Option<&str> = None;
     for (key, stamp) in stamps {
         let text = match stamp {
             StoredStamp::SameAsRecord => record_clock,
@@ -202,28 +247,38 @@ fn compact_clocks<'s>(
         if !Hlc::is_canonical_text(text) {
             return None;
         }
+        if newest.is_none_or(|n| text > n) {
+            newest = Some(text);
+        }
         entries.push((key.as_ref(), text));
     }
-    let Some(newest) = entries.iter().map(|(_, text)| *text).max() else {
+    let Some(newest) = newest else {
         return Some(CompactClocks {
             clock: None,
             entries,
         });
     };
-    let columns = kind.columns();
-    let held = |key: &str| entries.binary_search_by(|(k, _)| (*k).cmp(key)).is_ok();
-    let complete = columns.iter().all(|(name, _)| held(name)) && (!deleted || held(DELETED_FIELD));
-    if !complete {
+    // Both in key order: walk them side by side.
+    let is_implied = |next: &mut usize, key: &str| {
+        while *next < implied.len() && implied[*next] < key {
+            *next += 1;
+        }
+        *next < implied.len() && implied[*next] == key
+    };
+    let mut next = 0;
+    let held = entries
+        .iter()
+        .filter(|(key, _)| is_implied(&mut next, key))
+        .count();
+    if held < implied.len() {
         // A reader would invent the missing clocks: the record stays in full.
         return Some(CompactClocks {
             clock: None,
             entries,
         });
     }
-    let implied = |key: &str| {
-        columns.iter().any(|(name, _)| *name == key) || (deleted && key == DELETED_FIELD)
-    };
-    entries.retain(|(key, text)| !(*text == newest && implied(key)));
+    let mut next = 0;
+    entries.retain(|(key, text)| !(is_implied(&mut next, key) && *text == newest));
     Some(CompactClocks {
         clock: Some(newest),
         entries,
@@ -385,7 +440,8 @@ mod tests {
         merge(&mut li, &bundle);
 
         for store in [&wang, &li] {
-            let streamed = stream_records(store, 10_000, &mut |_| {}).unwrap();
+            let sizes = record_counts(store).unwrap();
+            let streamed = stream_records(store, &sizes, &mut |_| {}).unwrap();
             let docs: Vec<(String, String)> = streamed
                 .docs
                 .into_iter()
@@ -414,10 +470,8 @@ mod tests {
             store
                 .for_each_row(RecordKind::Visit, |row| -> Result<()> {
                     let (clock, stamps) = (row.clock()?, row.stamps()?);
-                    let deleted = row.deleted_at()?.is_some();
-                    short_way += usize::from(
-                        compact_clocks(RecordKind::Visit, clock, &stamps, deleted).is_some(),
-                    );
+                    let implied = implied_keys(RecordKind::Visit, row.deleted_at()?.is_some());
+                    short_way += usize::from(compact_clocks(&implied, clock, &stamps).is_some());
                     Ok(())
                 })
                 .unwrap();
@@ -439,24 +493,25 @@ mod tests {
             .map(|(name, _)| (Cow::Borrowed(*name), StoredStamp::SameAsRecord))
             .collect();
         stamps.sort_by(|a, b| a.0.cmp(&b.0));
-        let compact = compact_clocks(RecordKind::Topic, record, &stamps, false).unwrap();
+        let (live, deleted) = (
+            implied_keys(RecordKind::Topic, false),
+            implied_keys(RecordKind::Topic, true),
+        );
+        let compact = compact_clocks(&live, record, &stamps).unwrap();
         assert_eq!(compact.clock, Some(record));
         assert!(compact.entries.is_empty());
         // An older clock of its own stays; a stamp in another form needs parsing.
         stamps[0].1 = stamp("000000000001000.000000.dev");
-        let compact = compact_clocks(RecordKind::Topic, record, &stamps, false).unwrap();
+        let compact = compact_clocks(&live, record, &stamps).unwrap();
         assert_eq!(
             compact.entries,
             vec![(stamps[0].0.as_ref(), "000000000001000.000000.dev")]
         );
         stamps[0].1 = stamp("1000.0.dev");
-        assert_eq!(
-            compact_clocks(RecordKind::Topic, record, &stamps, false),
-            None
-        );
+        assert_eq!(compact_clocks(&live, record, &stamps), None);
         // A tombstone without its clock: nothing is left out, a reader would invent it.
         stamps[0].1 = StoredStamp::SameAsRecord;
-        let full = compact_clocks(RecordKind::Topic, record, &stamps, true).unwrap();
+        let full = compact_clocks(&deleted, record, &stamps).unwrap();
         assert_eq!((full.clock, full.entries.len()), (None, stamps.len()));
     }
 }

@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 use rusqlite::types::ValueRef;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 impl Store {
     /// The stored size in bytes of each attachment blob named by its sha256, in the order given;
@@ -182,28 +181,14 @@ impl<'a> StoredRow<'a> {
     }
 
     /// The field (and element) clocks by key, in key order, as stored: most of them the mark
-    /// for "the record's clock".
+    /// for "the record's clock". Read in one pass, borrowed from the row unless a key holds an
+    /// escape (an element key does).
     pub fn stamps(&self) -> Result<Vec<(Cow<'a, str>, StoredStamp<'a>)>> {
         let text = self.required_text_at(self.meta_column() + 4)?;
-        let stamp = |s: Cow<'a, str>| {
-            if s == SAME_AS_RECORD {
-                StoredStamp::SameAsRecord
-            } else {
-                StoredStamp::Stamp(s)
-            }
-        };
-        // Borrowed from the row unless a key or stamp holds an escape (an element key does).
-        if let Ok(map) = serde_json::from_str::<BTreeMap<&'a str, &'a str>>(text) {
-            return Ok(map
-                .into_iter()
-                .map(|(k, v)| (Cow::Borrowed(k), stamp(Cow::Borrowed(v))))
-                .collect());
-        }
-        let map: BTreeMap<String, String> = serde_json::from_str(text)?;
-        Ok(map
-            .into_iter()
-            .map(|(k, v)| (Cow::Owned(k), stamp(Cow::Owned(v))))
-            .collect())
+        let mut de = serde_json::Deserializer::from_str(text);
+        let stamps = serde::Deserializer::deserialize_map(&mut de, StampsVisitor)?;
+        de.end()?;
+        Ok(stamps)
     }
 
     /// Its tombstone.
@@ -244,5 +229,43 @@ impl Store {
         let sql = format!("SELECT count(*) FROM {}", kind.table());
         let n: i64 = self.conn().query_row(&sql, [], |r| r.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
+
+/// Text borrowed from the input when it holds no escape.
+#[derive(serde::Deserialize)]
+struct MaybeBorrowed<'a>(#[serde(borrow)] Cow<'a, str>);
+
+/// Reads a stored clock map into its entries in key order, as a map of it would hold them.
+struct StampsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StampsVisitor {
+    type Value = Vec<(Cow<'de, str>, StoredStamp<'de>)>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a map of clocks")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(map.size_hint().unwrap_or(24));
+        while let Some((key, stamp)) = map.next_entry::<MaybeBorrowed<'de>, MaybeBorrowed<'de>>()? {
+            let stamp = if stamp.0 == SAME_AS_RECORD {
+                StoredStamp::SameAsRecord
+            } else {
+                StoredStamp::Stamp(stamp.0)
+            };
+            out.push((key.0, stamp));
+        }
+        // Written from a sorted map, so in order; should it not be, order it as a map would
+        // (the last of equal keys kept).
+        if !out.windows(2).all(|w| w[0].0 < w[1].0) {
+            out.reverse();
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+            out.dedup_by(|later, kept| later.0 == kept.0);
+        }
+        Ok(out)
     }
 }

@@ -123,96 +123,140 @@ fn read_row(
     Ok(row)
 }
 
-/// One history entry as an export writes it: a [`HistoryRow`] whose `before` and `after` stay
-/// the JSON text the database holds, never parsed into values and written again (that was
-/// two fifths of an export). Serialised, it is exactly the [`HistoryRow`] a reader parses: the
-/// stored text is `serde_json`'s compact form of the value, and the reader hashes the value it
-/// parses, so the entry's id holds either way.
-#[derive(Debug, Serialize)]
-pub struct HistoryRowText {
-    /// Its identity: [`history_entry_id`] of the rest.
-    pub id: String,
-    /// The record it belongs to.
-    pub record_id: String,
-    /// That record's kind.
-    pub kind: String,
-    /// What happened.
-    pub action: String,
-    /// When (UTC, RFC 3339 with milliseconds).
-    pub at: String,
-    /// Who.
-    pub author: String,
-    /// On which device.
-    pub device: String,
-    /// The clock of the change.
-    pub clock: String,
-    /// The record before, as stored (absent for a creation).
-    pub before: Option<Box<RawValue>>,
-    /// The record after, as stored.
-    pub after: Option<Box<RawValue>>,
+/// The history entries of chosen records as an export writes them: each entry's JSON (a
+/// [`HistoryRow`] serialised) in record and time order, with `before` and `after` the JSON text
+/// the database holds — never parsed into values and written again, which was two fifths of an
+/// export. A reader parses exactly the [`HistoryRow`] it would have: the stored text is
+/// `serde_json`'s compact form of the value, and the reader hashes the value it parses, so
+/// every entry's id holds.
+#[derive(Debug, Default)]
+pub struct HistoryJson {
+    /// Every entry's record id, time and JSON, one after the other.
+    arena: Vec<u8>,
+    /// Where each entry's parts lie in the arena, in order.
+    entries: Vec<EntrySpan>,
 }
 
-/// A history entry read from the database in one of its two forms (parsed, or as text).
-trait EntryRow: Sized {
+/// Where one entry's record id, time and JSON lie in [`HistoryJson::arena`].
+#[derive(Debug)]
+struct EntrySpan {
+    record_id: std::ops::Range<usize>,
+    at: std::ops::Range<usize>,
+    json: std::ops::Range<usize>,
+}
+
+impl HistoryJson {
+    /// Each entry's JSON, in record and time order.
+    pub fn entries(&self) -> Vec<&[u8]> {
+        self.entries
+            .iter()
+            .map(|e| &self.arena[e.json.clone()])
+            .collect()
+    }
+}
+
+/// A [`HistoryRow`] as written, borrowing its parts from the database row.
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    id: &'a str,
+    record_id: &'a str,
+    kind: &'a str,
+    action: &'a str,
+    at: &'a str,
+    author: &'a str,
+    device: &'a str,
+    clock: &'a str,
+    before: Option<&'a RawValue>,
+    after: Option<&'a RawValue>,
+}
+
+/// Where the history entries read from the database go: parsed rows, or their JSON.
+trait EntrySink {
     /// Reads columns `record_id, kind, action, at, author, device, clock, before, after`
     /// starting at `first`; the id from column `id_col`, or from the content without one.
-    fn read(r: &rusqlite::Row<'_>, first: usize, id_col: Option<usize>) -> rusqlite::Result<Self>;
-    /// Its record id and time, the order of a bundle's history.
-    fn order_key(&self) -> (&str, &str);
+    fn push(&mut self, r: &rusqlite::Row<'_>, first: usize, id_col: Option<usize>) -> Result<()>;
+    /// Puts the entries in record and time order (keeping the order read among equals).
+    fn sort(&mut self);
 }
 
-impl EntryRow for HistoryRow {
-    fn read(r: &rusqlite::Row<'_>, first: usize, id_col: Option<usize>) -> rusqlite::Result<Self> {
-        read_row(r, first, id_col)
+impl EntrySink for Vec<HistoryRow> {
+    fn push(&mut self, r: &rusqlite::Row<'_>, first: usize, id_col: Option<usize>) -> Result<()> {
+        Vec::push(self, read_row(r, first, id_col)?);
+        Ok(())
     }
 
-    fn order_key(&self) -> (&str, &str) {
-        (&self.record_id, &self.at)
+    fn sort(&mut self) {
+        self.sort_by(|a, b| (&a.record_id, &a.at).cmp(&(&b.record_id, &b.at)));
     }
 }
 
-impl EntryRow for HistoryRowText {
-    fn read(r: &rusqlite::Row<'_>, first: usize, id_col: Option<usize>) -> rusqlite::Result<Self> {
-        let stored: Option<String> = match id_col {
-            Some(col) => r.get(col)?,
+/// Stored JSON text, checked as JSON without building a value.
+fn raw_json(text: Option<&str>) -> Option<&RawValue> {
+    text.and_then(|t| serde_json::from_str(t).ok())
+}
+
+impl EntrySink for HistoryJson {
+    fn push(&mut self, r: &rusqlite::Row<'_>, first: usize, id_col: Option<usize>) -> Result<()> {
+        let text = |i: usize| -> Result<Option<&str>> {
+            let value = r.get_ref(i)?;
+            Ok(value.as_str_or_null().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), Box::new(e))
+            })?)
+        };
+        let required = |i: usize| -> Result<&str> {
+            Ok(text(i)?.ok_or(rusqlite::Error::InvalidColumnType(
+                i,
+                String::new(),
+                rusqlite::types::Type::Null,
+            ))?)
+        };
+        let record_id = required(first)?;
+        let at = required(first + 3)?;
+        let start = self.arena.len();
+        let stored_id = match id_col {
+            Some(col) => text(col)?,
             None => None,
         };
-        let Some(id) = stored else {
+        match stored_id {
+            Some(id) => {
+                // Checked as JSON without building a value: text that is not is left out, as
+                // the parsed form leaves it out.
+                let entry = EntryOut {
+                    id,
+                    record_id,
+                    kind: required(first + 1)?,
+                    action: required(first + 2)?,
+                    at,
+                    author: required(first + 4)?,
+                    device: required(first + 5)?,
+                    clock: required(first + 6)?,
+                    before: raw_json(text(first + 7)?),
+                    after: raw_json(text(first + 8)?),
+                };
+                serde_json::to_writer(&mut self.arena, &entry)?;
+            }
             // An entry of a database from before ids: its id comes from its parsed content.
-            let row = read_row(r, first, None)?;
-            let raw = |v: Option<Value>| v.and_then(|v| RawValue::from_string(v.to_string()).ok());
-            return Ok(HistoryRowText {
-                id: row.id,
-                record_id: row.record_id,
-                kind: row.kind,
-                action: row.action,
-                at: row.at,
-                author: row.author,
-                device: row.device,
-                clock: row.clock,
-                before: raw(row.before),
-                after: raw(row.after),
-            });
-        };
-        // Checked as JSON (without building a value): text that is not is left out, as the
-        // parsed form leaves it out.
-        let raw = |t: Option<String>| t.and_then(|t| RawValue::from_string(t).ok());
-        Ok(HistoryRowText {
-            id,
-            record_id: r.get(first)?,
-            kind: r.get(first + 1)?,
-            action: r.get(first + 2)?,
-            at: r.get(first + 3)?,
-            author: r.get(first + 4)?,
-            device: r.get(first + 5)?,
-            clock: r.get(first + 6)?,
-            before: raw(r.get(first + 7)?),
-            after: raw(r.get(first + 8)?),
-        })
+            None => serde_json::to_writer(&mut self.arena, &read_row(r, first, None)?)?,
+        }
+        let json = start..self.arena.len();
+        self.arena.extend_from_slice(record_id.as_bytes());
+        let record_id = json.end..self.arena.len();
+        self.arena.extend_from_slice(at.as_bytes());
+        let at = record_id.end..self.arena.len();
+        self.entries.push(EntrySpan {
+            record_id,
+            at,
+            json,
+        });
+        Ok(())
     }
 
-    fn order_key(&self) -> (&str, &str) {
-        (&self.record_id, &self.at)
+    fn sort(&mut self) {
+        let arena = &self.arena;
+        self.entries.sort_by(|a, b| {
+            (&arena[a.record_id.clone()], &arena[a.at.clone()])
+                .cmp(&(&arena[b.record_id.clone()], &arena[b.at.clone()]))
+        });
     }
 }
 
@@ -226,11 +270,18 @@ const MANY_RECORDS: usize = 256;
 /// record and time order: what a bundle of those records carries. `conn` may be a colleague's
 /// database of schema `version` (entries without ids, and no travelled entries, before 6).
 pub fn rows_of(conn: &Connection, version: i64, ids: &HashSet<&str>) -> Result<Vec<HistoryRow>> {
-    entries_of(conn, version, ids)
+    let mut rows = Vec::new();
+    entries_of(conn, version, ids, &mut rows)?;
+    Ok(rows)
 }
 
-/// [`rows_of`] in either form of an entry.
-fn entries_of<R: EntryRow>(conn: &Connection, version: i64, ids: &HashSet<&str>) -> Result<Vec<R>> {
+/// [`rows_of`] into either form of the entries.
+fn entries_of(
+    conn: &Connection,
+    version: i64,
+    ids: &HashSet<&str>,
+    out: &mut impl EntrySink,
+) -> Result<()> {
     const COLUMNS: &str = "record_id, kind, action, at, author, device, clock, before, after";
     let with_ids = version >= HISTORY_IDS_SCHEMA;
     let mut sqls = vec![if with_ids {
@@ -246,7 +297,6 @@ fn entries_of<R: EntryRow>(conn: &Connection, version: i64, ids: &HashSet<&str>)
     let mut ordered: Vec<&str> = ids.iter().copied().collect();
     ordered.sort_unstable();
     let id_col = with_ids.then_some(9);
-    let mut out = Vec::new();
     for sql in &sqls {
         if ordered.len() > MANY_RECORDS {
             // One pass over the table beats a query per record (an export of everything).
@@ -254,23 +304,23 @@ fn entries_of<R: EntryRow>(conn: &Connection, version: i64, ids: &HashSet<&str>)
             let mut stmt = conn.prepare(&scan)?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                let record_id: String = r.get(0)?;
-                if ids.contains(record_id.as_str()) {
-                    out.push(R::read(r, 0, id_col)?);
+                let record_id = r.get_ref(0)?.as_str_or_null().ok().flatten();
+                if record_id.is_some_and(|id| ids.contains(id)) {
+                    out.push(r, 0, id_col)?;
                 }
             }
             continue;
         }
         let mut stmt = conn.prepare_cached(sql)?;
         for id in &ordered {
-            let rows = stmt.query_map([id], |r| R::read(r, 0, id_col))?;
-            for row in rows {
-                out.push(row?);
+            let mut rows = stmt.query([id])?;
+            while let Some(r) = rows.next()? {
+                out.push(r, 0, id_col)?;
             }
         }
     }
-    out.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-    Ok(out)
+    out.sort();
+    Ok(())
 }
 
 /// Stores entries that arrived from elsewhere, each once: an entry whose id this laptop holds
@@ -307,10 +357,11 @@ impl Store {
         rows_of(self.conn(), super::SCHEMA_VERSION, ids)
     }
 
-    /// [`Store::history_rows`] with `before` and `after` as the stored JSON text, for an
-    /// export to write as they are.
-    pub fn history_rows_text(&self, ids: &HashSet<&str>) -> Result<Vec<HistoryRowText>> {
-        entries_of(self.conn(), super::SCHEMA_VERSION, ids)
+    /// [`Store::history_rows`] as an export writes them (see [`HistoryJson`]).
+    pub fn history_json(&self, ids: &HashSet<&str>) -> Result<HistoryJson> {
+        let mut out = HistoryJson::default();
+        entries_of(self.conn(), super::SCHEMA_VERSION, ids, &mut out)?;
+        Ok(out)
     }
 }
 
