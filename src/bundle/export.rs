@@ -3,6 +3,7 @@
 
 use super::crypt::Passphrase;
 use super::error::{BundleError, Result};
+use super::export_file::Deflated;
 use super::format::{
     BundleRecord, Creator, EntryInfo, FORMAT_NAME, FORMAT_VERSION,
     FORMAT_VERSION_WITHOUT_ATTACHMENTS, FORMAT_VERSION_WITHOUT_HISTORY, FilterInfo, Manifest,
@@ -15,7 +16,6 @@ use crate::store::{
     Page, RecordKind, SCHEMA_VERSION, Store, StoreError, StoredRecord, VisitFilter, VisitSort,
 };
 use chrono::NaiveDate;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -278,7 +278,7 @@ fn write_selected(
     };
     docs.extend(history_docs);
     let contents = Contents {
-        docs,
+        docs: super::export_file::deflate_all(docs)?,
         counts,
         blobs,
         version,
@@ -289,8 +289,8 @@ fn write_selected(
 
 /// What a bundle holds besides its manifest.
 pub(crate) struct Contents {
-    /// The record and history documents, by entry name.
-    pub docs: Vec<(String, Vec<u8>)>,
+    /// The record and history documents, deflated.
+    pub docs: Vec<Deflated>,
     /// Records per kind.
     pub counts: BTreeMap<String, usize>,
     /// The attachments' hashes and sizes.
@@ -319,12 +319,12 @@ pub(crate) fn finish(
     } = contents;
     let mut entries: BTreeMap<String, EntryInfo> = docs
         .iter()
-        .map(|(name, bytes)| {
+        .map(|doc| {
             (
-                name.clone(),
+                doc.name.clone(),
                 EntryInfo {
-                    size: bytes.len() as u64,
-                    sha256: crate::store::hex(&Sha256::digest(bytes)),
+                    size: doc.size,
+                    sha256: doc.sha256.clone(),
                 },
             )
         })

@@ -6,6 +6,7 @@
 
 use super::error::Result;
 use super::export::{Contents, ExportFilter, ExportOptions, ExportSummary, finish};
+use super::export_file::Deflater;
 use super::format::{BundleRecord, FORMAT_VERSION, records_entry};
 use super::{Progress, Stage};
 use crate::model::Hlc;
@@ -37,10 +38,16 @@ pub(crate) fn write_everything(
         return Ok(None);
     }
     crate::paths::check_output(out, store.path(), true).map_err(StoreError::from)?;
-    let streamed = stream_records(store, &sizes, progress)?;
-    let ids: HashSet<&str> = streamed.ids.iter().map(String::as_str).collect();
-    let mut docs = streamed.docs;
-    docs.extend(super::history::export_docs_of(store, &ids)?);
+    let (docs, streamed) = std::thread::scope(|scope| -> Result<_> {
+        // The records' documents are deflated while their history is read.
+        let mut deflater = Deflater::new(scope);
+        let streamed = stream_records(store, &sizes, &mut deflater, progress)?;
+        let ids: HashSet<&str> = streamed.ids.iter().map(String::as_str).collect();
+        for (name, doc) in super::history::export_docs_of(store, &ids)? {
+            deflater.add(name, doc);
+        }
+        Ok((deflater.finish()?, streamed))
+    })?;
     let contents = Contents {
         docs,
         counts: streamed.counts,
@@ -51,16 +58,32 @@ pub(crate) fn write_everything(
     finish(store, filter, contents, out, options.passphrase, progress).map(Some)
 }
 
-/// The record documents of every kind, with what the rest of the bundle needs of them.
+/// What the rest of the bundle needs of the records streamed.
 struct Streamed {
-    /// `records/<kind>.json` documents, parents first.
-    docs: Vec<(String, Vec<u8>)>,
     /// Records per kind.
     counts: BTreeMap<String, usize>,
     /// Every record's id (their history goes too).
     ids: Vec<String>,
     /// The SHA-256 of every attachment (and workbook) the records name.
     blob_hashes: BTreeSet<String>,
+}
+
+/// Where finished documents go.
+trait DocSink {
+    /// Takes the document `name`.
+    fn add(&mut self, name: String, bytes: Vec<u8>);
+}
+
+impl DocSink for Deflater<'_, '_> {
+    fn add(&mut self, name: String, bytes: Vec<u8>) {
+        Deflater::add(self, name, bytes);
+    }
+}
+
+impl DocSink for Vec<(String, Vec<u8>)> {
+    fn add(&mut self, name: String, bytes: Vec<u8>) {
+        self.push((name, bytes));
+    }
 }
 
 /// How many records of each kind the database holds.
@@ -76,9 +99,12 @@ fn record_counts(store: &Store) -> Result<BTreeMap<RecordKind, u64>> {
 /// is never copied, and room not written to costs nothing.
 const BYTES_PER_RECORD: u64 = 1024;
 
+/// Writes the `records/<kind>.json` document of every kind, parents first, handing each to
+/// `docs` as it is done.
 fn stream_records(
     store: &Store,
     sizes: &BTreeMap<RecordKind, u64>,
+    docs: &mut dyn DocSink,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Streamed> {
     let total: u64 = sizes.values().sum();
@@ -88,7 +114,6 @@ fn stream_records(
         None
     };
     let mut streamed = Streamed {
-        docs: Vec::new(),
         counts: BTreeMap::new(),
         ids: Vec::with_capacity(usize::try_from(total).unwrap_or(0)),
         blob_hashes: BTreeSet::new(),
@@ -139,7 +164,7 @@ fn stream_records(
             continue;
         }
         streamed.counts.insert(kind.table().to_owned(), count);
-        streamed.docs.push((records_entry(kind), doc));
+        docs.add(records_entry(kind), doc);
     }
     Ok(streamed)
 }
@@ -441,9 +466,9 @@ mod tests {
 
         for store in [&wang, &li] {
             let sizes = record_counts(store).unwrap();
-            let streamed = stream_records(store, &sizes, &mut |_| {}).unwrap();
-            let docs: Vec<(String, String)> = streamed
-                .docs
+            let mut written = Vec::new();
+            let streamed = stream_records(store, &sizes, &mut written, &mut |_| {}).unwrap();
+            let docs: Vec<(String, String)> = written
                 .into_iter()
                 .map(|(name, doc)| (name, String::from_utf8(doc).unwrap()))
                 .collect();
