@@ -2,6 +2,9 @@
 //! text ("年检率 浏阳"), and follow edits of the visit.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{export_all, import_files, laptop};
 use zoufang::model::{Finding, Visit};
 use zoufang::store::{RecordKind, Store};
 
@@ -88,4 +91,31 @@ fn a_database_indexed_before_finds_its_findings_by_region_once_opened() {
             row.finding.title
         );
     }
+}
+
+#[test]
+fn a_merged_visit_brings_its_findings_place_and_a_merged_edit_of_it_moves_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut mine = laptop("王敏");
+    let mut visit = visit_in(&mut mine, "集里街道社区卫生服务中心", "浏阳市");
+    let finding = Finding::new(visit.id, "老年人健康体检年检率偏低");
+    mine.save_finding(&finding).unwrap();
+
+    // A colleague's empty laptop imports the visit and its finding together.
+    let mut theirs = laptop("李强");
+    import_files(&mut theirs, &[export_all(&mine, dir.path(), "1.zfb")]);
+    assert_eq!(
+        finding_ids(&theirs, "年检率 浏阳"),
+        [finding.id.to_string()]
+    );
+
+    // Only the visit changes: the finding, not in the merge's changes, follows its region.
+    visit.region = "宁乡市".into();
+    mine.save_visit(&visit).unwrap();
+    import_files(&mut theirs, &[export_all(&mine, dir.path(), "2.zfb")]);
+    assert!(finding_ids(&theirs, "年检率 浏阳").is_empty());
+    assert_eq!(
+        finding_ids(&theirs, "年检率 宁乡"),
+        [finding.id.to_string()]
+    );
 }

@@ -7,6 +7,7 @@ use rusqlite::types::Value as SqlValue;
 use std::path::{Path, PathBuf};
 use zoufang::bundle::{self, SyncOptions};
 use zoufang::store::Store;
+use zoufang::store::search::grams;
 
 /// What an import must write besides the record rows, read from the source database: its
 /// history (the entries that travel), each finding's topic rows, and each record's search
@@ -106,7 +107,8 @@ pub fn floor_insert(db: &Path, floor: &Floor) -> Result<()> {
         doc.execute([kind, id, title, body])?;
         let rowid = conn.last_insert_rowid();
         tri.execute(rusqlite::params![rowid, title, body])?;
-        gram.execute(rusqlite::params![rowid, title, body])?;
+        // The gram index holds each Chinese character and each neighbouring pair as a token.
+        gram.execute(rusqlite::params![rowid, grams(title), grams(body)])?;
     }
     conn.execute_batch("COMMIT")?;
     Ok(())

@@ -3,7 +3,6 @@
 //! each incoming record: whichever count one record moved is its change.
 
 use super::merge::Counts;
-use super::read::Incoming;
 use crate::store::{RecordKind, StoredRecord};
 use serde::Serialize;
 use serde_json::Value;
@@ -69,11 +68,21 @@ pub(crate) struct ChangeList {
 }
 
 impl ChangeList {
-    /// Notes what merging `incoming` did, from the counts before (`was`) and after (`now`) it;
-    /// `merged` is the record as the plan holds it now, for a title the incoming one lacks.
+    /// Whether a change may still be listed (else only counted): the incoming record's title
+    /// is worth taking before it is merged.
+    pub fn lists_more(&self) -> bool {
+        self.per_change.iter().any(|n| *n < MAX_LISTED_CHANGES)
+    }
+
+    /// Notes what merging the record `kind`/`id` did, from the counts before (`was`) and after
+    /// (`now`) it; `title` is the incoming record's ([`title_of`], taken while
+    /// [`ChangeList::lists_more`]), `merged` the record as the plan holds it now, for a title
+    /// the incoming one lacks.
     pub fn note(
         &mut self,
-        incoming: &Incoming,
+        kind: RecordKind,
+        id: &str,
+        title: Option<&str>,
         merged: Option<&StoredRecord>,
         was: &Counts,
         now: &Counts,
@@ -98,15 +107,15 @@ impl ChangeList {
                 *slot += 1;
                 continue;
             }
-            let rec = &incoming.rec;
-            let title = Some(title_of(rec))
+            let title = title
                 .filter(|t| !t.is_empty())
+                .map(str::to_owned)
                 .or_else(|| merged.map(title_of).filter(|t| !t.is_empty()))
-                .unwrap_or_else(|| rec.id.clone());
+                .unwrap_or_else(|| id.to_owned());
             self.per_change[slot] += 1;
             self.listed.push(ChangedRecord {
-                kind: rec.kind.table().to_owned(),
-                id: rec.id.clone(),
+                kind: kind.table().to_owned(),
+                id: id.to_owned(),
                 title,
                 change,
             });
@@ -191,15 +200,13 @@ mod tests {
     #[test]
     fn a_long_list_stops_at_the_cap_and_counts_the_rest() {
         let mut list = ChangeList::default();
-        let incoming = Incoming {
-            rec: record(RecordKind::Finding, json!({"title": "漏水"})),
-            base: Map::new(),
-        };
+        let rec = record(RecordKind::Finding, json!({"title": "漏水"}));
         let mut counts = Counts::default();
         for _ in 0..MAX_LISTED_CHANGES + 3 {
             let was = counts;
             counts.added += 1;
-            list.note(&incoming, None, &was, &counts);
+            let title = list.lists_more().then(|| title_of(&rec));
+            list.note(rec.kind, &rec.id, title.as_deref(), None, &was, &counts);
         }
         assert_eq!(list.listed.len(), MAX_LISTED_CHANGES);
         assert_eq!(list.unlisted.added, 3);

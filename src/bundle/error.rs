@@ -281,12 +281,6 @@ pub enum BundleError {
 /// The bundle layer's result type.
 pub type Result<T, E = BundleError> = std::result::Result<T, E>;
 
-impl From<rusqlite::Error> for BundleError {
-    fn from(err: rusqlite::Error) -> Self {
-        BundleError::Store(err.into())
-    }
-}
-
 impl From<serde_json::Error> for BundleError {
     fn from(err: serde_json::Error) -> Self {
         BundleError::Store(err.into())

@@ -82,12 +82,16 @@ pub(crate) fn export_docs_of(store: &Store, ids: &HashSet<&str>) -> Result<Vec<(
     Ok(docs)
 }
 
-/// Reads and checks the history documents of a bundle against its (validated) records.
-pub(crate) fn read_docs(
-    docs: &[(String, Vec<u8>)],
-    records: &[Incoming],
-    path: &Path,
-) -> Result<Vec<HistoryRow>> {
+/// A bundle's history documents, parsed and checked entry by entry as far as they can be
+/// without its records (which [`keep_rows`] then needs): done beside the records' validation.
+pub(crate) struct ParsedHistory {
+    rows: Vec<HistoryRow>,
+    /// Per row, what is wrong with it on its own, if anything.
+    faults: Vec<Option<String>>,
+}
+
+/// Parses a bundle's history documents and checks each entry on its own (no records needed).
+pub(crate) fn parse_docs(docs: &[(String, Vec<u8>)], path: &Path) -> Result<ParsedHistory> {
     let mut rows = Vec::new();
     for (name, bytes) in docs {
         let doc: HistoryDoc = parse_json(bytes, name, path)?;
@@ -101,7 +105,14 @@ pub(crate) fn read_docs(
             });
         }
     }
-    check_rows(rows, records, path)
+    Ok(precheck(rows))
+}
+
+/// Checks every entry on its own.
+fn precheck(rows: Vec<HistoryRow>) -> ParsedHistory {
+    let limit = chrono::Utc::now().timestamp_millis() + MAX_AHEAD_MS;
+    let faults = rows.iter().map(|row| check_row(row, limit).err()).collect();
+    ParsedHistory { rows, faults }
 }
 
 /// The history of a colleague's database's records, checked like a bundle's.
@@ -112,28 +123,33 @@ pub(crate) fn from_database(
 ) -> Result<Vec<HistoryRow>> {
     let ids: HashSet<&str> = records.iter().map(|r| r.rec.id.as_str()).collect();
     let rows = db.history_rows(&ids)?;
-    check_rows(rows, records, path)
+    keep_rows(precheck(rows), records, path)
 }
 
 /// Refuses the first entry that is not what it should be, naming it; leaves out the entries of
 /// records the file does not hold (a history travels only with its record, so nobody can slip
 /// entries into the history of a record already here).
-fn check_rows(rows: Vec<HistoryRow>, records: &[Incoming], path: &Path) -> Result<Vec<HistoryRow>> {
+pub(crate) fn keep_rows(
+    parsed: ParsedHistory,
+    records: &[Incoming],
+    path: &Path,
+) -> Result<Vec<HistoryRow>> {
     let kinds: HashMap<&str, RecordKind> = records
         .iter()
         .map(|r| (r.rec.id.as_str(), r.rec.kind))
         .collect();
-    let limit = chrono::Utc::now().timestamp_millis() + MAX_AHEAD_MS;
     let mut seen = HashSet::new();
-    let mut kept = Vec::with_capacity(rows.len());
-    for (i, row) in rows.into_iter().enumerate() {
+    let mut kept = Vec::with_capacity(parsed.rows.len());
+    for (i, (row, fault)) in parsed.rows.into_iter().zip(parsed.faults).enumerate() {
         let bad = |detail: String| BundleError::BadHistory {
             number: i + 1,
             id: row.id.chars().take(40).collect(),
             detail,
             path: path.to_owned(),
         };
-        check_row(&row, &kinds, limit).map_err(&bad)?;
+        if let Some(fault) = check_kind(&row, &kinds).err().or(fault) {
+            return Err(bad(fault));
+        }
         if !seen.insert(row.id.clone()) {
             return Err(bad("the same entry twice".to_owned()));
         }
@@ -144,29 +160,47 @@ fn check_rows(rows: Vec<HistoryRow>, records: &[Incoming], path: &Path) -> Resul
     Ok(kept)
 }
 
-/// What is wrong with one entry, if anything.
-fn check_row(
+/// The length of `value`'s compact JSON, counted as it is written (nothing is kept).
+fn json_len(value: &impl Serialize) -> serde_json::Result<usize> {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    serde_json::to_writer(&mut counter, value)?;
+    Ok(counter.0)
+}
+
+/// Whether an entry's kind is its record's (a record the file holds), or at least a kind.
+fn check_kind(
     row: &HistoryRow,
     kinds: &HashMap<&str, RecordKind>,
-    limit_ms: i64,
 ) -> std::result::Result<(), String> {
-    let size = serde_json::to_vec(row).map_err(|e| e.to_string())?.len();
+    match kinds.get(row.record_id.as_str()) {
+        Some(kind) if kind.table() != row.kind => Err(format!(
+            "kind {} differs from its record's",
+            short(&row.kind)
+        )),
+        None if RecordKind::from_code(&row.kind).is_none() => {
+            Err(format!("unknown kind {}", short(&row.kind)))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What is wrong with one entry on its own, if anything.
+fn check_row(row: &HistoryRow, limit_ms: i64) -> std::result::Result<(), String> {
+    let size = json_len(row).map_err(|e| e.to_string())?;
     if size > MAX_HISTORY_ENTRY_BYTES {
         return Err(format!(
             "{size} bytes, above the limit of {MAX_HISTORY_ENTRY_BYTES}"
         ));
-    }
-    match kinds.get(row.record_id.as_str()) {
-        Some(kind) if kind.table() != row.kind => {
-            return Err(format!(
-                "kind {} differs from its record's",
-                short(&row.kind)
-            ));
-        }
-        None if RecordKind::from_code(&row.kind).is_none() => {
-            return Err(format!("unknown kind {}", short(&row.kind)));
-        }
-        _ => {}
     }
     if Action::from_code(&row.action).is_none() {
         return Err(format!("unknown action {}", short(&row.action)));

@@ -58,12 +58,6 @@ pub enum LedgerError {
     Write(PathBuf, std::io::Error),
 }
 
-impl From<rusqlite::Error> for LedgerError {
-    fn from(err: rusqlite::Error) -> Self {
-        LedgerError::Store(err.into())
-    }
-}
-
 impl Localized for LedgerError {
     fn localized(&self, lang: Lang) -> String {
         match (self, lang) {

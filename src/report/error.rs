@@ -31,12 +31,6 @@ pub enum ReportError {
     },
 }
 
-impl From<rusqlite::Error> for ReportError {
-    fn from(err: rusqlite::Error) -> Self {
-        ReportError::Store(err.into())
-    }
-}
-
 impl Localized for ReportError {
     fn localized(&self, lang: Lang) -> String {
         match (self, lang) {

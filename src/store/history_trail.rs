@@ -6,8 +6,8 @@ use super::Store;
 use super::error::Result;
 use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use serde_json::value::RawValue;
-use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 
@@ -71,11 +71,63 @@ pub fn history_entry_id(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> String {
-    let content = json!([
-        record_id, kind, action, at, author, device, clock, before, after
-    ]);
-    let digest = Sha256::digest(content.to_string().as_bytes());
-    super::hex(&digest[..16])
+    // The compact JSON of the array of all nine, streamed into the hash: the same bytes as
+    // `json!([...]).to_string()`, without copying the record twice first.
+    let mut hasher = HashWriter(Sha256::new());
+    let content = (
+        record_id, kind, action, at, author, device, clock, before, after,
+    );
+    if serde_json::to_writer(&mut hasher, &content).is_err() {
+        unreachable!("serialising strings and JSON values into a hash cannot fail");
+    }
+    super::hex(&hasher.0.finalize()[..16])
+}
+
+/// [`history_entry_id`] of an entry whose `before` and `after` are given as their compact JSON
+/// text (`Value::to_string`), as a writer stores them: the same id without serialising twice.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn history_entry_id_of_texts(
+    record_id: &str,
+    kind: &str,
+    action: &str,
+    at: &str,
+    author: &str,
+    device: &str,
+    clock: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> String {
+    use std::io::Write;
+    let mut hasher = HashWriter(Sha256::new());
+    let mut write = || -> std::io::Result<()> {
+        hasher.write_all(b"[")?;
+        for part in [record_id, kind, action, at, author, device, clock] {
+            serde_json::to_writer(&mut hasher, part)?;
+            hasher.write_all(b",")?;
+        }
+        hasher.write_all(before.unwrap_or("null").as_bytes())?;
+        hasher.write_all(b",")?;
+        hasher.write_all(after.unwrap_or("null").as_bytes())?;
+        hasher.write_all(b"]")
+    };
+    if write().is_err() {
+        unreachable!("writing strings into a hash cannot fail");
+    }
+    super::hex(&hasher.0.finalize()[..16])
+}
+
+/// An `io::Write` that feeds a SHA-256.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Gives every history row without an id (rows written before ids existed) its id.
@@ -368,6 +420,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn an_entry_id_depends_on_every_part_of_its_content() {
@@ -392,5 +445,49 @@ mod tests {
         let mut other = row;
         other.author = "李强".into();
         assert_ne!(other.content_id(), id);
+    }
+
+    /// Ids already stored on every laptop were the hash of `json!([...]).to_string()`: the
+    /// streamed hash must give exactly those.
+    #[test]
+    fn an_entry_id_is_the_hash_of_the_compact_json_array_of_its_content() {
+        let before =
+            json!({"title": "消防通道\"堵塞\"", "topics": ["a", "b"], "n": 1.5, "x": null});
+        let content = json!([
+            "r",
+            "finding",
+            "merge",
+            "2026-12-01T08:00:00.000Z",
+            "王敏",
+            "d",
+            "c",
+            before,
+            null
+        ]);
+        let expected = crate::store::hex(&Sha256::digest(content.to_string().as_bytes())[..16]);
+        let of_texts = history_entry_id_of_texts(
+            "r",
+            "finding",
+            "merge",
+            "2026-12-01T08:00:00.000Z",
+            "王敏",
+            "d",
+            "c",
+            Some(&before.to_string()),
+            None,
+        );
+        assert_eq!(of_texts, expected);
+        let id = history_entry_id(
+            "r",
+            "finding",
+            "merge",
+            "2026-12-01T08:00:00.000Z",
+            "王敏",
+            "d",
+            "c",
+            Some(&before),
+            None,
+        );
+        assert_eq!(id, expected);
     }
 }

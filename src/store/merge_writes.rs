@@ -71,9 +71,16 @@ impl Writer<'_> {
     }
 
     /// Brings the search indexes of a record written with [`Writer::write_row_unindexed`] up
-    /// to date.
-    pub fn reindex(&self, rec: &StoredRecord) -> Result<()> {
-        search::reindex(self.tx(), rec)
+    /// to date; `before` is the snapshot of its previous version, if it had one (a visit's
+    /// findings are re-indexed only when its place or region changed).
+    pub fn reindex_merged(&self, rec: &StoredRecord, before: Option<&Value>) -> Result<()> {
+        let place_changed = rec.kind == RecordKind::Visit
+            && before.is_some_and(|before| {
+                ["place", "region"]
+                    .iter()
+                    .any(|field| before.get(field) != rec.data.get(*field))
+            });
+        search::reindex_merged(self.tx(), rec, place_changed)
     }
 
     /// Appends one history row for the record `id`.

@@ -203,6 +203,10 @@ impl Store {
                 }
             }
             conn.pragma_update(None, "synchronous", "NORMAL")?;
+            // Up to 64 MiB of pages (allocated only as used, default 2 MiB): a large import
+            // or migration otherwise spills dirty pages to the log mid-transaction and reads
+            // them back.
+            conn.pragma_update(None, "cache_size", -65_536)?;
             schema::migrate(&mut conn, version, seed_catalogue)?;
         }
         let mut store = Store {

@@ -623,10 +623,10 @@ pub fn write_history(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> Result<()> {
-    let text = |v: Option<&Value>| v.map(Value::to_string);
+    let (before, after) = (before.map(Value::to_string), after.map(Value::to_string));
     let at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let clock = stamp.clock.to_string();
-    let entry_id = super::history_entry_id(
+    let entry_id = super::history_trail::history_entry_id_of_texts(
         id,
         kind.table(),
         action.code(),
@@ -634,8 +634,8 @@ pub fn write_history(
         stamp.author,
         stamp.device,
         &clock,
-        before,
-        after,
+        before.as_deref(),
+        after.as_deref(),
     );
     tx.prepare_cached(
         "INSERT INTO history
@@ -650,8 +650,8 @@ pub fn write_history(
         stamp.author,
         stamp.device,
         clock,
-        text(before),
-        text(after),
+        before,
+        after,
         entry_id,
     ])?;
     Ok(())

@@ -141,6 +141,24 @@ fn unindex(tx: &Transaction<'_>, rowid: i64, title: &str, body: &str) -> Result<
 
 /// Brings the search indexes in step with a record that was just written.
 pub fn reindex(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
+    index_record(tx, rec)?;
+    super::search_place::follow_visit(tx, rec)
+}
+
+/// Like [`reindex`], for a record written by a merge: a visit's findings are re-indexed only
+/// when `place_changed` (the visit was here before with another place or region). A new
+/// visit has no finding indexed with a stale place: its findings arrive in the same merge and
+/// are indexed after it.
+pub fn reindex_merged(tx: &Transaction<'_>, rec: &StoredRecord, place_changed: bool) -> Result<()> {
+    index_record(tx, rec)?;
+    if place_changed {
+        super::search_place::follow_visit(tx, rec)?;
+    }
+    Ok(())
+}
+
+/// Writes a record's own rows of the search indexes.
+fn index_record(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
     type Indexed = (i64, Option<String>, Option<String>);
     let existing: Option<Indexed> = tx
         .prepare_cached("SELECT rowid, title, body FROM search_doc WHERE record_id = ?1")?
@@ -162,17 +180,27 @@ pub fn reindex(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
     if let Some(place) = &place {
         body = format!("{body}\n{place}");
     }
+    // `place` remembers the place text a finding was indexed with (see `search_place`).
     let rowid = match existing {
         Some(rowid) => {
-            tx.prepare_cached("UPDATE search_doc SET title = ?2, body = ?3 WHERE rowid = ?1")?
-                .execute(rusqlite::params![rowid, title, body])?;
+            tx.prepare_cached(
+                "UPDATE search_doc SET title = ?2, body = ?3, place = ?4 WHERE rowid = ?1",
+            )?
+            .execute(rusqlite::params![rowid, title, body, place])?;
             rowid
         }
         None => {
             tx.prepare_cached(
-                "INSERT INTO search_doc (kind, record_id, title, body) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO search_doc (kind, record_id, title, body, place)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(rusqlite::params![rec.kind.table(), rec.id, title, body])?;
+            .execute(rusqlite::params![
+                rec.kind.table(),
+                rec.id,
+                title,
+                body,
+                place
+            ])?;
             tx.last_insert_rowid()
         }
     };
@@ -180,8 +208,7 @@ pub fn reindex(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<()> {
         .execute(rusqlite::params![rowid, title, body])?;
     tx.prepare_cached("INSERT INTO search_gram (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute(rusqlite::params![rowid, grams(&title), grams(&body)])?;
-    super::search_place::remember(tx, rec, rowid, place.as_deref())?;
-    super::search_place::follow_visit(tx, rec)
+    Ok(())
 }
 
 /// Indexes every live visit, finding and subject anew (migration 9's step: the search tables

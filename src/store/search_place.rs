@@ -32,21 +32,6 @@ pub(super) fn of_finding(tx: &Transaction<'_>, rec: &StoredRecord) -> Result<Opt
     Ok(row.map(|(place, region)| place_text(&place, &region)))
 }
 
-/// Remembers the place text a finding's search row was written with.
-pub(super) fn remember(
-    tx: &Transaction<'_>,
-    rec: &StoredRecord,
-    rowid: i64,
-    place: Option<&str>,
-) -> Result<()> {
-    if rec.kind != RecordKind::Finding {
-        return Ok(());
-    }
-    tx.prepare_cached("UPDATE search_doc SET place = ?2 WHERE rowid = ?1")?
-        .execute(rusqlite::params![rowid, place])?;
-    Ok(())
-}
-
 /// After a visit is indexed: re-indexes its findings whose indexed place text is no longer the
 /// visit's (its place or region was edited, or a merge changed them).
 pub(super) fn follow_visit(tx: &Transaction<'_>, visit: &StoredRecord) -> Result<()> {

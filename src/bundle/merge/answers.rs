@@ -3,7 +3,7 @@
 
 use super::Planned;
 use crate::bundle::error::{BundleError, Detail, Result};
-use crate::bundle::read::Source;
+use crate::bundle::read::{Incoming, Origin};
 use crate::model::Form;
 use crate::store::{RecordKind, Store, StoredRecord};
 use serde_json::Value;
@@ -14,7 +14,8 @@ use std::collections::HashMap;
 pub(super) fn check_answers(
     store: &Store,
     plan: &HashMap<String, Planned>,
-    source: &Source,
+    records: &[Incoming],
+    origin: &Origin,
 ) -> Result<()> {
     let record = |kind: RecordKind, id: &str| -> Result<Option<StoredRecord>> {
         match plan.get(id) {
@@ -30,8 +31,7 @@ pub(super) fn check_answers(
             .to_owned()
     };
     // A response keeps the form version it was filled in: no laptop changes it.
-    for incoming in source
-        .records
+    for incoming in records
         .iter()
         .filter(|r| r.rec.kind == RecordKind::Response)
     {
@@ -45,16 +45,12 @@ pub(super) fn check_answers(
                     "字段 form：答卷不能改为另一个表单版本",
                     "field form: a response cannot move to another form version",
                 ),
-                path: source.origin.path.clone(),
+                path: origin.path.clone(),
             });
         }
     }
     let mut forms: HashMap<String, Option<Form>> = HashMap::new();
-    for incoming in source
-        .records
-        .iter()
-        .filter(|r| r.rec.kind == RecordKind::Answer)
-    {
+    for incoming in records.iter().filter(|r| r.rec.kind == RecordKind::Answer) {
         let answer = &incoming.rec;
         let form_id = match record(RecordKind::Response, &text(answer, "response_id"))? {
             Some(response) => text(&response, "form"),
@@ -78,7 +74,7 @@ pub(super) fn check_answers(
                 kind: RecordKind::Answer.table(),
                 id: answer.id.clone(),
                 detail: Detail::new(format!("字段 value：{zh}"), format!("field value: {en}")),
-                path: source.origin.path.clone(),
+                path: origin.path.clone(),
             });
         }
     }

@@ -3,7 +3,7 @@
 
 use super::Planned;
 use crate::bundle::error::{BundleError, Detail, Result};
-use crate::bundle::read::{Incoming, Origin, Source};
+use crate::bundle::read::{Incoming, Origin};
 use crate::store::{RecordKind, Store};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -29,7 +29,8 @@ pub(super) fn id_taken(incoming: &Incoming, other: RecordKind, origin: &Origin) 
 pub(super) fn check_topic_cycles(
     store: &Store,
     plan: &HashMap<String, Planned>,
-    source: &Source,
+    records: &[Incoming],
+    origin: &Origin,
 ) -> Result<()> {
     let parent_of = |id: &str| -> Result<Option<String>> {
         let rec = match plan.get(id) {
@@ -43,11 +44,7 @@ pub(super) fn check_topic_cycles(
                 .map(str::to_owned)
         }))
     };
-    for incoming in source
-        .records
-        .iter()
-        .filter(|r| r.rec.kind == RecordKind::Topic)
-    {
+    for incoming in records.iter().filter(|r| r.rec.kind == RecordKind::Topic) {
         let start = incoming.rec.id.as_str();
         let mut next = parent_of(start)?;
         let mut steps = 0usize;
@@ -61,7 +58,7 @@ pub(super) fn check_topic_cycles(
                         "上级专题（parent_id）绕回到该专题自身，形成循环",
                         "parent_id leads back to the topic itself (a cycle)",
                     ),
-                    path: source.origin.path.clone(),
+                    path: origin.path.clone(),
                 });
             }
             next = parent_of(&parent)?;

@@ -9,6 +9,7 @@
 //! This file holds the import's entry point, its report and the plan; `field` merges two
 //! versions, `checks` vets the plan, `apply` writes it.
 
+use super::changes::title_of;
 use super::error::Result;
 use super::format::Limits;
 use super::read::{Incoming, Origin, Source, field_value, read_source};
@@ -245,11 +246,15 @@ fn plan_import<'p>(
     let mut done = 0u64;
     // A record may refer to one that another file of the same import brings: the files of
     // one import are one set, in whatever order they were given (a sync reads a folder).
-    let in_sources: HashSet<(RecordKind, &str)> = sources
+    let source_ids: Vec<(RecordKind, String)> = sources
         .iter()
-        .flat_map(|s| s.records.iter().map(|r| (r.rec.kind, r.rec.id.as_str())))
+        .flat_map(|s| s.records.iter().map(|r| (r.rec.kind, r.rec.id.clone())))
         .collect();
-    for (file, source) in sources.iter().enumerate() {
+    let in_sources: HashSet<(RecordKind, &str)> = source_ids
+        .iter()
+        .map(|(kind, id)| (*kind, id.as_str()))
+        .collect();
+    for (file, source) in sources.iter_mut().enumerate() {
         // A file imported before had its versions judged then: re-importing it finds nothing
         // new to review (else an old ancestor version would look concurrent with a later edit).
         let judged_before = store.was_imported(&source.origin.sha256)?;
@@ -258,7 +263,9 @@ fn plan_import<'p>(
             .map(|k| (k.table().to_owned(), Counts::default()))
             .collect();
         let mut changes = super::changes::ChangeList::default();
-        for incoming in &source.records {
+        // Records move into the plan; the kinds checked again once the file is merged stay.
+        let mut checked_after: Vec<Incoming> = Vec::new();
+        for incoming in std::mem::take(&mut source.records) {
             done += 1;
             if done.is_multiple_of(500) || done == total {
                 progress(Progress {
@@ -267,17 +274,25 @@ fn plan_import<'p>(
                     total,
                 });
             }
-            check_references(store, &plan.records, &in_sources, incoming, &source.origin)?;
+            check_references(store, &plan.records, &in_sources, &incoming, &source.origin)?;
             let counts = per_kind
                 .entry(incoming.rec.kind.table().to_owned())
                 .or_default();
             let was = *counts;
+            let (kind, id) = (incoming.rec.kind, incoming.rec.id.clone());
+            let title = changes.lists_more().then(|| title_of(&incoming.rec));
+            if matches!(
+                kind,
+                RecordKind::Topic | RecordKind::Response | RecordKind::Answer
+            ) {
+                checked_after.push(incoming.clone());
+            }
             plan.merge(store, file, incoming, &source.origin, counts, judged_before)?;
-            let merged = plan.records.get(&incoming.rec.id).map(|p| &p.current);
-            changes.note(incoming, merged, &was, counts);
+            let merged = plan.records.get(&id).map(|p| &p.current);
+            changes.note(kind, &id, title.as_deref(), merged, &was, counts);
         }
-        check_topic_cycles(store, &plan.records, source)?;
-        answers::check_answers(store, &plan.records, source)?;
+        check_topic_cycles(store, &plan.records, &checked_after, &source.origin)?;
+        answers::check_answers(store, &plan.records, &checked_after, &source.origin)?;
         let mut totals = Counts::default();
         for c in per_kind.values() {
             totals.add(c);
@@ -303,7 +318,7 @@ impl Plan {
         &mut self,
         store: &Store,
         file: usize,
-        incoming: &Incoming,
+        incoming: Incoming,
         origin: &Origin,
         counts: &mut Counts,
         judged_before: bool,
@@ -326,25 +341,25 @@ impl Plan {
                 };
                 self.records.insert(id.clone(), planned);
             } else if let Ok(other) = store.kind_of(&id) {
-                return Err(id_taken(incoming, other, origin));
+                return Err(id_taken(&incoming, other, origin));
             }
         }
         let Some(entry) = self.records.get_mut(&id) else {
             counts.added += 1;
-            let mut rec = incoming.rec.clone();
+            let Incoming { mut rec, base } = incoming;
             rec.meta.clock = rec.clocks.values().max().cloned();
             let planned = Planned {
                 changed: true,
                 before: None,
                 current: rec,
-                run_base: incoming.base.clone(),
+                run_base: base,
                 history: Some(Map::new()),
             };
             self.records.insert(id, planned);
             return Ok(());
         };
         if entry.current.kind != kind {
-            return Err(id_taken(incoming, entry.current.kind, origin));
+            return Err(id_taken(&incoming, entry.current.kind, origin));
         }
         let mut local_base = |field: &str| -> Result<Option<Value>> {
             if let Some(v) = entry.run_base.get(field) {

@@ -426,6 +426,41 @@ fn read_bundle<R: Read + std::io::Seek>(
             path: path.to_owned(),
         });
     }
+    // The history is parsed and checked on a second core while the records are validated:
+    // together they are most of reading a bundle. A fault in the records is reported first.
+    let (records, parsed_history) = std::thread::scope(|scope| {
+        let history = scope.spawn(|| super::history::parse_docs(&history_docs, path));
+        let records = read_records(by_kind, &manifest, path);
+        let history = history
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (records, history)
+    });
+    let records = records?;
+    check_blobs(&records, &blobs, path)?;
+    let history = super::history::keep_rows(parsed_history?, &records, path)?;
+    Ok(Source {
+        blobs,
+        history,
+        origin: Origin {
+            kind: SourceKind::Bundle,
+            path: path.to_owned(),
+            encrypted,
+            bundle_id: Some(manifest.bundle_id),
+            sha256,
+            creator: manifest.creator.name,
+            device_id: manifest.creator.device_id,
+        },
+        records,
+    })
+}
+
+/// Parses and validates the records documents of a bundle, parents first.
+fn read_records(
+    by_kind: BTreeMap<RecordKind, Vec<u8>>,
+    manifest: &Manifest,
+    path: &Path,
+) -> Result<Vec<Incoming>> {
     let mut records = Vec::new();
     let mut seen = HashSet::new();
     for (kind, bytes) in by_kind {
@@ -447,8 +482,8 @@ fn read_bundle<R: Read + std::io::Seek>(
                 path: path.to_owned(),
             });
         }
-        for record in doc.records {
-            let incoming = validate(kind, record.expanded(kind), path)?;
+        for incoming in validate_all(kind, doc.records, path) {
+            let incoming = incoming?;
             if !seen.insert(incoming.rec.id.clone()) {
                 return Err(BundleError::BadRecord {
                     kind: kind.table(),
@@ -460,21 +495,30 @@ fn read_bundle<R: Read + std::io::Seek>(
             records.push(incoming);
         }
     }
-    check_blobs(&records, &blobs, path)?;
-    let history = super::history::read_docs(&history_docs, &records, path)?;
-    Ok(Source {
-        blobs,
-        history,
-        origin: Origin {
-            kind: SourceKind::Bundle,
-            path: path.to_owned(),
-            encrypted,
-            bundle_id: Some(manifest.bundle_id),
-            sha256,
-            creator: manifest.creator.name,
-            device_id: manifest.creator.device_id,
-        },
-        records,
+    Ok(records)
+}
+
+/// Validates records of one kind, each on its own, in their order; past a few hundred, the
+/// second half on another core.
+fn validate_all(
+    kind: RecordKind,
+    mut records: Vec<super::format::BundleRecord>,
+    path: &Path,
+) -> Vec<Result<Incoming>> {
+    let one = |record: super::format::BundleRecord| validate(kind, record.expanded(kind), path);
+    if records.len() < 512 {
+        return records.into_iter().map(one).collect();
+    }
+    let second = records.split_off(records.len() / 2);
+    std::thread::scope(|scope| {
+        let later = scope.spawn(|| second.into_iter().map(one).collect::<Vec<_>>());
+        let mut all: Vec<_> = records.into_iter().map(one).collect();
+        all.extend(
+            later
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        all
     })
 }
 

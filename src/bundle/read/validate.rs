@@ -54,9 +54,10 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
     let (mut rec, base) = record.into_stored(kind);
     add_later_fields(&mut rec);
     normalise_labels(kind, &mut rec);
+    let shown_id: String = rec.id.chars().take(60).collect();
     let bad = |detail: Detail| BundleError::BadRecord {
         kind: kind.table(),
-        id: rec.id.chars().take(60).collect(),
+        id: shown_id.clone(),
         detail,
         path: path.to_owned(),
     };
@@ -101,7 +102,8 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
             "no clock for deleted_at",
         )));
     }
-    fn typed<R: crate::store::Record>(rec: &StoredRecord) -> Result<StoredRecord, Detail> {
+    /// The record as its typed kind reads and writes it; its data and clocks move out of `rec`.
+    fn typed<R: crate::store::Record>(rec: &mut StoredRecord) -> Result<StoredRecord, Detail> {
         let typed: R = decode(rec)?;
         if let Err(e) = typed.check()
             && !is_cross_field(&e)
@@ -109,19 +111,19 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
             return Err(Detail::of(&e));
         }
         let mut out = StoredRecord::from_record(&typed).map_err(|e| Detail::of(&e))?;
-        out.clocks = rec.clocks.clone();
+        out.clocks = std::mem::take(&mut rec.clocks);
         out.meta = rec.meta.clone();
         Ok(out)
     }
     let normalised = match kind {
-        RecordKind::Topic => typed::<Topic>(&rec),
-        RecordKind::Subject => typed::<Subject>(&rec),
-        RecordKind::Visit => typed::<Visit>(&rec),
-        RecordKind::Finding => typed::<Finding>(&rec),
-        RecordKind::Attachment => typed::<crate::model::Attachment>(&rec),
-        RecordKind::Form => typed::<crate::model::Form>(&rec),
-        RecordKind::Response => typed::<crate::model::Response>(&rec),
-        RecordKind::Answer => typed::<crate::model::AnswerRecord>(&rec),
+        RecordKind::Topic => typed::<Topic>(&mut rec),
+        RecordKind::Subject => typed::<Subject>(&mut rec),
+        RecordKind::Visit => typed::<Visit>(&mut rec),
+        RecordKind::Finding => typed::<Finding>(&mut rec),
+        RecordKind::Attachment => typed::<crate::model::Attachment>(&mut rec),
+        RecordKind::Form => typed::<crate::model::Form>(&mut rec),
+        RecordKind::Response => typed::<crate::model::Response>(&mut rec),
+        RecordKind::Answer => typed::<crate::model::AnswerRecord>(&mut rec),
     }
     .map_err(bad)?;
     if normalised.id != rec.id {
@@ -180,10 +182,10 @@ pub(crate) fn validate(kind: RecordKind, record: BundleRecord, path: &Path) -> R
     })
 }
 
-/// Reads a record as its typed kind; a value that does not decode is named by its field, with
-/// what the field must hold and what it holds.
-fn decode<R: crate::store::Record>(rec: &StoredRecord) -> Result<R, Detail> {
-    let mut data = rec.data.clone();
+/// Reads a record as its typed kind (taking its data, which is not needed after); a value that
+/// does not decode is named by its field, with what the field must hold and what it holds.
+fn decode<R: crate::store::Record>(rec: &mut StoredRecord) -> Result<R, Detail> {
+    let mut data = std::mem::take(&mut rec.data);
     data.insert("id".to_owned(), Value::String(rec.id.clone()));
     let value = Value::Object(data);
     let mut record: R = match serde_path_to_error::deserialize(&value) {
