@@ -10,13 +10,13 @@ use assert_cmd::Command;
 use chrono::NaiveDate;
 use common::*;
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use zoufang::bundle::{
     ExportFilter, ImportOptions, Passphrase, export, export_encrypted, import, no_progress,
 };
 use zoufang::model::{Finding, FindingId, Visit};
-use zoufang::store::{Action, HistoryEntry, Store};
+use zoufang::store::{Action, HistoryEntry, RecordKind, Store};
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -454,4 +454,88 @@ fn a_colleagues_whole_database_brings_its_history_too() {
     let again = history.len();
     import_files(&mut li, &[path]);
     assert_eq!(li.history(&id).unwrap().len(), again);
+}
+
+/// Every history entry of every record of `store` with its content, by entry id, leaving out
+/// those written on `device` (a receiving laptop's own merge entries).
+fn whole_history(store: &Store, leave_out_device: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for kind in RecordKind::ALL {
+        for rec in store.all_records(kind).unwrap() {
+            for e in store.history(&rec.id).unwrap() {
+                if e.device != leave_out_device {
+                    let content = (&rec.id, e.action, &e.at, &e.author, &e.device);
+                    let values = (&e.before, &e.after);
+                    out.insert(e.id.clone(), format!("{content:?} {values:?}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_whole_database_exported_and_imported_into_an_empty_one_has_the_same_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wang = laptop("王敏");
+    // Enough records that the export reads the history in one pass, not per record.
+    let options = zoufang::demo::DemoOptions {
+        visits: 100,
+        seed: 3,
+    };
+    zoufang::demo::generate(&mut wang, options).unwrap();
+    let id = investigator_extends_a_deadline(&mut wang).to_string();
+    let mut li = laptop("李强");
+    import_files(&mut li, &[export_all(&wang, dir.path(), "first.zfb")]);
+    // Both change who is responsible: a conflict on 李强's laptop when 王敏's bundle comes.
+    let fid: FindingId = id.parse().unwrap();
+    let mut f = wang.finding(fid).unwrap();
+    f.owner = "民政局".into();
+    wang.save_finding(&f).unwrap();
+    let mut f = li.finding(fid).unwrap();
+    f.owner = "街道办".into();
+    f.people_affected = 12;
+    li.save_finding(&f).unwrap();
+    // A visit edited (one more investigator), one deleted, one deleted and restored.
+    let page = zoufang::store::Page {
+        offset: 0,
+        limit: 3,
+    };
+    let visits = wang
+        .list_visits(&Default::default(), Default::default(), true, page)
+        .unwrap();
+    let mut edited = visits[0].visit.clone();
+    edited.investigators.push("赵丽".into());
+    wang.save_visit(&edited).unwrap();
+    wang.delete(&visits[1].visit.id.to_string()).unwrap();
+    li.delete(&visits[2].visit.id.to_string()).unwrap();
+    li.restore(&visits[2].visit.id.to_string()).unwrap();
+    import_files(&mut li, &[export_all(&wang, dir.path(), "second.zfb")]);
+    assert!(
+        !li.conflicts(true).unwrap().is_empty(),
+        "a conflict to review"
+    );
+
+    let everything = export_all(&li, dir.path(), "everything.zfb");
+    let mut zhang = laptop("张伟");
+    import_files(&mut zhang, &[everything]);
+    assert_eq!(
+        zhang.records_digest().unwrap(),
+        li.records_digest().unwrap()
+    );
+    let sent = whole_history(&li, "none");
+    let arrived = whole_history(&zhang, zhang.device_id());
+    assert!(sent.len() > 300, "{} entries", sent.len());
+    for action in ["Merge", "Conflict", "Delete", "Restore", "Update"] {
+        assert!(
+            sent.values().any(|e| e.contains(action)),
+            "no {action} entry"
+        );
+    }
+    let differ: Vec<_> = sent
+        .iter()
+        .filter(|(id, e)| arrived.get(*id) != Some(*e))
+        .collect();
+    assert!(differ.is_empty(), "{differ:#?}");
+    assert_eq!(arrived.len(), sent.len());
 }

@@ -1,12 +1,13 @@
 //! Writing a bundle: the selected visits with all their findings (live and deleted), the
 //! subjects and topics they refer to (with the topics' parents), and a manifest.
 
-use super::crypt::{Passphrase, encrypt};
+use super::crypt::Passphrase;
 use super::error::{BundleError, Result};
+use super::export_file::Deflated;
 use super::format::{
     BundleRecord, Creator, EntryInfo, FORMAT_NAME, FORMAT_VERSION,
-    FORMAT_VERSION_WITHOUT_ATTACHMENTS, FORMAT_VERSION_WITHOUT_HISTORY, FilterInfo, MANIFEST,
-    Manifest, RecordsDoc, attachment_entry, records_entry,
+    FORMAT_VERSION_WITHOUT_ATTACHMENTS, FORMAT_VERSION_WITHOUT_HISTORY, FilterInfo, Manifest,
+    RecordsDoc, attachment_entry, records_entry,
 };
 use super::incremental::{ChangesSince, changed_selection};
 use super::{Progress, Stage};
@@ -15,9 +16,7 @@ use crate::store::{
     Page, RecordKind, SCHEMA_VERSION, Store, StoreError, StoredRecord, VisitFilter, VisitSort,
 };
 use chrono::NaiveDate;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Which visits to export (all conditions together); `all` exports every record.
@@ -113,8 +112,7 @@ pub fn export_with_options(
         if options.skip_if_empty && filter.is_empty() {
             return Ok(None);
         }
-        let selected = selection(store, filter)?;
-        return write_selected(store, filter, selected, out, options, progress);
+        return select_and_write(store, filter, out, options, progress);
     };
     let everything = ExportFilter {
         all: true,
@@ -162,14 +160,28 @@ fn export_with(
     with_history: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportSummary> {
-    let selected = selection(store, filter)?;
     let options = ExportOptions {
         passphrase,
         older_reader: !with_history,
         ..ExportOptions::default()
     };
-    write_selected(store, filter, selected, out, &options, progress)?
-        .ok_or(BundleError::NothingSelected)
+    select_and_write(store, filter, out, &options, progress)?.ok_or(BundleError::NothingSelected)
+}
+
+/// Reads the records `filter` selects and writes their bundle; everything, in format 3, is
+/// streamed from the database instead (`export_everything`).
+fn select_and_write(
+    store: &Store,
+    filter: &ExportFilter,
+    out: &Path,
+    options: &ExportOptions<'_>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Option<ExportSummary>> {
+    if filter.all && !options.older_reader {
+        return super::export_everything::write_everything(store, filter, out, options, progress);
+    }
+    let selected = selection(store, filter)?;
+    write_selected(store, filter, selected, out, options, progress)
 }
 
 /// The records `filter` selects; an empty filter selects nothing and says so.
@@ -265,14 +277,54 @@ fn write_selected(
         FORMAT_VERSION_WITHOUT_ATTACHMENTS
     };
     docs.extend(history_docs);
+    let contents = Contents {
+        docs: super::export_file::deflate_all(docs)?,
+        counts,
+        blobs,
+        version,
+        total,
+    };
+    finish(store, filter, contents, out, passphrase, progress).map(Some)
+}
+
+/// What a bundle holds besides its manifest.
+pub(crate) struct Contents {
+    /// The record and history documents, deflated.
+    pub docs: Vec<Deflated>,
+    /// Records per kind.
+    pub counts: BTreeMap<String, usize>,
+    /// The attachments' hashes and sizes.
+    pub blobs: Vec<(String, u64)>,
+    /// The format version.
+    pub version: u32,
+    /// How many records, for the progress.
+    pub total: u64,
+}
+
+/// Writes the bundle of `contents` with its manifest to `out`.
+pub(crate) fn finish(
+    store: &Store,
+    filter: &ExportFilter,
+    contents: Contents,
+    out: &Path,
+    passphrase: Option<&Passphrase>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportSummary> {
+    let Contents {
+        docs,
+        counts,
+        blobs,
+        version,
+        total,
+    } = contents;
     let mut entries: BTreeMap<String, EntryInfo> = docs
         .iter()
-        .map(|(name, bytes)| {
+        .map(|doc| {
             (
-                name.clone(),
+                doc.name.clone(),
                 EntryInfo {
-                    size: bytes.len() as u64,
-                    sha256: crate::store::hex(&Sha256::digest(bytes)),
+                    size: doc.size,
+                    sha256: doc.sha256.clone(),
                 },
             )
         })
@@ -302,20 +354,21 @@ fn write_selected(
         entries,
     };
     let manifest_bytes = serde_json::to_vec_pretty(&manifest)?;
-    write_file(out, passphrase, |writer| {
-        write_zip(writer, store, &manifest_bytes, &docs, &blobs, out).map(|_| ())
+    super::export_file::write_file(out, passphrase, |writer| {
+        super::export_file::write_zip(writer, store, &manifest_bytes, &docs, &blobs, out)
+            .map(|_| ())
     })?;
     progress(Progress {
         stage: Stage::Exporting,
         done: total,
         total,
     });
-    Ok(Some(ExportSummary {
+    Ok(ExportSummary {
         path: out.to_owned(),
         bundle_id: manifest.bundle_id,
         counts,
         encrypted: passphrase.is_some(),
-    }))
+    })
 }
 
 /// The content of every exported attachment, once per SHA-256, with its size (the bytes are
@@ -331,140 +384,6 @@ fn attachment_blobs(
         .collect();
     Ok(store.blob_sizes(hashes)?)
 }
-
-/// Writes the zip of a bundle: the manifest and records (deflated), then each attachment read
-/// from the database one at a time and stored as it is (photos and documents are compressed
-/// already), so a bundle of large files is never held in memory whole.
-fn write_zip<W: Write + std::io::Seek>(
-    writer: W,
-    store: &Store,
-    manifest: &[u8],
-    docs: &[(String, Vec<u8>)],
-    blobs: &[(String, u64)],
-    out: &Path,
-) -> Result<W> {
-    let file_err = |source| BundleError::File {
-        source,
-        path: out.to_owned(),
-    };
-    let zip_err = |e: zip::result::ZipError| match e {
-        zip::result::ZipError::Io(e) => file_err(e),
-        other => file_err(std::io::Error::other(other.to_string())),
-    };
-    // After a failed write (a full disk) the zip writer, dropped unfinished, would try to
-    // finish the archive and print its own error line: the sink then swallows the rest.
-    let mut zip = zip::ZipWriter::new(StopAfterError {
-        inner: writer,
-        failed: false,
-    });
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        // The fastest level: a fifth of an export went into deflating at the default level,
-        // for files about 20 % smaller.
-        .compression_level(Some(1))
-        .large_file(true);
-    zip.start_file(MANIFEST, options).map_err(zip_err)?;
-    zip.write_all(manifest).map_err(file_err)?;
-    for (entry, bytes) in docs {
-        zip.start_file(entry.as_str(), options).map_err(zip_err)?;
-        zip.write_all(bytes).map_err(file_err)?;
-    }
-    // Stored has no compression level: its options start afresh.
-    let stored = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .large_file(true);
-    for (sha256, _) in blobs {
-        // Checked against its hash as it is read: a damaged blob stops the export.
-        let bytes = store
-            .read_blob(sha256)?
-            .ok_or_else(|| StoreError::MissingBlob(sha256.clone()))?;
-        zip.start_file(attachment_entry(sha256), stored)
-            .map_err(zip_err)?;
-        zip.write_all(&bytes).map_err(file_err)?;
-    }
-    zip.finish().map(|sink| sink.inner).map_err(zip_err)
-}
-
-/// A writer that fails once, then accepts and discards everything: the first error is the
-/// one reported; what comes after it (a zip writer finishing as it is dropped) goes nowhere.
-struct StopAfterError<W> {
-    inner: W,
-    failed: bool,
-}
-
-impl<W: Write> Write for StopAfterError<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.failed {
-            return Ok(buf.len());
-        }
-        self.inner.write(buf).inspect_err(|_| self.failed = true)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        if self.failed {
-            return Ok(());
-        }
-        self.inner.flush().inspect_err(|_| self.failed = true)
-    }
-}
-
-impl<W: std::io::Seek> std::io::Seek for StopAfterError<W> {
-    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
-        if self.failed {
-            return Ok(0);
-        }
-        self.inner.seek(pos).inspect_err(|_| self.failed = true)
-    }
-}
-
-/// Writes the bundle beside `out` and renames it into place, so a failed export leaves no half
-/// file. A plain bundle's zip is written straight to the file; an encrypted one's is built in
-/// memory and encrypted, so its plain form never touches the disk.
-fn write_file(
-    out: &Path,
-    passphrase: Option<&Passphrase>,
-    zip: impl FnOnce(&mut dyn WriteSeek) -> Result<()>,
-) -> Result<()> {
-    let file_err = |source| BundleError::File {
-        source,
-        path: out.to_owned(),
-    };
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "bundle".to_owned());
-    let tmp = dir.join(format!(".{name}.{}.part", std::process::id()));
-    let result = (|| -> Result<()> {
-        let file = std::fs::File::create(&tmp).map_err(file_err)?;
-        let mut writer = std::io::BufWriter::new(file);
-        match passphrase {
-            Some(passphrase) => {
-                let mut plain = std::io::Cursor::new(Vec::new());
-                zip(&mut plain)?;
-                encrypt(plain.get_ref(), passphrase, &mut writer)?;
-            }
-            None => zip(&mut writer)?,
-        }
-        writer
-            .into_inner()
-            .map_err(|e| file_err(e.into_error()))?
-            .sync_all()
-            .map_err(file_err)?;
-        std::fs::rename(&tmp, out).map_err(file_err)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// A writer a zip can be written to.
-trait WriteSeek: Write + std::io::Seek {}
-impl<T: Write + std::io::Seek> WriteSeek for T {}
 
 /// The records to export, per kind, parents first, each in id order.
 pub(crate) fn select(

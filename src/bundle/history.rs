@@ -57,20 +57,29 @@ pub(crate) fn export_docs(
     selected: &BTreeMap<RecordKind, Vec<StoredRecord>>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let ids: HashSet<&str> = selected.values().flatten().map(|r| r.id.as_str()).collect();
-    let rows = store.history_rows(&ids)?;
-    let mut docs = Vec::new();
-    for (n, chunk) in rows.chunks(ENTRIES_PER_DOC).enumerate() {
-        // Serialised from the rows as read, not from a copy of them.
-        let doc = HistoryDocOut { entries: chunk };
-        docs.push((doc_name(n + 1), serde_json::to_vec(&doc)?));
-    }
-    Ok(docs)
+    export_docs_of(store, &ids)
 }
 
-/// A [`HistoryDoc`] as written, borrowing its entries.
-#[derive(Serialize)]
-struct HistoryDocOut<'a> {
-    entries: &'a [HistoryRow],
+/// The history documents of an export of the records `ids`: each entry written as it is read,
+/// its `before` and `after` the JSON text the database holds (see [`crate::store::HistoryJson`]).
+pub(crate) fn export_docs_of(store: &Store, ids: &HashSet<&str>) -> Result<Vec<(String, Vec<u8>)>> {
+    let history = store.history_json(ids)?;
+    let mut docs = Vec::new();
+    for (n, chunk) in history.entries().chunks(ENTRIES_PER_DOC).enumerate() {
+        // Exactly what `serde_json` writes of a `HistoryDoc` of these entries.
+        let size: usize = chunk.iter().map(|entry| entry.len() + 1).sum();
+        let mut doc = Vec::with_capacity(size + 16);
+        doc.extend_from_slice(b"{\"entries\":[");
+        for (i, entry) in chunk.iter().enumerate() {
+            if i > 0 {
+                doc.push(b',');
+            }
+            doc.extend_from_slice(entry);
+        }
+        doc.extend_from_slice(b"]}");
+        docs.push((doc_name(n + 1), doc));
+    }
+    Ok(docs)
 }
 
 /// A bundle's history documents, parsed and checked entry by entry as far as they can be
@@ -226,4 +235,56 @@ fn check_row(row: &HistoryRow, limit_ms: i64) -> std::result::Result<(), String>
 /// A value cut short for a message.
 fn short(text: &str) -> String {
     text.chars().take(40).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_history_written_from_its_text_is_the_history_read_as_values() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.set_author("王敏").unwrap();
+        let options = crate::demo::DemoOptions {
+            visits: 100,
+            seed: 2,
+        };
+        crate::demo::generate(&mut store, options).unwrap();
+        let records = store.all_records(RecordKind::Finding).unwrap();
+        let mut finding = store.finding(records[0].id.parse().unwrap()).unwrap();
+        finding.owner = "民政局".into();
+        store.save_finding(&finding).unwrap();
+        store.delete(&records[1].id).unwrap();
+        // Many records (one pass over the history) and a few (a query per record).
+        for few in [false, true] {
+            let ids: HashSet<&str> = records
+                .iter()
+                .take(if few { 5 } else { records.len() })
+                .map(|r| r.id.as_str())
+                .collect();
+            assert!(few || ids.len() > 256, "{} records", ids.len());
+            let docs = export_docs_of(&store, &ids).unwrap();
+            let rows = store.history_rows(&ids).unwrap();
+            let expected: Vec<Vec<u8>> = rows
+                .chunks(ENTRIES_PER_DOC)
+                .map(|chunk| {
+                    let doc = HistoryDoc {
+                        entries: chunk.to_vec(),
+                    };
+                    serde_json::to_vec(&doc).unwrap()
+                })
+                .collect();
+            let written: Vec<Vec<u8>> = docs.into_iter().map(|(_, bytes)| bytes).collect();
+            assert!(
+                written == expected,
+                "{}",
+                String::from_utf8_lossy(&written[0])
+            );
+            assert!(rows.len() > if few { 5 } else { 256 }, "{}", rows.len());
+            for doc in &written {
+                let doc: HistoryDoc = serde_json::from_slice(doc).unwrap();
+                assert!(doc.entries.iter().all(|row| row.content_id() == row.id));
+            }
+        }
+    }
 }

@@ -13,6 +13,8 @@ mod changes;
 mod crypt;
 mod error;
 mod export;
+mod export_everything;
+mod export_file;
 pub mod format;
 mod history;
 mod incremental;

@@ -76,6 +76,18 @@ impl Hlc {
         }
     }
 
+    /// Whether `text` is a stamp exactly as [`Hlc`]'s `Display` writes it (15-digit
+    /// milliseconds, 6-digit counter, a device): such texts sort like the clocks they stand
+    /// for, and equal texts are equal clocks, so they can be compared without being parsed.
+    pub fn is_canonical_text(text: &str) -> bool {
+        let b = text.as_bytes();
+        b.len() > 23
+            && b[..15].iter().all(u8::is_ascii_digit)
+            && b[15] == b'.'
+            && b[16..22].iter().all(u8::is_ascii_digit)
+            && b[22] == b'.'
+    }
+
     /// The wall time of this stamp (the epoch for a stamp beyond what a date can hold).
     pub fn time(&self) -> chrono::DateTime<chrono::Utc> {
         chrono::DateTime::from_timestamp_millis(self.millis).unwrap_or_default()
@@ -142,6 +154,27 @@ impl<'de> Deserialize<'de> for Hlc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_canonical_text_is_what_display_writes_and_sorts_like_the_clock() {
+        let a = Hlc::tick(None, 1_000, "dev-a");
+        let b = Hlc::tick(Some(&a), 1_000, "dev-a");
+        let c = Hlc::tick(None, 20_000, "dev-0");
+        for clock in [&a, &b, &c, &Hlc::origin()] {
+            let text = clock.to_string();
+            assert!(Hlc::is_canonical_text(&text), "{text}");
+            assert_eq!(text.parse::<Hlc>().unwrap(), *clock);
+        }
+        assert!(a.to_string() < b.to_string() && b.to_string() < c.to_string());
+        // Parsed, but not written this way: its text does not sort like the clock.
+        for odd in [
+            "1000.0.dev",
+            "000000000001000.000000.",
+            "00000000000100a.000000.d",
+        ] {
+            assert!(!Hlc::is_canonical_text(odd), "{odd}");
+        }
+    }
 
     #[test]
     fn never_goes_backwards_when_the_wall_clock_does() {

@@ -38,19 +38,27 @@ pub fn history_base(conn: &Connection, id: &str) -> Result<Map<String, Value>> {
 }
 
 /// [`history_base`] of every record with a change, in one pass over the history: exporting
-/// many records, one query per record cost more than all the rest.
+/// many records, one query per record cost more than all the rest. The table is read in its
+/// own order (in record order, each of its rows was looked up through the index) and the few
+/// changes are put in record order, newest first, here.
 pub fn history_bases(conn: &Connection) -> Result<HashMap<String, Map<String, Value>>> {
     let mut stmt = conn.prepare(
-        "SELECT record_id, before, after FROM history
-         WHERE before IS NOT NULL AND action <> 'conflict'
-         ORDER BY record_id, seq DESC",
+        "SELECT record_id, seq, before, after FROM history
+         WHERE before IS NOT NULL AND action <> 'conflict'",
     )?;
-    let mut rows = stmt.query([])?;
+    let mut changes = stmt
+        .query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, Option<String>>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    changes.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     let mut out: HashMap<String, Map<String, Value>> = HashMap::new();
-    while let Some(row) = rows.next()? {
-        let id: String = row.get(0)?;
-        let before: String = row.get(1)?;
-        let after: Option<String> = row.get(2)?;
+    for (id, _, before, after) in changes {
         fold_change(out.entry(id).or_default(), &before, after.as_deref());
     }
     Ok(out)

@@ -7,6 +7,7 @@ use super::error::Result;
 use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 
@@ -174,6 +175,143 @@ fn read_row(
     Ok(row)
 }
 
+/// The history entries of chosen records as an export writes them: each entry's JSON (a
+/// [`HistoryRow`] serialised) in record and time order, with `before` and `after` the JSON text
+/// the database holds — never parsed into values and written again, which was two fifths of an
+/// export. A reader parses exactly the [`HistoryRow`] it would have: the stored text is
+/// `serde_json`'s compact form of the value, and the reader hashes the value it parses, so
+/// every entry's id holds.
+#[derive(Debug, Default)]
+pub struct HistoryJson {
+    /// Every entry's record id, time and JSON, one after the other.
+    arena: Vec<u8>,
+    /// Where each entry's parts lie in the arena, in order.
+    entries: Vec<EntrySpan>,
+}
+
+/// Where one entry's record id, time and JSON lie in [`HistoryJson::arena`].
+#[derive(Debug)]
+struct EntrySpan {
+    record_id: std::ops::Range<usize>,
+    at: std::ops::Range<usize>,
+    json: std::ops::Range<usize>,
+}
+
+impl HistoryJson {
+    /// Each entry's JSON, in record and time order.
+    pub fn entries(&self) -> Vec<&[u8]> {
+        self.entries
+            .iter()
+            .map(|e| &self.arena[e.json.clone()])
+            .collect()
+    }
+}
+
+/// A [`HistoryRow`] as written, borrowing its parts from the database row.
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    id: &'a str,
+    record_id: &'a str,
+    kind: &'a str,
+    action: &'a str,
+    at: &'a str,
+    author: &'a str,
+    device: &'a str,
+    clock: &'a str,
+    before: Option<&'a RawValue>,
+    after: Option<&'a RawValue>,
+}
+
+/// Where the history entries read from the database go: parsed rows, or their JSON.
+trait EntrySink {
+    /// Reads columns `record_id, kind, action, at, author, device, clock, before, after`
+    /// starting at `first`; the id from column `id_col`, or from the content without one.
+    fn push(&mut self, r: &rusqlite::Row<'_>, first: usize, id_col: Option<usize>) -> Result<()>;
+    /// Puts the entries in record and time order (keeping the order read among equals).
+    fn sort(&mut self);
+}
+
+impl EntrySink for Vec<HistoryRow> {
+    fn push(&mut self, r: &rusqlite::Row<'_>, first: usize, id_col: Option<usize>) -> Result<()> {
+        Vec::push(self, read_row(r, first, id_col)?);
+        Ok(())
+    }
+
+    fn sort(&mut self) {
+        self.sort_by(|a, b| (&a.record_id, &a.at).cmp(&(&b.record_id, &b.at)));
+    }
+}
+
+/// Stored JSON text, checked as JSON without building a value.
+fn raw_json(text: Option<&str>) -> Option<&RawValue> {
+    text.and_then(|t| serde_json::from_str(t).ok())
+}
+
+impl EntrySink for HistoryJson {
+    fn push(&mut self, r: &rusqlite::Row<'_>, first: usize, id_col: Option<usize>) -> Result<()> {
+        let text = |i: usize| -> Result<Option<&str>> {
+            let value = r.get_ref(i)?;
+            Ok(value.as_str_or_null().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), Box::new(e))
+            })?)
+        };
+        let required = |i: usize| -> Result<&str> {
+            Ok(text(i)?.ok_or(rusqlite::Error::InvalidColumnType(
+                i,
+                String::new(),
+                rusqlite::types::Type::Null,
+            ))?)
+        };
+        let record_id = required(first)?;
+        let at = required(first + 3)?;
+        let start = self.arena.len();
+        let stored_id = match id_col {
+            Some(col) => text(col)?,
+            None => None,
+        };
+        match stored_id {
+            Some(id) => {
+                // Checked as JSON without building a value: text that is not is left out, as
+                // the parsed form leaves it out.
+                let entry = EntryOut {
+                    id,
+                    record_id,
+                    kind: required(first + 1)?,
+                    action: required(first + 2)?,
+                    at,
+                    author: required(first + 4)?,
+                    device: required(first + 5)?,
+                    clock: required(first + 6)?,
+                    before: raw_json(text(first + 7)?),
+                    after: raw_json(text(first + 8)?),
+                };
+                serde_json::to_writer(&mut self.arena, &entry)?;
+            }
+            // An entry of a database from before ids: its id comes from its parsed content.
+            None => serde_json::to_writer(&mut self.arena, &read_row(r, first, None)?)?,
+        }
+        let json = start..self.arena.len();
+        self.arena.extend_from_slice(record_id.as_bytes());
+        let record_id = json.end..self.arena.len();
+        self.arena.extend_from_slice(at.as_bytes());
+        let at = record_id.end..self.arena.len();
+        self.entries.push(EntrySpan {
+            record_id,
+            at,
+            json,
+        });
+        Ok(())
+    }
+
+    fn sort(&mut self) {
+        let arena = &self.arena;
+        self.entries.sort_by(|a, b| {
+            (&arena[a.record_id.clone()], &arena[a.at.clone()])
+                .cmp(&(&arena[b.record_id.clone()], &arena[b.at.clone()]))
+        });
+    }
+}
+
 /// The schema version that gave history entries their ids and kept travelled ones apart.
 const HISTORY_IDS_SCHEMA: i64 = 6;
 
@@ -184,6 +322,18 @@ const MANY_RECORDS: usize = 256;
 /// record and time order: what a bundle of those records carries. `conn` may be a colleague's
 /// database of schema `version` (entries without ids, and no travelled entries, before 6).
 pub fn rows_of(conn: &Connection, version: i64, ids: &HashSet<&str>) -> Result<Vec<HistoryRow>> {
+    let mut rows = Vec::new();
+    entries_of(conn, version, ids, &mut rows)?;
+    Ok(rows)
+}
+
+/// [`rows_of`] into either form of the entries.
+fn entries_of(
+    conn: &Connection,
+    version: i64,
+    ids: &HashSet<&str>,
+    out: &mut impl EntrySink,
+) -> Result<()> {
     const COLUMNS: &str = "record_id, kind, action, at, author, device, clock, before, after";
     let with_ids = version >= HISTORY_IDS_SCHEMA;
     let mut sqls = vec![if with_ids {
@@ -199,7 +349,6 @@ pub fn rows_of(conn: &Connection, version: i64, ids: &HashSet<&str>) -> Result<V
     let mut ordered: Vec<&str> = ids.iter().copied().collect();
     ordered.sort_unstable();
     let id_col = with_ids.then_some(9);
-    let mut out = Vec::new();
     for sql in &sqls {
         if ordered.len() > MANY_RECORDS {
             // One pass over the table beats a query per record (an export of everything).
@@ -207,23 +356,23 @@ pub fn rows_of(conn: &Connection, version: i64, ids: &HashSet<&str>) -> Result<V
             let mut stmt = conn.prepare(&scan)?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                let record_id: String = r.get(0)?;
-                if ids.contains(record_id.as_str()) {
-                    out.push(read_row(r, 0, id_col)?);
+                let record_id = r.get_ref(0)?.as_str_or_null().ok().flatten();
+                if record_id.is_some_and(|id| ids.contains(id)) {
+                    out.push(r, 0, id_col)?;
                 }
             }
             continue;
         }
         let mut stmt = conn.prepare_cached(sql)?;
         for id in &ordered {
-            let rows = stmt.query_map([id], |r| read_row(r, 0, id_col))?;
-            for row in rows {
-                out.push(row?);
+            let mut rows = stmt.query([id])?;
+            while let Some(r) = rows.next()? {
+                out.push(r, 0, id_col)?;
             }
         }
     }
-    out.sort_by(|a, b| (&a.record_id, &a.at).cmp(&(&b.record_id, &b.at)));
-    Ok(out)
+    out.sort();
+    Ok(())
 }
 
 /// Stores entries that arrived from elsewhere, each once: an entry whose id this laptop holds
@@ -258,6 +407,13 @@ impl Store {
     /// Every history entry of the records `ids`, as a bundle of them carries it.
     pub fn history_rows(&self, ids: &HashSet<&str>) -> Result<Vec<HistoryRow>> {
         rows_of(self.conn(), super::SCHEMA_VERSION, ids)
+    }
+
+    /// [`Store::history_rows`] as an export writes them (see [`HistoryJson`]).
+    pub fn history_json(&self, ids: &HashSet<&str>) -> Result<HistoryJson> {
+        let mut out = HistoryJson::default();
+        entries_of(self.conn(), super::SCHEMA_VERSION, ids, &mut out)?;
+        Ok(out)
     }
 }
 

@@ -420,7 +420,7 @@ pub fn read_row(kind: RecordKind, row: &rusqlite::Row<'_>, offset: usize) -> Res
 /// Marks a field clock equal to the record's own clock. Most fields share it (all of them, for
 /// a record never edited), so this keeps a 16-field row from carrying 16 copies of a 45-byte
 /// stamp; the map keeps exactly the same keys.
-const SAME_AS_RECORD: &str = "=";
+pub(super) const SAME_AS_RECORD: &str = "=";
 
 /// The stored text of a clock map: stamps equal to the record clock written as `"="`.
 fn compact_clocks(clocks: &BTreeMap<String, Hlc>, record: &Hlc) -> Result<String> {
