@@ -88,8 +88,9 @@ fn fold_change(base: &mut Map<String, Value>, before: &str, after: Option<&str>)
     }
 }
 
-/// A value of a history snapshot in the form `bundle::read::field_value` gives.
-fn snapshot_value(field: &str, value: Option<&Value>) -> Value {
+/// A value of a history snapshot in the form `bundle::read::field_value` gives (the tombstone
+/// as milliseconds).
+pub(crate) fn snapshot_value(field: &str, value: Option<&Value>) -> Value {
     match value {
         None => Value::Null,
         Some(Value::String(t)) if field == DELETED_FIELD => chrono::DateTime::parse_from_rfc3339(t)

@@ -4,6 +4,7 @@
 use crate::bundle::error::Result;
 use crate::bundle::read::{Incoming, field_value};
 use crate::model::Hlc;
+use crate::store::history_base::snapshot_value;
 use crate::store::{DELETED_FIELD, HistoryRow, RecordKind, StoredRecord, sets};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -242,16 +243,6 @@ pub(super) fn local_edit_base(
     };
     let base = snapshot_value(field, before.get(field));
     Ok((base != field_value(local, field)).then_some(base))
-}
-
-/// A value of a history snapshot as [`field_value`] gives it (the tombstone as milliseconds).
-fn snapshot_value(field: &str, value: Option<&Value>) -> Value {
-    match value {
-        None => Value::Null,
-        Some(Value::String(t)) if field == DELETED_FIELD => chrono::DateTime::parse_from_rfc3339(t)
-            .map_or(Value::Null, |t| Value::from(t.timestamp_millis())),
-        Some(v) => v.clone(),
-    }
 }
 
 /// The newest edit of a record's content (anything but the tombstone).
