@@ -11,7 +11,8 @@ use zoufang::store::search::grams;
 
 /// What an import must write besides the record rows, read from the source database: its
 /// history (the entries that travel), each finding's topic rows, and each record's search
-/// text (contentless indexes hold none to copy, so the text is rebuilt as the store does).
+/// text (contentless indexes hold none to copy, so the text is rebuilt as the store does: a
+/// finding's with its visit's place and region).
 pub struct Floor {
     rows: Vec<PlainTable>,
     history: Vec<Vec<SqlValue>>,
@@ -35,10 +36,11 @@ pub fn floor(db: &Path, rows: Vec<PlainTable>) -> Result<Floor> {
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut stmt = conn.prepare(
-        "SELECT 'finding', id, title,
-                detail || char(10) || measures || char(10) || target || char(10) || owner
-                || char(10) || owner_unit || char(10) || verified_by || char(10) || close_note
-         FROM finding WHERE deleted_at IS NULL
+        "SELECT 'finding', f.id, f.title,
+                f.detail || char(10) || f.measures || char(10) || f.target || char(10) || f.owner
+                || char(10) || f.owner_unit || char(10) || f.verified_by || char(10)
+                || f.close_note || char(10) || v.place || ' ' || v.region
+         FROM finding f JOIN visit v ON v.id = f.visit_id WHERE f.deleted_at IS NULL
          UNION ALL
          SELECT 'visit', id, place, region || char(10) || investigators || char(10) || notes
          FROM visit WHERE deleted_at IS NULL",

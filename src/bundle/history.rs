@@ -6,7 +6,10 @@
 use super::error::{BundleError, Result};
 use super::read::{Incoming, parse_json};
 use crate::model::Hlc;
-use crate::store::{Action, HistoryRow, RecordKind, Store, StoredRecord};
+use crate::store::{
+    Action, EntryTexts, HistoryRow, RecordKind, Store, StoredRecord, entry_texts,
+    history_entry_id_of_texts,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -86,8 +89,16 @@ pub(crate) fn export_docs_of(store: &Store, ids: &HashSet<&str>) -> Result<Vec<(
 /// without its records (which [`keep_rows`] then needs): done beside the records' validation.
 pub(crate) struct ParsedHistory {
     rows: Vec<HistoryRow>,
-    /// Per row, what is wrong with it on its own, if anything.
-    faults: Vec<Option<String>>,
+    /// Per row, its stored texts, or what is wrong with it on its own.
+    checked: Vec<std::result::Result<EntryTexts, String>>,
+}
+
+/// The entries kept, with their `before`/`after` texts (made once, as their ids were checked).
+pub(crate) struct Travelled {
+    /// The entries.
+    pub rows: Vec<HistoryRow>,
+    /// Their texts, in the same order.
+    pub texts: Vec<EntryTexts>,
 }
 
 /// Parses a bundle's history documents and checks each entry on its own (no records needed).
@@ -111,8 +122,8 @@ pub(crate) fn parse_docs(docs: &[(String, Vec<u8>)], path: &Path) -> Result<Pars
 /// Checks every entry on its own.
 fn precheck(rows: Vec<HistoryRow>) -> ParsedHistory {
     let limit = chrono::Utc::now().timestamp_millis() + MAX_AHEAD_MS;
-    let faults = rows.iter().map(|row| check_row(row, limit).err()).collect();
-    ParsedHistory { rows, faults }
+    let checked = rows.iter().map(|row| check_row(row, limit)).collect();
+    ParsedHistory { rows, checked }
 }
 
 /// The history of a colleague's database's records, checked like a bundle's.
@@ -120,7 +131,7 @@ pub(crate) fn from_database(
     db: &crate::store::foreign::ForeignDatabase,
     records: &[Incoming],
     path: &Path,
-) -> Result<Vec<HistoryRow>> {
+) -> Result<Travelled> {
     let ids: HashSet<&str> = records.iter().map(|r| r.rec.id.as_str()).collect();
     let rows = db.history_rows(&ids)?;
     keep_rows(precheck(rows), records, path)
@@ -133,28 +144,31 @@ pub(crate) fn keep_rows(
     parsed: ParsedHistory,
     records: &[Incoming],
     path: &Path,
-) -> Result<Vec<HistoryRow>> {
+) -> Result<Travelled> {
     let kinds: HashMap<&str, RecordKind> = records
         .iter()
         .map(|r| (r.rec.id.as_str(), r.rec.kind))
         .collect();
     let mut seen = HashSet::new();
-    let mut kept = Vec::with_capacity(parsed.rows.len());
-    for (i, (row, fault)) in parsed.rows.into_iter().zip(parsed.faults).enumerate() {
+    let mut kept = Travelled {
+        rows: Vec::with_capacity(parsed.rows.len()),
+        texts: Vec::with_capacity(parsed.rows.len()),
+    };
+    for (i, (row, checked)) in parsed.rows.into_iter().zip(parsed.checked).enumerate() {
         let bad = |detail: String| BundleError::BadHistory {
             number: i + 1,
             id: row.id.chars().take(40).collect(),
             detail,
             path: path.to_owned(),
         };
-        if let Some(fault) = check_kind(&row, &kinds).err().or(fault) {
-            return Err(bad(fault));
-        }
+        check_kind(&row, &kinds).map_err(&bad)?;
+        let texts = checked.map_err(&bad)?;
         if !seen.insert(row.id.clone()) {
             return Err(bad("the same entry twice".to_owned()));
         }
         if kinds.contains_key(row.record_id.as_str()) {
-            kept.push(row);
+            kept.rows.push(row);
+            kept.texts.push(texts);
         }
     }
     Ok(kept)
@@ -194,8 +208,8 @@ fn check_kind(
     }
 }
 
-/// What is wrong with one entry on its own, if anything.
-fn check_row(row: &HistoryRow, limit_ms: i64) -> std::result::Result<(), String> {
+/// What is wrong with one entry on its own, if anything; else its stored texts.
+fn check_row(row: &HistoryRow, limit_ms: i64) -> std::result::Result<EntryTexts, String> {
     let size = json_len(row).map_err(|e| e.to_string())?;
     if size > MAX_HISTORY_ENTRY_BYTES {
         return Err(format!(
@@ -226,10 +240,22 @@ fn check_row(row: &HistoryRow, limit_ms: i64) -> std::result::Result<(), String>
     if !is_object(&row.before) || !is_object(&row.after) {
         return Err("before and after must be records".to_owned());
     }
-    if row.content_id() != row.id {
+    let (before, after) = entry_texts(row);
+    let id = history_entry_id_of_texts(
+        &row.record_id,
+        &row.kind,
+        &row.action,
+        &row.at,
+        &row.author,
+        &row.device,
+        &row.clock,
+        before.as_deref(),
+        after.as_deref(),
+    );
+    if id != row.id {
         return Err("its id does not match its content".to_owned());
     }
-    Ok(())
+    Ok((before, after))
 }
 
 /// A value cut short for a message.

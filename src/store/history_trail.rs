@@ -375,18 +375,42 @@ fn entries_of(
     Ok(())
 }
 
+/// An entry's `before` and `after` as the compact JSON text the history stores.
+pub type EntryTexts = (Option<String>, Option<String>);
+
+/// The texts of `row`'s `before` and `after`.
+pub fn entry_texts(row: &HistoryRow) -> EntryTexts {
+    (
+        row.before.as_ref().map(Value::to_string),
+        row.after.as_ref().map(Value::to_string),
+    )
+}
+
 /// Stores entries that arrived from elsewhere, each once: an entry whose id this laptop holds
-/// already (its own, or one that travelled here before) is left out. Returns how many were new.
-pub fn insert_travelled(tx: &Transaction<'_>, rows: &[HistoryRow]) -> Result<usize> {
+/// already (its own, or one that travelled here before) is left out. `texts` are the entries'
+/// [`entry_texts`], when already made (a bundle's were, as its ids were checked), in order.
+/// Returns how many were new.
+pub fn insert_travelled(
+    tx: &Transaction<'_>,
+    rows: &[HistoryRow],
+    texts: Option<&[EntryTexts]>,
+) -> Result<usize> {
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO history_travelled
            (entry_id, record_id, kind, action, at, author, device, clock, before, after)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
           WHERE NOT EXISTS (SELECT 1 FROM history WHERE entry_id = ?1)",
     )?;
-    let text = |v: &Option<Value>| v.as_ref().map(Value::to_string);
     let mut added = 0;
-    for row in rows {
+    for (i, row) in rows.iter().enumerate() {
+        let made;
+        let (before, after) = match texts.and_then(|t| t.get(i)) {
+            Some(texts) => texts,
+            None => {
+                made = entry_texts(row);
+                &made
+            }
+        };
         added += insert.execute(rusqlite::params![
             row.id,
             row.record_id,
@@ -396,8 +420,8 @@ pub fn insert_travelled(tx: &Transaction<'_>, rows: &[HistoryRow]) -> Result<usi
             row.author,
             row.device,
             row.clock,
-            text(&row.before),
-            text(&row.after),
+            before,
+            after,
         ])?;
     }
     Ok(added)

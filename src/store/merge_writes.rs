@@ -62,8 +62,13 @@ impl Writer<'_> {
     }
 
     /// Stores history entries that arrived from elsewhere, each once; returns how many were new.
-    pub fn insert_travelled(&self, rows: &[HistoryRow]) -> Result<usize> {
-        super::insert_travelled(self.tx(), rows)
+    /// `texts`: the entries' `before`/`after` texts when already made, in order.
+    pub fn insert_travelled(
+        &self,
+        rows: &[HistoryRow],
+        texts: Option<&[super::EntryTexts]>,
+    ) -> Result<usize> {
+        super::insert_travelled(self.tx(), rows, texts)
     }
 
     /// Writes a record as it is, leaving its search indexes to [`Writer::reindex_merged`] (called for

@@ -44,7 +44,10 @@ pub use export_queries::{StoredRow, StoredStamp, StoredValue};
 pub use form_results::{NumberTally, ResponseInScope, Tally, TallyQuestion, TallyRows};
 pub use forms::{FormRecordsOfVisits, ResponseFilter};
 pub use history::{HistoryEntry, TrashEntry};
-pub use history_trail::{HistoryJson, HistoryRow, history_entry_id, insert_travelled, rows_of};
+pub(crate) use history_trail::history_entry_id_of_texts;
+pub use history_trail::{
+    EntryTexts, HistoryJson, HistoryRow, entry_texts, history_entry_id, insert_travelled, rows_of,
+};
 pub use import_log::{ConflictEntry, ImportLogEntry};
 pub use merge_writes::{ConflictLine, ImportLogLine};
 pub use query::{FindingFilter, FindingRow, FindingSort, Page, VisitFilter, VisitRow, VisitSort};

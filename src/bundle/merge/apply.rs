@@ -33,7 +33,7 @@ impl Plan {
             for (sha256, bytes) in &self.blobs {
                 w.insert_blob(sha256, bytes)?;
             }
-            w.insert_travelled(&self.history)?;
+            w.insert_travelled(&self.history, Some(&self.history_texts))?;
             for (i, planned) in changes.iter().enumerate() {
                 let rec = &planned.current;
                 // A record the merge changed had a previous version here; one it adds had none.

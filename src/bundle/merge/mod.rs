@@ -141,6 +141,8 @@ struct Plan {
     blobs: BTreeMap<String, Vec<u8>>,
     /// The history that came with the records (stored once per entry id).
     history: Vec<crate::store::HistoryRow>,
+    /// Its entries' `before`/`after` texts, in the same order.
+    history_texts: Vec<crate::store::EntryTexts>,
 }
 
 /// Reads every file, merges in memory, and (unless a dry run) backs up and writes it all in
@@ -234,6 +236,7 @@ fn plan_import<'p>(
     for source in &mut sources {
         plan.blobs.append(&mut source.blobs);
         plan.history.append(&mut source.history);
+        plan.history_texts.append(&mut source.history_texts);
     }
     for source in &mut sources {
         field::exact_bases(&mut source.records, &plan.history);

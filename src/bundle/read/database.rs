@@ -93,7 +93,8 @@ pub(super) fn read_database(path: &Path, progress: &mut dyn FnMut(Progress)) -> 
         origin,
         records,
         blobs,
-        history,
+        history: history.rows,
+        history_texts: history.texts,
     })
 }
 

@@ -79,6 +79,8 @@ pub(crate) struct Source {
     pub blobs: BTreeMap<String, Vec<u8>>,
     /// The history of its records, checked (`history.rs`).
     pub history: Vec<crate::store::HistoryRow>,
+    /// Their `before`/`after` texts, in the same order (made as their ids were checked).
+    pub history_texts: Vec<crate::store::EntryTexts>,
 }
 
 /// Refuses an attachment record whose bytes the source does not carry, and bytes that no
@@ -439,9 +441,11 @@ fn read_bundle<R: Read + std::io::Seek>(
     let records = records?;
     check_blobs(&records, &blobs, path)?;
     let history = super::history::keep_rows(parsed_history?, &records, path)?;
+    let (history, history_texts) = (history.rows, history.texts);
     Ok(Source {
         blobs,
         history,
+        history_texts,
         origin: Origin {
             kind: SourceKind::Bundle,
             path: path.to_owned(),
