@@ -71,16 +71,18 @@ pub fn history_entry_id(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> String {
-    // The compact JSON of the array of all nine, streamed into the hash: the same bytes as
-    // `json!([...]).to_string()`, without copying the record twice first.
-    let mut hasher = HashWriter(Sha256::new());
-    let content = (
-        record_id, kind, action, at, author, device, clock, before, after,
-    );
-    if serde_json::to_writer(&mut hasher, &content).is_err() {
-        unreachable!("serialising strings and JSON values into a hash cannot fail");
-    }
-    super::hex(&hasher.0.finalize()[..16])
+    // The hash of the compact JSON array of all nine (`json!([...]).to_string()`).
+    history_entry_id_of_texts(
+        record_id,
+        kind,
+        action,
+        at,
+        author,
+        device,
+        clock,
+        before.map(Value::to_string).as_deref(),
+        after.map(Value::to_string).as_deref(),
+    )
 }
 
 /// [`history_entry_id`] of an entry whose `before` and `after` are given as their compact JSON
